@@ -1,0 +1,95 @@
+// The engine's vocabulary: a typed node with status/run/verify steps, and the checks it returns.
+// Generic over the context type so the engine knows nothing of Kafka, k3d or any target.
+
+export type CheckStatus = 'pass' | 'fail' | 'skip';
+
+/** One measured fact. Every line of the validation report is one of these. */
+export interface Check {
+  /** Stable id, e.g. `0-3.round-trip`. */
+  id: string;
+  /** Seed task id the check belongs to, e.g. `0-3`. */
+  task: string;
+  /** Seed acceptance criteria this check proves (ids from validation/criteria.ts), e.g. `0-3.ac4`. */
+  criteria?: string[];
+  /** Seed performance requirement, e.g. `REQ-0.2`. */
+  requirement?: string;
+  title: string;
+  status: CheckStatus;
+  measured?: number | string;
+  /** Human-readable bound, e.g. `>= 10000` or `< 50`. */
+  threshold?: string;
+  unit?: string;
+  /** What was observed, short: a command, a URL, a count. Never a secret. */
+  evidence?: string;
+  /** Why it failed or was skipped. Required for skip. */
+  reason?: string;
+  /** Milliseconds the check took. */
+  durationMs?: number;
+}
+
+/** Where a node does not apply on the active target (k3d cluster on native), it says why. */
+export type Applicability = true | { notApplicable: string };
+
+/** What every context handed to a node carries; the platform layer extends it. */
+export interface BaseContext {
+  /** Aborted on Ctrl-C, timeout or fail-fast. Pass it to every child process and wait. */
+  signal: AbortSignal;
+  /** Appends a line to this node's log file (`.platform/logs/<id>.log`). */
+  log: (line: string) => void;
+  /** Path of this node's log file, for child-process output. */
+  logFile: string;
+}
+
+export interface TaskSpec<Ctx extends BaseContext, Needs extends readonly Task<Ctx>[] = readonly Task<Ctx>[]> {
+  /** Seed id, `0-1` … `0-13`. */
+  id: string;
+  /** Short kebab-case name, e.g. `event-bus`. */
+  name: string;
+  title: string;
+  /** References to other nodes: a typo fails to compile. */
+  needs?: Needs;
+  /** Does this node apply to the active target? Default: yes. */
+  applies?: (ctx: Ctx) => Applicability;
+  /** Is it already done? Lets a second `up` be a fast no-op. Default: not done. */
+  status?: (ctx: Ctx) => Promise<boolean>;
+  /** Make it so. A node without run has nothing to do on `up` beyond status. */
+  run?: (ctx: Ctx) => Promise<void>;
+  /** Prove it with measured checks. */
+  verify?: (ctx: Ctx) => Promise<Check[]>;
+  /** Per-attempt timeout of run, in ms. */
+  timeoutMs?: number;
+  /** Extra attempts of run after a failure, with exponential backoff. */
+  retries?: number;
+}
+
+export interface Task<Ctx extends BaseContext = BaseContext> extends Readonly<TaskSpec<Ctx>> {
+  readonly needs: readonly Task<Ctx>[];
+}
+
+/** Declares a node. Kept as a function so later defaults/validation have one home. */
+export function defineTask<Ctx extends BaseContext>(spec: TaskSpec<Ctx>): Task<Ctx> {
+  return Object.freeze({ ...spec, needs: spec.needs ?? [] });
+}
+
+/** Builds a check, filling `task` from the id prefix (`0-3.x` → `0-3`). */
+export function check(c: Omit<Check, 'task'> & { task?: string }): Check {
+  const task = c.task ?? c.id.split('.')[0] ?? c.id;
+  if (c.status === 'skip' && !c.reason) throw new Error(`check ${c.id}: a skip needs a reason`);
+  return { ...c, task };
+}
+
+/** Error raised by a node to signal "not built yet" honestly (fails the node, never passes it). */
+export class NotImplementedError extends Error {
+  constructor(what: string, issue?: string) {
+    super(`not implemented yet: ${what}${issue ? ` (tracked in ${issue})` : ''}`);
+    this.name = 'NotImplementedError';
+  }
+}
+
+/** A usage or configuration error: the CLI prints its message on one line and exits 2. */
+export class UsageError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'UsageError';
+  }
+}

@@ -1,0 +1,22 @@
+// defineTask bound to the platform context, plus the helper that maps a node onto a target component.
+import { defineTask as defineGeneric, type Applicability, type TaskSpec, type Task } from '../engine/task.ts';
+import type { PlatformContext } from '../context.ts';
+import type { ComponentId } from '../targets/target.ts';
+
+export type PhaseTask = Task<PlatformContext>;
+export const defineTask = (spec: TaskSpec<PlatformContext>): PhaseTask => defineGeneric(spec);
+
+/** Applies when the active target provides the component; otherwise a skip naming the target. */
+export const providedBy =
+  (component: ComponentId) =>
+  (ctx: PlatformContext): Applicability =>
+    ctx.target.components[component]
+      ? true
+      : { notApplicable: `the ${ctx.target.name} target does not provide ${component}` };
+
+/** The component, or a clear error (callers check `providedBy` first). */
+export function component(ctx: PlatformContext, id: ComponentId) {
+  const c = ctx.target.components[id];
+  if (!c) throw new Error(`the ${ctx.target.name} target does not provide ${id}`);
+  return c;
+}

@@ -1,0 +1,34 @@
+// The native target: host processes supervised by the orchestrator (see native/supervisor.ts).
+// Apache Kafka (KRaft) on the JVM, Prometheus from Debian's package, an OTLP trace sink (a
+// development sink, not Tempo), JSON logs under .platform/logs. No Loki, Tempo or Grafana.
+import type { PlatformContext } from '../context.ts';
+import { unavailable, type Endpoints, type Target } from './target.ts';
+
+const NO_DOCKER = 'not provided by the native target (needs Docker: use --target k3d or compose)';
+
+export function nativeEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
+  const kafkaPort = env.KAFKA_PORT ?? '19092';
+  const promPort = env.PROMETHEUS_PORT ?? '9090';
+  const otlpPort = env.OTLP_GRPC_PORT ?? '4317';
+  const demoPort = env.DEMO_PORT ?? '8000';
+  return {
+    kafka: { url: `127.0.0.1:${kafkaPort}` },
+    prometheus: { url: `http://127.0.0.1:${promPort}` },
+    otlpGrpc: { url: `http://127.0.0.1:${otlpPort}` },
+    traceQuery: unavailable('trace sink not wired yet'),
+    grafana: unavailable(`Grafana is ${NO_DOCKER}`),
+    loki: unavailable(`Loki is ${NO_DOCKER}`),
+    tempo: unavailable(`Tempo is ${NO_DOCKER}`),
+    demo: { url: `http://127.0.0.1:${demoPort}` },
+  };
+}
+
+export function nativeTarget(): Target<PlatformContext> {
+  return {
+    name: 'native',
+    describe: 'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, an OTLP trace sink, JSON log files',
+    endpoints: () => nativeEndpoints(),
+    components: {},
+    tools: [],
+  };
+}

@@ -1,0 +1,228 @@
+// Runs host processes the way `docker compose up -d` runs containers: detached in their own
+// process group, pid file and log under .platform/, readiness probed at the protocol level,
+// stopped with SIGTERM then SIGKILL after a grace period. The orchestrator may exit while the
+// processes keep running; the pid file is how a later command finds them again.
+import { spawn } from 'node:child_process';
+import fs from 'node:fs';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
+import type { Paths } from '../../context.ts';
+import { UsageError } from '../../engine/task.ts';
+import { canBind, portOwner } from './ports.ts';
+
+export interface ProcessSpec {
+  /** Short name: pid file `<run>/<name>.pid`, log `<logs>/<name>.log`. */
+  name: string;
+  command: string;
+  args: string[];
+  env?: Record<string, string>;
+  cwd?: string;
+  /** Port the process listens on: checked free before start and after stop. */
+  port?: number;
+  /** Hint for the busy-port error, e.g. `set KAFKA_PORT`. */
+  portHint?: string;
+  /** Resolves true once the process answers at the protocol level. */
+  ready: (signal: AbortSignal) => Promise<boolean>;
+  readyTimeoutMs?: number;
+  stopGraceMs?: number;
+}
+
+export interface PidRecord {
+  pid: number;
+  name: string;
+  startedAt: string;
+  port?: number;
+  command: string;
+}
+
+const pidFile = (paths: Paths, name: string) => path.join(paths.run, `${name}.pid`);
+export const logFileOf = (paths: Paths, name: string) => path.join(paths.logs, `${name}.log`);
+
+export function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/** The pid record of a live process, or undefined (a stale pid file is removed). */
+export async function readPid(paths: Paths, name: string): Promise<PidRecord | undefined> {
+  let rec: PidRecord;
+  try {
+    rec = JSON.parse(await fsp.readFile(pidFile(paths, name), 'utf8')) as PidRecord;
+  } catch {
+    return undefined;
+  }
+  if (typeof rec.pid === 'number' && isAlive(rec.pid) && !(await isZombie(rec.pid))) return rec;
+  await fsp.rm(pidFile(paths, name), { force: true });
+  return undefined;
+}
+
+async function isZombie(pid: number): Promise<boolean> {
+  const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return / Z /.test(stat.slice(stat.lastIndexOf(')')));
+}
+
+async function writeAtomic(file: string, text: string): Promise<void> {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, text);
+  await fsp.rename(tmp, file);
+}
+
+/** Last `n` lines of a file, for error messages. */
+export async function tail(file: string, n = 20): Promise<string> {
+  const text = await fsp.readFile(file, 'utf8').catch(() => '');
+  return text.trimEnd().split('\n').slice(-n).join('\n');
+}
+
+/**
+ * Starts the process detached and waits until `ready`. Returns the pid and the time to ready.
+ * Already running and ready: returns at once with `already: true`. On any failure the process
+ * group is killed and the pid file removed, so nothing is left half-started.
+ */
+export async function start(
+  spec: ProcessSpec,
+  paths: Paths,
+  signal: AbortSignal,
+): Promise<{ pid: number; readyMs: number; already: boolean }> {
+  const existing = await readPid(paths, spec.name);
+  if (existing && (await spec.ready(signal).catch(() => false))) {
+    return { pid: existing.pid, readyMs: 0, already: true };
+  }
+  if (existing) await stop(spec.name, paths, { graceMs: spec.stopGraceMs, port: spec.port });
+  if (spec.port !== undefined && !(await canBind(spec.port))) {
+    const owner = await portOwner(spec.port);
+    const who = owner ? ` by pid ${owner.pid} (${owner.command})` : '';
+    throw new UsageError(
+      `${spec.name}: port ${spec.port} is already in use${who}; stop that process${spec.portHint ? ` or ${spec.portHint}` : ''}`,
+    );
+  }
+  await fsp.mkdir(paths.run, { recursive: true });
+  await fsp.mkdir(paths.logs, { recursive: true });
+  const log = logFileOf(paths, spec.name);
+  const fd = fs.openSync(log, 'a');
+  const t0 = performance.now();
+  let exited: string | undefined;
+  const child = spawn(spec.command, spec.args, {
+    cwd: spec.cwd,
+    env: { ...process.env, ...spec.env },
+    detached: true, // own process group: stop() signals the whole group, Ctrl-C in the shell does not
+    stdio: ['ignore', fd, fd],
+  });
+  fs.closeSync(fd);
+  child.once('exit', (code, sig) => (exited = `exited with ${sig ?? `code ${code}`}`));
+  const spawnError = new Promise<never>((_, reject) => child.once('error', reject));
+  spawnError.catch(() => undefined);
+  const pid = child.pid;
+  if (pid === undefined) {
+    const err = await spawnError.catch((e: Error) => e);
+    throw new UsageError(`${spec.name}: could not start ${spec.command}: ${(err as Error).message}`);
+  }
+  child.unref();
+  const rec: PidRecord = {
+    pid,
+    name: spec.name,
+    startedAt: new Date().toISOString(),
+    port: spec.port,
+    command: [spec.command, ...spec.args].join(' ').slice(0, 400),
+  };
+  await writeAtomic(pidFile(paths, spec.name), JSON.stringify(rec, null, 2) + '\n');
+
+  const deadline = Date.now() + (spec.readyTimeoutMs ?? 60_000);
+  try {
+    for (;;) {
+      if (signal.aborted) throw signal.reason ?? new Error('aborted');
+      if (exited) throw new Error(`${spec.name} ${exited} before it was ready`);
+      if (await spec.ready(signal).catch(() => false)) break;
+      if (Date.now() > deadline) throw new Error(`${spec.name} not ready after ${spec.readyTimeoutMs ?? 60_000} ms`);
+      await sleep(200, undefined, { signal }).catch(() => undefined);
+    }
+  } catch (e) {
+    await killGroup(pid, spec.stopGraceMs ?? 5_000);
+    await fsp.rm(pidFile(paths, spec.name), { force: true });
+    const msg = e instanceof Error ? e.message : String(e);
+    throw new Error(`${msg}; log: ${log}\n${await tail(log, 15)}`, { cause: e });
+  }
+  return { pid, readyMs: Math.round(performance.now() - t0), already: false };
+}
+
+async function killGroup(pid: number, graceMs: number): Promise<void> {
+  const send = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-pid, sig);
+    } catch {
+      try {
+        process.kill(pid, sig);
+      } catch {
+        /* already gone */
+      }
+    }
+  };
+  send('SIGTERM');
+  const until = Date.now() + graceMs;
+  while (Date.now() < until) {
+    if (!isAlive(pid) || (await isZombie(pid))) return;
+    await sleep(100);
+  }
+  send('SIGKILL');
+  for (let i = 0; i < 50 && isAlive(pid) && !(await isZombie(pid)); i++) await sleep(100);
+}
+
+/** Stops a supervised process (SIGTERM, grace, SIGKILL) and confirms its port is free. */
+export async function stop(
+  name: string,
+  paths: Paths,
+  opts: { graceMs?: number; port?: number } = {},
+): Promise<{ stopped: boolean; stopMs: number }> {
+  const t0 = performance.now();
+  const rec = await readPid(paths, name);
+  if (!rec) return { stopped: false, stopMs: 0 };
+  await killGroup(rec.pid, opts.graceMs ?? 10_000);
+  await fsp.rm(pidFile(paths, name), { force: true });
+  const port = opts.port ?? rec.port;
+  if (port !== undefined) {
+    for (let i = 0; i < 50 && !(await canBind(port)); i++) await sleep(100);
+    if (!(await canBind(port))) throw new Error(`${name}: port ${port} still busy after stop`);
+  }
+  return { stopped: true, stopMs: Math.round(performance.now() - t0) };
+}
+
+/** Resident memory of a process and its descendants in bytes (Linux /proc). */
+export async function rssOfTree(pid: number): Promise<number> {
+  const all = await fsp.readdir('/proc').catch(() => [] as string[]);
+  const parent = new Map<number, number>();
+  for (const e of all) {
+    if (!/^\d+$/.test(e)) continue;
+    const stat = await fsp.readFile(`/proc/${e}/stat`, 'utf8').catch(() => '');
+    const after = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    parent.set(Number(e), Number(after[1]));
+  }
+  const tree = new Set([pid]);
+  let grew = true;
+  while (grew) {
+    grew = false;
+    for (const [p, pp] of parent) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
+  }
+  let total = 0;
+  for (const p of tree) {
+    const status = await fsp.readFile(`/proc/${p}/status`, 'utf8').catch(() => '');
+    const m = /VmRSS:\s+(\d+) kB/.exec(status);
+    if (m?.[1]) total += Number(m[1]) * 1024;
+  }
+  return total;
+}
+
+/** Bytes used by a directory tree. */
+export async function dirSize(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += await dirSize(p);
+    else total += (await fsp.stat(p).catch(() => ({ size: 0 }))).size;
+  }
+  return total;
+}

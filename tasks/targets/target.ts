@@ -1,0 +1,81 @@
+// A target provides the platform: k3d, compose or native. Verify checks only ever see
+// endpoints, so the same check runs on every target; what a target cannot provide is an
+// `unavailable` endpoint whose reason becomes the check's skip reason.
+import type { BaseContext } from '../engine/task.ts';
+
+export type TargetName = 'k3d' | 'compose' | 'native';
+export const TARGET_NAMES: readonly TargetName[] = ['k3d', 'compose', 'native'];
+
+export type Endpoint = { url: string } | { unavailable: string };
+
+export const unavailable = (reason: string): Endpoint => ({ unavailable: reason });
+export const isAvailable = (e: Endpoint): e is { url: string } => 'url' in e;
+
+export interface Endpoints {
+  /** Kafka bootstrap, `host:port` (no scheme). */
+  kafka: Endpoint;
+  /** Prometheus base URL, `http://127.0.0.1:9090`. */
+  prometheus: Endpoint;
+  /** OTLP gRPC endpoint for exporters, `http://127.0.0.1:4317`. */
+  otlpGrpc: Endpoint;
+  /** Trace lookup: Tempo base URL, or `file://…` directory of the native trace sink. */
+  traceQuery: Endpoint;
+  grafana: Endpoint;
+  loki: Endpoint;
+  tempo: Endpoint;
+  /** Demo service base URL (seed task 0-13). */
+  demo: Endpoint;
+}
+
+/** Pieces of the platform a target may provide; a phase-0 node maps onto one of them. */
+export type ComponentId =
+  | 'cluster' // 0-2 k3d cluster + namespaces
+  | 'event-bus' // 0-3 Kafka API broker
+  | 'metrics' // 0-4 Prometheus (+ Grafana where the target has it)
+  | 'logs' // 0-5 log collection/storage
+  | 'traces' // 0-6 trace receiver/storage
+  | 'compose-stack' // 0-7 the Compose stack as a whole
+  | 'demo'; // 0-13 demo service
+
+/** A row of `status`, process-compose style. */
+export interface ProcessRow {
+  name: string;
+  state: 'running' | 'stopped' | 'unhealthy' | 'n/a';
+  pid?: number;
+  port?: number;
+  uptimeMs?: number;
+  rssBytes?: number;
+  dataBytes?: number;
+  detail?: string;
+}
+
+export interface Component<Ctx extends BaseContext = BaseContext> {
+  /** Already up and healthy? Must be cheap: it runs on every `up`. */
+  status(ctx: Ctx): Promise<boolean>;
+  /** Bring it up and wait until it is ready at the protocol level (never a bare sleep). */
+  up(ctx: Ctx): Promise<void>;
+  /** Stop it; data survives. */
+  down?(ctx: Ctx): Promise<void>;
+  /** Rows for `status`. */
+  rows?(ctx: Ctx): Promise<ProcessRow[]>;
+}
+
+/** A command-line tool a target needs, for `doctor` and prerequisite errors. */
+export interface ToolRequirement {
+  name: string;
+  /** Minimum version, informational (`17` for java). */
+  min?: string;
+  /** Command printing the version. */
+  versionCmd: [string, ...string[]];
+  /** How to get it when missing: one line. */
+  install: string;
+}
+
+export interface Target<Ctx extends BaseContext = BaseContext> {
+  name: TargetName;
+  /** One line for humans: what provides the platform. */
+  describe: string;
+  endpoints(): Endpoints;
+  components: Partial<Record<ComponentId, Component<Ctx>>>;
+  tools: ToolRequirement[];
+}
