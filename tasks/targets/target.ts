@@ -50,6 +50,8 @@ export interface ProcessRow {
 }
 
 export interface Component<Ctx extends BaseContext = BaseContext> {
+  /** Fetch what it needs (jars, packages, charts); idempotent and quick when already done. Called by 0-1's setup. */
+  install?(ctx: Ctx): Promise<void>;
   /** Already up and healthy? Must be cheap: it runs on every `up`. */
   status(ctx: Ctx): Promise<boolean>;
   /** Bring it up and wait until it is ready at the protocol level (never a bare sleep). */
