@@ -60,6 +60,8 @@ export interface TaskSpec<Ctx extends BaseContext, Needs extends readonly Task<C
   timeoutMs?: number;
   /** Extra attempts of run after a failure, with exponential backoff. */
   retries?: number;
+  /** First retry delay in ms (doubles per attempt); default: the run's backoff (1 s). */
+  backoffMs?: number;
 }
 
 export interface Task<Ctx extends BaseContext = BaseContext> extends Readonly<TaskSpec<Ctx>> {
