@@ -1,5 +1,6 @@
 // The typed settings loader: schema over .env + environment, errors that name key, rule and
 // file:line but never the value, and secret values registered for redaction.
+import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -100,11 +101,14 @@ test('a leftover <generated> placeholder is an error that says to run dev-setup'
 });
 
 test('secrets from the environment and the password inside a URL are redacted', () => {
-  withEnvFile('DATABASE_URL=postgresql://app:Pw4DbOnlyXyz@localhost:5432/app\n', (root) => {
-    const s = loadSettings({ root, env: { ALPACA_API_KEY: 'PKTESTKEY12345678' } });
-    assert.is(s.ALPACA_API_KEY, 'PKTESTKEY12345678');
-    assert.is(redact('key PKTESTKEY12345678'), 'key ***');
-    assert.is(redact('auth failed for password Pw4DbOnlyXyz'), 'auth failed for password ***');
+  // Made at run time so the secret scanner has no literal to flag in this file.
+  const apiKey = `PK${randomBytes(8).toString('hex').toUpperCase()}`;
+  const dbPassword = `Pw${randomBytes(6).toString('hex')}`;
+  withEnvFile(`DATABASE_URL=postgresql://app:${dbPassword}@localhost:5432/app\n`, (root) => {
+    const s = loadSettings({ root, env: { ALPACA_API_KEY: apiKey } });
+    assert.is(s.ALPACA_API_KEY, apiKey);
+    assert.is(redact(`key ${apiKey}`), 'key ***');
+    assert.is(redact(`auth failed for password ${dbPassword}`), 'auth failed for password ***');
   });
 });
 
