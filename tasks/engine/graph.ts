@@ -137,13 +137,21 @@ export function criticalPath<Ctx extends BaseContext>(
     let before = 0;
     for (const n of t.needs) {
       const b = best.get(n.id);
-      if (b && b.ms > before) (before = b.ms), (prev = n.id);
+      if (b && b.ms > before) {
+        before = b.ms;
+        prev = n.id;
+      }
     }
     best.set(t.id, { ms: before + (durationMs.get(t.id) ?? 0), prev });
   }
   let end: string | undefined;
   let ms = 0;
-  for (const [id, b] of best) if (end === undefined || b.ms > ms) (end = id), (ms = b.ms);
+  for (const [id, b] of best) {
+    if (end === undefined || b.ms > ms) {
+      end = id;
+      ms = b.ms;
+    }
+  }
   const ids: string[] = [];
   for (let id = end; id !== undefined; id = best.get(id)?.prev) ids.unshift(id);
   return { ids, ms };

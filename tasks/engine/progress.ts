@@ -72,7 +72,8 @@ function plainProgress(io: ProgressIO): Progress {
           say(`${label(e.id, names.get(e.id) ?? '')} attempt ${e.attempt - 1} failed (${e.error}); retrying in ${fmtMs(e.delayMs)}`);
           break;
         case 'node-end': {
-          const took = e.durationMs > 0 ? ` in ${fmtMs(e.durationMs)}` : '';
+          // Only work that ran has a duration worth printing (skips and n/a take ~0 ms).
+          const took = e.state === 'done' || e.state === 'failed' ? ` in ${fmtMs(e.durationMs)}` : '';
           const checks = e.checks?.length ? ` (${e.checks.filter((c) => c.status === 'pass').length}/${e.checks.length} checks pass)` : '';
           say(`${label(e.id, e.name)} ${STATE_WORD[e.state] ?? e.state}${took}${checks}${e.reason ? `: ${e.reason}` : ''}`);
           if (e.state === 'failed') failureLines(e).forEach(say);
