@@ -60,6 +60,8 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
   down?(ctx: Ctx): Promise<void>;
   /** Rows for `status`. */
   rows?(ctx: Ctx): Promise<ProcessRow[]>;
+  /** For `plan`: the commands `up` would run, one per line, without running anything. */
+  plan?(ctx: Ctx): Promise<string[]>;
 }
 
 /** A command-line tool a target needs, for `doctor` and prerequisite errors. */
