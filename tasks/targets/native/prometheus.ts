@@ -1,0 +1,241 @@
+// The native target's metrics component (seed task 0-4): Prometheus from Debian's `prometheus`
+// package, run as our own supervised process with the project's config (never the package's
+// systemd service), plus the two exporters it needs on a host without containers:
+//   node-exporter       Debian `prometheus-node-exporter`: host CPU, memory, disk (alerts, Resource Usage)
+//   kafka-lag-exporter  ./lag-exporter: consumer lag under kafka_exporter's metric names
+// The broker's own metrics come from the JMX exporter agent the Kafka component attaches.
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Paths, PlatformContext } from '../../context.ts';
+import { UsageError } from '../../engine/task.ts';
+import type { Component, ProcessRow } from '../target.ts';
+import { dirSize, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+
+export const PROMETHEUS_APT = ['prometheus', 'prometheus-node-exporter'] as const;
+export const APT_COMMAND = `apt-get install -y ${PROMETHEUS_APT.join(' ')}`;
+export const RETENTION = '30d';
+
+export interface MetricsPorts {
+  prometheus: number;
+  kafkaMetrics: number;
+  lagExporter: number;
+  nodeExporter: number;
+  demo: number;
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+export function metricsPorts(env: Env = process.env): MetricsPorts {
+  const num = (key: string, def: number) => {
+    const v = env[key];
+    if (v === undefined || v === '') return def;
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${key} must be a TCP port 1-65535; fix it in .env`);
+    return n;
+  };
+  return {
+    prometheus: num('PROMETHEUS_PORT', 9090),
+    kafkaMetrics: num('KAFKA_METRICS_PORT', 7071),
+    lagExporter: num('LAG_EXPORTER_PORT', 9308),
+    nodeExporter: num('NODE_EXPORTER_PORT', 9100),
+    demo: num('DEMO_PORT', 8000),
+  };
+}
+
+export const rulesDir = (paths: Paths) => path.join(paths.root, 'manifests', 'prometheus', 'rules');
+export const configTemplate = (paths: Paths) => path.join(paths.root, 'manifests', 'native', 'prometheus', 'prometheus.yml');
+export const renderedConfig = (paths: Paths) => path.join(paths.platform, 'prometheus', 'prometheus.yml');
+export const prometheusData = (paths: Paths) => path.join(paths.data, 'prometheus');
+
+/** Replaces every `${NAME}`; a name without a value is an error, so no placeholder reaches Prometheus. */
+export function renderTemplate(template: string, vars: Readonly<Record<string, string | number>>, where = 'template'): string {
+  return template.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
+    const v = vars[name];
+    if (v === undefined) throw new UsageError(`${where}: no value for \${${name}}; add it to the renderer in tasks/targets/native/prometheus.ts`);
+    return String(v);
+  });
+}
+
+export function configVars(paths: Paths, ports: MetricsPorts): Record<string, string | number> {
+  return {
+    RULES_DIR: rulesDir(paths),
+    PROMETHEUS_PORT: ports.prometheus,
+    KAFKA_METRICS_PORT: ports.kafkaMetrics,
+    LAG_EXPORTER_PORT: ports.lagExporter,
+    NODE_EXPORTER_PORT: ports.nodeExporter,
+    DEMO_PORT: ports.demo,
+  };
+}
+
+/** Renders manifests/native/prometheus/prometheus.yml into .platform/prometheus/; returns its path. */
+export async function writeConfig(paths: Paths, ports: MetricsPorts): Promise<string> {
+  const tpl = configTemplate(paths);
+  const text = renderTemplate(await fsp.readFile(tpl, 'utf8'), configVars(paths, ports), tpl);
+  const out = renderedConfig(paths);
+  await fsp.mkdir(path.dirname(out), { recursive: true });
+  await fsp.writeFile(out, text);
+  return out;
+}
+
+async function httpOk(url: string, signal?: AbortSignal): Promise<boolean> {
+  const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(2_000)]) : AbortSignal.timeout(2_000) });
+  await res.arrayBuffer().catch(() => undefined);
+  return res.ok;
+}
+
+export function prometheusSpec(paths: Paths, ports: MetricsPorts, configFile: string): ProcessSpec {
+  return {
+    name: 'prometheus',
+    command: 'prometheus',
+    args: [
+      `--config.file=${configFile}`,
+      `--storage.tsdb.path=${prometheusData(paths)}`,
+      `--storage.tsdb.retention.time=${RETENTION}`,
+      `--web.listen-address=127.0.0.1:${ports.prometheus}`,
+      '--log.format=json',
+    ],
+    port: ports.prometheus,
+    portHint: 'set PROMETHEUS_PORT',
+    ready: (signal) => httpOk(`http://127.0.0.1:${ports.prometheus}/-/ready`, signal),
+    readyTimeoutMs: 60_000,
+  };
+}
+
+export function nodeExporterSpec(ports: MetricsPorts): ProcessSpec {
+  return {
+    name: 'node-exporter',
+    command: 'prometheus-node-exporter',
+    // Only the collectors the rules and dashboards read: keeps the scrape small on a laptop.
+    args: [
+      `--web.listen-address=127.0.0.1:${ports.nodeExporter}`,
+      '--collector.disable-defaults',
+      '--collector.cpu',
+      '--collector.meminfo',
+      '--collector.filesystem',
+      '--collector.loadavg',
+      '--log.format=json',
+    ],
+    port: ports.nodeExporter,
+    portHint: 'set NODE_EXPORTER_PORT',
+    ready: (signal) => httpOk(`http://127.0.0.1:${ports.nodeExporter}/metrics`, signal),
+    readyTimeoutMs: 20_000,
+  };
+}
+
+export function lagExporterSpec(paths: Paths, ports: MetricsPorts, kafkaBootstrap: string): ProcessSpec {
+  return {
+    name: 'kafka-lag-exporter',
+    // The Node running us (>= 22.18) strips the exporter's types itself: no tsx in the process tree.
+    command: process.execPath,
+    args: [path.join(paths.root, 'tasks', 'targets', 'native', 'lag-exporter', 'exporter.ts')],
+    cwd: paths.root,
+    env: { KAFKA_BOOTSTRAP: kafkaBootstrap, LAG_EXPORTER_PORT: String(ports.lagExporter) },
+    port: ports.lagExporter,
+    portHint: 'set LAG_EXPORTER_PORT',
+    ready: (signal) => httpOk(`http://127.0.0.1:${ports.lagExporter}/healthz`, signal),
+    readyTimeoutMs: 20_000,
+  };
+}
+
+async function onPath(cmd: string): Promise<boolean> {
+  const r = await execa(cmd, ['--version'], { reject: false, timeout: 10_000 });
+  return r.exitCode === 0;
+}
+
+/** Installs the Debian packages when missing (root), else says exactly what to run. */
+export async function installPrometheus(log: (line: string) => void): Promise<void> {
+  const missing: string[] = [];
+  if (!(await onPath('prometheus'))) missing.push('prometheus');
+  if (!(await onPath('prometheus-node-exporter'))) missing.push('prometheus-node-exporter');
+  if (missing.length === 0) return;
+  if (process.getuid?.() !== 0) {
+    throw new UsageError(`${missing.join(' and ')} missing; install with: sudo ${APT_COMMAND}`);
+  }
+  log(`installing ${missing.join(' ')} from Debian: ${APT_COMMAND}`);
+  await execa('apt-get', ['install', '-y', ...PROMETHEUS_APT], { env: { DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  // The packages start their own services where systemd runs; the platform runs its own
+  // processes with the project's config, so the distribution's services must not hold the ports.
+  for (const unit of PROMETHEUS_APT) {
+    const active = await execa('systemctl', ['is-active', '--quiet', unit], { reject: false });
+    if (active.exitCode === 0) {
+      log(`stopping and disabling the distribution's ${unit} service (the platform runs its own)`);
+      await execa('systemctl', ['disable', '--now', unit], { reject: false });
+    }
+  }
+}
+
+export interface MetricsStack {
+  prometheus: ProcessSpec;
+  nodeExporter: ProcessSpec;
+  lagExporter: ProcessSpec;
+}
+
+export function metricsStack(paths: Paths, env: Env, kafkaBootstrap: string): MetricsStack {
+  const ports = metricsPorts(env);
+  return {
+    prometheus: prometheusSpec(paths, ports, renderedConfig(paths)),
+    nodeExporter: nodeExporterSpec(ports),
+    lagExporter: lagExporterSpec(paths, ports, kafkaBootstrap),
+  };
+}
+
+/** Starts the exporters, then Prometheus; returns each process's time to ready in ms. */
+export async function startMetrics(
+  paths: Paths,
+  env: Env,
+  kafkaBootstrap: string,
+  signal: AbortSignal,
+): Promise<Record<string, { pid: number; readyMs: number; already: boolean }>> {
+  const ports = metricsPorts(env);
+  await writeConfig(paths, ports);
+  const stack = metricsStack(paths, env, kafkaBootstrap);
+  const out: Record<string, { pid: number; readyMs: number; already: boolean }> = {};
+  for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus]) out[spec.name] = await start(spec, paths, signal);
+  return out;
+}
+
+export async function stopMetrics(paths: Paths): Promise<void> {
+  for (const name of ['prometheus', 'kafka-lag-exporter', 'node-exporter']) await stop(name, paths);
+}
+
+export function prometheusComponent(kafkaBootstrap: () => string): Component<PlatformContext> {
+  return {
+    install: (ctx) => installPrometheus(ctx.log),
+    async status(ctx) {
+      const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap());
+      for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus]) {
+        if (!(await readPid(ctx.paths, spec.name))) return false;
+        if (!(await spec.ready(ctx.signal).catch(() => false))) return false;
+      }
+      return true;
+    },
+    async up(ctx) {
+      for (const [name, r] of Object.entries(await startMetrics(ctx.paths, ctx.env, kafkaBootstrap(), ctx.signal))) {
+        ctx.log(r.already ? `${name}: already running (pid ${r.pid})` : `${name}: ready in ${r.readyMs} ms (pid ${r.pid})`);
+      }
+    },
+    down: (ctx) => stopMetrics(ctx.paths),
+    async rows(ctx) {
+      const ports = metricsPorts(ctx.env);
+      const rows: ProcessRow[] = [];
+      for (const [name, port] of [
+        ['prometheus', ports.prometheus],
+        ['node-exporter', ports.nodeExporter],
+        ['kafka-lag-exporter', ports.lagExporter],
+      ] as const) {
+        const rec = await readPid(ctx.paths, name);
+        rows.push({
+          name,
+          state: rec ? 'running' : 'stopped',
+          pid: rec?.pid,
+          port,
+          uptimeMs: rec ? Date.now() - Date.parse(rec.startedAt) : undefined,
+          rssBytes: rec ? await rssOfTree(rec.pid) : undefined,
+          dataBytes: name === 'prometheus' ? await dirSize(prometheusData(ctx.paths)) : undefined,
+        });
+      }
+      return rows;
+    },
+  };
+}
