@@ -1,0 +1,260 @@
+// The native target's event bus: Apache Kafka in KRaft combined mode, one node, on the JVM,
+// supervised like a `docker compose up -d` container (see supervisor.ts). Listens on 127.0.0.1
+// only; data under <platform>/data/kafka survives down/up; readiness is a real Kafka answer
+// (describeCluster), never a sleep. Broker metrics via the Prometheus JMX exporter agent.
+import { randomBytes } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Paths, PlatformContext } from '../../context.ts';
+import { UsageError } from '../../engine/task.ts';
+import { orchestratorKafka } from '../../topics.ts';
+import type { Component, ProcessRow } from '../target.ts';
+import { installKafkaJars, javaBin, kafkaJars, kafkaManifestDir, requireJava, type KafkaJars } from './kafka-install.ts';
+import { dirSize, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
+import { canBind, portOwner } from './ports.ts';
+
+export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
+
+export const KAFKA_PROCESS = 'kafka';
+
+export interface KafkaSettings {
+  /** PLAINTEXT listener, the bootstrap port (KAFKA_PORT, default 19092). */
+  port: number;
+  /** KRaft controller listener (KAFKA_CONTROLLER_PORT, default 19093). */
+  controllerPort: number;
+  /** Prometheus JMX exporter (KAFKA_METRICS_PORT, default 7071). */
+  metricsPort: number;
+  /** JVM max heap in MiB (KAFKA_HEAP_MB, default 512). */
+  heapMb: number;
+}
+
+function intSetting(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1, max = 65535): number {
+  const raw = env[name];
+  if (raw === undefined || raw === '') return dflt;
+  const n = Number(raw);
+  if (!Number.isInteger(n) || n < min || n > max) {
+    throw new UsageError(`${name}=${raw} is not a whole number in ${min}..${max}; fix it in .env or the environment`);
+  }
+  return n;
+}
+
+export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+  const s = {
+    port: intSetting(env, 'KAFKA_PORT', 19092),
+    controllerPort: intSetting(env, 'KAFKA_CONTROLLER_PORT', 19093),
+    metricsPort: intSetting(env, 'KAFKA_METRICS_PORT', 7071),
+    heapMb: intSetting(env, 'KAFKA_HEAP_MB', 512, 128, 16384),
+  };
+  const ports = [s.port, s.controllerPort, s.metricsPort];
+  if (new Set(ports).size !== ports.length) {
+    throw new UsageError(
+      `KAFKA_PORT, KAFKA_CONTROLLER_PORT and KAFKA_METRICS_PORT must differ (got ${ports.join(', ')})`,
+    );
+  }
+  return s;
+}
+
+export const kafkaBootstrap = (s: KafkaSettings) => `127.0.0.1:${s.port}`;
+export const kafkaDataDir = (paths: Paths) => path.join(paths.data, 'kafka');
+const configFile = (paths: Paths) => path.join(paths.run, 'kafka', 'server.properties');
+
+/** The jars and java classpath, for tools such as `org.apache.kafka.tools.ProducerPerformance`. */
+export async function kafkaClasspath(paths: Paths): Promise<KafkaJars & { java: string; log4jConfig: string }> {
+  return { ...(await kafkaJars(paths)), java: javaBin(), log4jConfig: path.join(kafkaManifestDir(paths), 'log4j2.yaml') };
+}
+
+/** A real Kafka protocol answer: describeCluster with short timeouts and no retries. */
+export async function kafkaReady(bootstrap: string): Promise<boolean> {
+  const admin = orchestratorKafka(bootstrap, 'example-app-readiness').admin({ retry: { retries: 0 } });
+  try {
+    await admin.connect();
+    const c = await admin.describeCluster();
+    return c.brokers.length > 0 && c.controller !== null && c.controller >= 0;
+  } catch {
+    return false;
+  } finally {
+    await admin.disconnect().catch(() => undefined);
+  }
+}
+
+async function renderConfig(paths: Paths, s: KafkaSettings): Promise<string> {
+  const template = await fsp.readFile(path.join(kafkaManifestDir(paths), 'server.properties'), 'utf8');
+  const values: Record<string, string> = {
+    KAFKA_PORT: String(s.port),
+    CONTROLLER_PORT: String(s.controllerPort),
+    DATA_DIR: kafkaDataDir(paths),
+  };
+  const text = template.replace(/\$\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+  const left = /\$\{\w+\}/.exec(text);
+  if (left) throw new Error(`unknown placeholder ${left[0]} in manifests/native/kafka/server.properties`);
+  const file = configFile(paths);
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await fsp.writeFile(file, text);
+  return file;
+}
+
+/** Kafka's cluster id format: 16 random bytes, base64url; Kafka rejects one starting with '-'. */
+function clusterId(): string {
+  for (;;) {
+    const id = randomBytes(16).toString('base64url');
+    if (!id.startsWith('-')) return id;
+  }
+}
+
+/** Formats the storage once: a data dir with meta.properties is left alone (its data survives). */
+async function formatStorage(paths: Paths, jars: KafkaJars, config: string, signal?: AbortSignal): Promise<boolean> {
+  const data = kafkaDataDir(paths);
+  const formatted = await fsp
+    .access(path.join(data, 'meta.properties'))
+    .then(() => true)
+    .catch(() => false);
+  if (formatted) return false;
+  await fsp.mkdir(data, { recursive: true });
+  const args = [
+    '-Xmx256m',
+    '-cp',
+    jars.classpath,
+    `-Dlog4j2.configurationFile=${path.join(kafkaManifestDir(paths), 'log4j2.yaml')}`,
+    'kafka.tools.StorageTool',
+    'format',
+    '--standalone',
+    '-t',
+    clusterId(),
+    '-c',
+    config,
+  ];
+  const r = await execa(javaBin(), args, { reject: false, all: true, cancelSignal: signal, timeout: 120_000 });
+  if (r.failed) {
+    const out = (r.all ?? '').trim().split('\n').slice(-3).join(' | ').slice(0, 500);
+    throw new Error(`kafka-storage format failed for ${data} (exit ${r.exitCode}): ${out}`);
+  }
+  return true;
+}
+
+export interface KafkaRunOptions {
+  paths: Paths;
+  settings: KafkaSettings;
+  signal?: AbortSignal;
+  log?: (line: string) => void;
+  readyTimeoutMs?: number;
+}
+
+function processSpec(paths: Paths, s: KafkaSettings, jars: KafkaJars, config: string, readyTimeoutMs: number): ProcessSpec {
+  const manifests = kafkaManifestDir(paths);
+  return {
+    name: KAFKA_PROCESS,
+    command: javaBin(),
+    args: [
+      `-Xms${Math.min(256, s.heapMb)}m`,
+      `-Xmx${s.heapMb}m`,
+      '-XX:+UseG1GC',
+      '-XX:MaxGCPauseMillis=20',
+      '-XX:+ExitOnOutOfMemoryError',
+      '-Djava.awt.headless=true',
+      `-Dlog4j2.configurationFile=${path.join(manifests, 'log4j2.yaml')}`,
+      `-javaagent:${jars.agentJar}=127.0.0.1:${s.metricsPort}:${path.join(manifests, 'jmx-exporter.yaml')}`,
+      '-cp',
+      jars.classpath,
+      'kafka.Kafka',
+      config,
+    ],
+    port: s.port,
+    portHint: 'set KAFKA_PORT',
+    ready: () => kafkaReady(kafkaBootstrap(s)),
+    readyTimeoutMs,
+    // Kafka's controlled shutdown flushes and closes the logs; give it time before SIGKILL.
+    stopGraceMs: 20_000,
+  };
+}
+
+/** Ports besides the bootstrap one must be free too: the supervisor only checks `port`. */
+async function requireFreePorts(s: KafkaSettings): Promise<void> {
+  for (const [port, name] of [
+    [s.controllerPort, 'KAFKA_CONTROLLER_PORT'],
+    [s.metricsPort, 'KAFKA_METRICS_PORT'],
+  ] as const) {
+    if (!(await canBind(port))) {
+      const owner = await portOwner(port);
+      const who = owner ? ` by pid ${owner.pid} (${owner.command})` : '';
+      throw new UsageError(`${KAFKA_PROCESS}: port ${port} is already in use${who}; stop that process or set ${name}`);
+    }
+  }
+}
+
+/**
+ * Starts the broker (formatting its storage the first time) and waits for a Kafka answer.
+ * Already running and ready: returns at once with `already: true`.
+ */
+export async function startKafka(opts: KafkaRunOptions): Promise<{ pid: number; readyMs: number; already: boolean; formatted: boolean }> {
+  const { paths, settings: s } = opts;
+  const signal = opts.signal ?? new AbortController().signal;
+  await requireJava();
+  const jars = await kafkaJars(paths);
+  const running = await readPid(paths, KAFKA_PROCESS);
+  if (running && (await kafkaReady(kafkaBootstrap(s)))) return { pid: running.pid, readyMs: 0, already: true, formatted: false };
+  if (!running) await requireFreePorts(s);
+  const config = await renderConfig(paths, s);
+  const formatted = await formatStorage(paths, jars, config, signal);
+  if (formatted) opts.log?.(`formatted Kafka storage in ${kafkaDataDir(paths)}`);
+  const r = await start(processSpec(paths, s, jars, config, opts.readyTimeoutMs ?? 120_000), paths, signal);
+  opts.log?.(`Kafka ready on ${kafkaBootstrap(s)} (pid ${r.pid}) in ${r.readyMs} ms`);
+  return { ...r, formatted };
+}
+
+/** Graceful stop (SIGTERM, grace, SIGKILL); confirms the bootstrap port is free. */
+export async function stopKafka(opts: { paths: Paths; settings: KafkaSettings }): Promise<{ stopped: boolean; stopMs: number }> {
+  return stop(KAFKA_PROCESS, opts.paths, { graceMs: 20_000, port: opts.settings.port });
+}
+
+/** Stop then start, as the orchestrator does it; returns the time until the broker answers again. */
+export async function restartKafka(opts: KafkaRunOptions): Promise<number> {
+  const t0 = performance.now();
+  await stopKafka(opts);
+  await startKafka(opts);
+  return Math.round(performance.now() - t0);
+}
+
+export async function kafkaRows(paths: Paths, s: KafkaSettings): Promise<ProcessRow[]> {
+  const rec = await readPid(paths, KAFKA_PROCESS);
+  const dataBytes = await dirSize(kafkaDataDir(paths));
+  if (!rec) return [{ name: KAFKA_PROCESS, state: 'stopped', port: s.port, dataBytes }];
+  const ready = await kafkaReady(kafkaBootstrap(s));
+  return [
+    {
+      name: KAFKA_PROCESS,
+      state: ready ? 'running' : 'unhealthy',
+      pid: rec.pid,
+      port: s.port,
+      uptimeMs: Date.now() - Date.parse(rec.startedAt),
+      rssBytes: await rssOfTree(rec.pid),
+      dataBytes,
+      detail: ready ? `metrics :${s.metricsPort}` : `no Kafka answer; log: ${path.join(paths.logs, 'kafka.log')}`,
+    },
+  ];
+}
+
+/** The broker's last log lines, for error reports. */
+export const kafkaLogTail = (paths: Paths, n = 15) => tail(path.join(paths.logs, `${KAFKA_PROCESS}.log`), n);
+
+/** The `event-bus` component of the native target. */
+export function kafkaComponent(): Component<PlatformContext> {
+  const settings = () => kafkaSettings(process.env);
+  return {
+    install: async (ctx) => {
+      const r = await installKafkaJars(ctx.paths, { signal: ctx.signal, log: ctx.log });
+      ctx.log(r.fetched ? `Kafka jars fetched in ${r.ms} ms` : `Kafka jars cached in ${r.libDir}`);
+    },
+    status: async (ctx) => {
+      const s = settings();
+      return (await readPid(ctx.paths, KAFKA_PROCESS)) !== undefined && (await kafkaReady(kafkaBootstrap(s)));
+    },
+    up: async (ctx) => {
+      await startKafka({ paths: ctx.paths, settings: settings(), signal: ctx.signal, log: ctx.log });
+    },
+    down: async (ctx) => {
+      await stopKafka({ paths: ctx.paths, settings: settings() });
+    },
+    rows: (ctx) => kafkaRows(ctx.paths, settings()),
+  };
+}
