@@ -1,0 +1,60 @@
+// doctor's probing against real commands on this machine: version parsing, the minimum-version
+// comparison, missing and too-old tools, and the command's exit code following its table.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { atLeast, formatTable, parseVersion, probe, toolsFor } from '../../tasks/config/tools.ts';
+import { doctorCommand } from '../../tasks/cli/commands/doctor.ts';
+import { nativeTarget } from '../../tasks/targets/native.ts';
+import type { CliIO } from '../../tasks/cli/command.ts';
+
+test('versions are read from the banners tools print', () => {
+  assert.is(parseVersion('openjdk version "17.0.15" 2025-04-15'), '17.0.15');
+  assert.is(parseVersion('go version go1.26.8 linux/amd64'), '1.26.8');
+  assert.is(parseVersion('\u001b[1mApache Maven 3.8.7\u001b[m'), '3.8.7');
+  assert.is(parseVersion('v24.11.1'), '24.11.1');
+  assert.is(parseVersion('no digits'), undefined);
+});
+
+test('versions compare by numeric parts, not as text', () => {
+  assert.ok(atLeast('17.0.15', '17'));
+  assert.ok(atLeast('22.13.0', '22.13'));
+  assert.ok(atLeast('3.10', '3.9'));
+  assert.not.ok(atLeast('20.19.1', '22.13'));
+  assert.not.ok(atLeast('3.9', '3.10'));
+});
+
+test('a real tool is found with its version; a missing one and a too-old one say how to get them', async () => {
+  const git = await probe({ name: 'git', min: '2', versionCmd: ['git', '--version'], install: 'apt-get install git' });
+  assert.is(git.status, 'ok');
+  assert.match(git.found, /^\d+\.\d+/);
+  const missing = await probe({ name: 'nope', versionCmd: ['definitely-not-installed-tool-x', '--version'], install: 'get nope' });
+  assert.is(missing.status, 'missing');
+  assert.is(missing.found, '-');
+  const old = await probe({ name: 'git', min: '999', versionCmd: ['git', '--version'], install: 'upgrade git' });
+  assert.is(old.status, 'too old');
+  const table = formatTable([git, missing, old]).join('\n');
+  assert.match(table, /^tool\s+required\s+found\s+status\s+how to get it/);
+  assert.match(table, /nope\s+any\s+-\s+missing\s+get nope/);
+  assert.match(table, /git\s+>= 999\s+\S+\s+too old\s+upgrade git/);
+});
+
+test('the native target needs java >= 17, mvn, prometheus and promtool besides the common tools', () => {
+  const names = toolsFor(nativeTarget()).map((t) => t.name);
+  for (const n of ['node', 'npm', 'git', 'go', 'gitleaks', 'java', 'mvn', 'prometheus', 'promtool']) assert.ok(names.includes(n), n);
+  assert.not.ok(names.includes('helm'));
+  assert.ok(toolsFor({ name: 'k3d', tools: [] }).some((t) => t.name === 'helm'), 'k3d needs helm');
+});
+
+test('doctor --target native prints the table and exits 1 exactly when a row is not ok', async () => {
+  const out: string[] = [];
+  const io: CliIO = { out: (l) => out.push(l), err: () => {}, event: () => {}, json: false, signal: new AbortController().signal };
+  const code = await doctorCommand.run({ positionals: [], values: { target: 'native' } }, io);
+  const text = out.join('\n');
+  assert.match(text, /doctor: target native \(chosen with --target\)/);
+  assert.match(text, /\njava\s+>= 17\s+\d+/);
+  const rows = out.slice(2).filter((l) => /\s(ok|missing|too old)(\s|$)/.test(l));
+  const bad = rows.filter((l) => /\s(missing|too old)(\s|$)/.test(l));
+  assert.is(code, bad.length > 0 ? 1 : 0, text);
+});
+
+test.run();
