@@ -1,8 +1,13 @@
 // The native target: host processes supervised by the orchestrator (see native/supervisor.ts).
 // Apache Kafka (KRaft) on the JVM, Prometheus from Debian's package, an OTLP trace sink (a
 // development sink, not Tempo), JSON logs under .platform/logs. No Loki, Tempo or Grafana.
+import { pathToFileURL } from 'node:url';
 import type { PlatformContext } from '../context.ts';
 import { unavailable, type Endpoints, type Target } from './target.ts';
+import { prometheusComponent } from './native/prometheus.ts';
+import { nativeLogsComponent, traceSinkComponent } from './native/trace-sink/component.ts';
+import { tracesDir } from './native/trace-sink/paths.ts';
+import { resolvePaths } from '../paths.ts';
 
 const NO_DOCKER = 'not provided by the native target (needs Docker: use --target k3d or compose)';
 
@@ -15,7 +20,8 @@ export function nativeEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints
     kafka: { url: `127.0.0.1:${kafkaPort}` },
     prometheus: { url: `http://127.0.0.1:${promPort}` },
     otlpGrpc: { url: `http://127.0.0.1:${otlpPort}` },
-    traceQuery: unavailable('trace sink not wired yet'),
+    // The development trace sink's span files (lookup by trace id), not a Tempo API.
+    traceQuery: { url: pathToFileURL(tracesDir(resolvePaths(env))).href },
     grafana: unavailable(`Grafana is ${NO_DOCKER}`),
     loki: unavailable(`Loki is ${NO_DOCKER}`),
     tempo: unavailable(`Tempo is ${NO_DOCKER}`),
@@ -28,7 +34,11 @@ export function nativeTarget(): Target<PlatformContext> {
     name: 'native',
     describe: 'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, an OTLP trace sink, JSON log files',
     endpoints: () => nativeEndpoints(),
-    components: {},
+    components: {
+      metrics: prometheusComponent(() => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`),
+      logs: nativeLogsComponent(),
+      traces: traceSinkComponent(),
+    },
     tools: [
       { name: 'java', min: '17', versionCmd: ['java', '-version'], install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)' },
       { name: 'mvn', min: '3.6', versionCmd: ['mvn', '-v'], install: 'apt-get install maven (resolves the Kafka jars from Maven Central)' },
