@@ -1,0 +1,103 @@
+// dev-setup: everything a fresh clone needs before `up`, in order, each step idempotent.
+// A second run finds everything in place and changes nothing. The timing of each step goes to
+// `.platform/dev-setup.json`, which the 0-1 verify step reads (seed bound: < 30 minutes).
+import { randomBytes } from 'node:crypto';
+import fs from 'node:fs';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { PlatformContext } from '../context.ts';
+import { UsageError } from '../engine/task.ts';
+import { atLeast } from './tools.ts';
+import { GENERATED, loadSettings } from './settings.ts';
+
+export interface StepResult {
+  name: string;
+  changed: boolean;
+  detail: string;
+  durationMs: number;
+}
+
+export interface SetupRecord {
+  target: string;
+  startedAt: string;
+  durationMs: number;
+  steps: StepResult[];
+}
+
+export const setupRecordPath = (ctx: Pick<PlatformContext, 'paths'>) => path.join(ctx.paths.platform, 'dev-setup.json');
+
+/** `.env.example` with every `<generated>` replaced by its own random value (URL-safe). */
+export function fillGenerated(example: string): string {
+  return example
+    .split('\n')
+    .map((line) => (line.trim().startsWith('#') ? line : line.split(GENERATED).reduce((a, b) => `${a}${randomBytes(18).toString('base64url')}${b}`)))
+    .join('\n');
+}
+
+/** Creates `.env` from `.env.example` when absent; never overwrites. Returns whether it wrote. */
+export function ensureEnvFile(root: string): boolean {
+  const env = path.join(root, '.env');
+  if (fs.existsSync(env)) return false;
+  const example = fs.readFileSync(path.join(root, '.env.example'), 'utf8');
+  // 'wx' fails if another process created it meanwhile: never clobber.
+  fs.writeFileSync(env, fillGenerated(example), { flag: 'wx', mode: 0o600 });
+  return true;
+}
+
+/** npm ci only when the lockfile is newer than the last install. */
+async function npmDeps(root: string, ctx: PlatformContext): Promise<[boolean, string]> {
+  const installed = path.join(root, 'node_modules', '.package-lock.json');
+  const lock = path.join(root, 'package-lock.json');
+  if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) {
+    return [false, 'node_modules matches package-lock.json'];
+  }
+  await execa('npm', ['ci', '--no-audit', '--no-fund'], { cwd: root, cancelSignal: ctx.signal, stdout: { file: ctx.logFile, append: true }, stderr: { file: ctx.logFile, append: true } });
+  return [true, 'npm ci'];
+}
+
+async function gitHooks(root: string, ctx: PlatformContext): Promise<[boolean, string]> {
+  const inRepo = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false });
+  if (inRepo.stdout.trim() !== 'true') return [false, 'not a git checkout: hooks not installed'];
+  const r = await execa(path.join(root, 'scripts', 'install-git-hooks.sh'), [], { cwd: root, all: true, reject: false, cancelSignal: ctx.signal, env: { PLATFORM_CACHE: ctx.paths.cache } });
+  for (const l of (r.all ?? '').split('\n')) if (l) ctx.log(l);
+  if (r.exitCode !== 0) throw new Error(`git hooks: scripts/install-git-hooks.sh failed (exit ${r.exitCode}): ${(r.all ?? '').trim().split('\n').pop()}; see ${ctx.logFile}`);
+  const out = (r.all ?? '').trim();
+  return [out !== '', out === '' ? 'core.hooksPath=.githooks, gitleaks present' : out.split('\n').join('; ')];
+}
+
+export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => void = () => {}): Promise<SetupRecord> {
+  const root = ctx.paths.root;
+  const started = Date.now();
+  const steps: StepResult[] = [];
+  const step = async (name: string, fn: () => Promise<[boolean, string]>) => {
+    const t0 = performance.now();
+    const [changed, detail] = await fn();
+    const s = { name, changed, detail, durationMs: Math.round(performance.now() - t0) };
+    steps.push(s);
+    onStep(s);
+  };
+
+  await step('node', async () => {
+    const v = process.versions.node;
+    if (!atLeast(v, '22.13')) throw new UsageError(`node ${v} is older than 22.13; run \`export PATH="$(scripts/ensure-node.sh):$PATH"\` first`);
+    return [false, `node ${v}`];
+  });
+  await step('npm dependencies', () => npmDeps(root, ctx));
+  await step('.env', async () => {
+    const wrote = ensureEnvFile(root);
+    loadSettings({ root, env: process.env });
+    return [wrote, wrote ? 'created from .env.example with random local passwords' : 'exists (left as is)'];
+  });
+  await step('git hooks', () => gitHooks(root, ctx));
+  for (const [id, c] of Object.entries(ctx.target.components)) {
+    if (!c?.install) continue;
+    await step(`${ctx.target.name} ${id}`, async () => {
+      await c.install!(ctx);
+      return [false, 'installed or already present'];
+    });
+  }
+  const record: SetupRecord = { target: ctx.target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, steps };
+  fs.mkdirSync(ctx.paths.platform, { recursive: true });
+  fs.writeFileSync(setupRecordPath(ctx), JSON.stringify(record, null, 2) + '\n');
+  return record;
+}
