@@ -95,7 +95,7 @@ test('Redpanda (k3d): StatefulSet, PVC 10Gi, limits, ports, readiness on the adm
   assert.is(flag('--mode'), 'dev-container');
   assert.ok(args.includes('--memory'), 'sets --memory');
   assert.equal(c.resources.limits, { cpu: '1', memory: '1Gi' });
-  assert.match(flag('--advertise-kafka-addr'), /external:\/\/localhost:19092/);
+  assert.match(flag("--advertise-kafka-addr") ?? "", /external:\/\/localhost:19092/);
   assert.equal(c.readinessProbe.httpGet, { path: '/v1/status/ready', port: 'admin' });
   const ports = Object.fromEntries(c.ports.map((p: any) => [p.name, p.containerPort]));
   assert.is(ports.admin, 9644);

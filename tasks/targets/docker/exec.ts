@@ -1,0 +1,46 @@
+// Runs the commands of the Docker paths: each one logged to the node's log with its output,
+// cancelled with the node's signal, and failing with the command, exit code and output tail.
+import { execa } from 'execa';
+import type { BaseContext } from '../../engine/task.ts';
+import { REPO_ROOT } from '../../paths.ts';
+
+export type Cmd = readonly [string, ...string[]];
+
+/** A command as a person would type it (for plan, logs and errors). */
+export function formatCmd(cmd: Cmd): string {
+  return cmd.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
+}
+
+function logOutput(ctx: BaseContext, text: string | undefined): void {
+  for (const line of (text ?? '').split('\n')) if (line.trim()) ctx.log(`  ${line}`);
+}
+
+/** Runs `cmd` from the repository root; throws on a non-zero exit. Returns stdout. */
+export async function run(ctx: BaseContext, cmd: Cmd, opts: { timeoutMs?: number } = {}): Promise<string> {
+  ctx.log(`$ ${formatCmd(cmd)}`);
+  const r = await execa(cmd[0], cmd.slice(1), {
+    cwd: REPO_ROOT,
+    reject: false,
+    all: true,
+    cancelSignal: ctx.signal,
+    timeout: opts.timeoutMs,
+  });
+  logOutput(ctx, r.all);
+  if (r.exitCode !== 0 || r.isCanceled || r.timedOut) {
+    const why = r.isCanceled ? 'cancelled' : r.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exit ${r.exitCode}`;
+    const last = (r.all ?? '').trim().split('\n').slice(-3).join(' | ');
+    throw new Error(`\`${formatCmd(cmd)}\` failed (${why})${last ? `: ${last}` : ''}; log: ${ctx.logFile}`);
+  }
+  return r.stdout;
+}
+
+/** Runs a read-only query; never throws on a non-zero exit (status checks must be cheap and quiet). */
+export async function probe(ctx: Pick<BaseContext, 'signal'>, cmd: Cmd, timeoutMs = 15_000): Promise<{ ok: boolean; stdout: string }> {
+  const r = await execa(cmd[0], cmd.slice(1), {
+    cwd: REPO_ROOT,
+    reject: false,
+    cancelSignal: ctx.signal,
+    timeout: timeoutMs,
+  });
+  return { ok: r.exitCode === 0, stdout: r.stdout };
+}
