@@ -1,0 +1,69 @@
+// kafkajs (2.2.4, unmaintained): no linger.ms or batch.size, so the runner batches by hand
+// (one send() per batch of messages, all to one partition) and keeps several sends in flight.
+import kafkajs from 'kafkajs';
+import type { ClientConfig, ConsumerDriver, ProducerDriver } from './types.ts';
+import { within } from './types.ts';
+
+const { Kafka, CompressionTypes, logLevel } = kafkajs;
+
+function client(cfg: ClientConfig): kafkajs.Kafka {
+  return new Kafka({
+    clientId: cfg.clientId,
+    brokers: [cfg.bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: cfg.requestTimeoutMs,
+    // Few, short retries: a dead broker must end the run in bounded time, not after minutes.
+    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+  });
+}
+
+export function kafkajsProducer(cfg: ClientConfig): ProducerDriver {
+  const producer = client(cfg).producer({
+    allowAutoTopicCreation: false,
+    maxInFlightRequests: cfg.inFlight,
+    idempotent: false,
+  });
+  const compression = cfg.compression === 'gzip' ? CompressionTypes.GZIP : CompressionTypes.None;
+  return {
+    name: 'kafkajs',
+    batchingNote: `kafkajs has no linger.ms/batch.size: batched by hand, one send() per batch to one partition, up to ${cfg.inFlight} sends in flight`,
+    connect: () => producer.connect(),
+    async send(topic, partition, values) {
+      await producer.send({
+        topic,
+        acks: cfg.acks,
+        compression,
+        timeout: cfg.requestTimeoutMs,
+        messages: values.map((value) => ({ value, partition })),
+      });
+    },
+    close: () => within(producer.disconnect(), 3000, 'kafkajs producer disconnect'),
+  };
+}
+
+export function kafkajsConsumer(cfg: ClientConfig, groupId: string): ConsumerDriver {
+  const consumer = client(cfg).consumer({
+    groupId,
+    minBytes: 1,
+    maxWaitTimeInMs: 100,
+    allowAutoTopicCreation: false,
+    sessionTimeout: 10_000,
+    heartbeatInterval: 1000,
+  });
+  return {
+    async start(topic, onMessage) {
+      await consumer.connect();
+      await consumer.subscribe({ topics: [topic], fromBeginning: true });
+      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      await consumer.run({
+        eachBatchAutoResolve: true,
+        eachBatch: async ({ batch }) => {
+          for (const m of batch.messages) if (m.value) onMessage(m.value);
+        },
+      });
+      await within(joined, 30_000, 'kafkajs consumer group join');
+    },
+    close: () => within(consumer.disconnect(), 3000, 'kafkajs consumer disconnect'),
+  };
+}
