@@ -8,7 +8,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { redact } from '../config/redact.ts';
 import { criticalPath, type Graph } from './graph.ts';
 import type { NodeRecord, NodeState, RunRecord } from './state.ts';
-import { check, type BaseContext, type Task } from './task.ts';
+import { check, UsageError, type BaseContext, type Task } from './task.ts';
 
 export const DEFAULT_CONCURRENCY = 4;
 export const DEFAULT_BACKOFF_MS = 1_000;
@@ -272,8 +272,10 @@ async function runNode<Ctx extends BaseContext>(
 
 const interruptedOrFailed = (s: AbortSignal): NodeState => (s.reason instanceof DeadlineExceeded ? 'failed' : 'interrupted');
 
+/** Known one-line errors (not built yet, usage) log their message; anything else its stack. */
 function logError(log: (l: string) => void, e: unknown) {
-  log(e instanceof Error ? (e.stack ?? e.message) : String(e));
+  const plain = e instanceof UsageError || (e instanceof Error && e.name === 'NotImplementedError');
+  log(e instanceof Error ? (plain ? `${e.name}: ${e.message}` : (e.stack ?? e.message)) : String(e));
 }
 
 /**

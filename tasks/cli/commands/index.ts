@@ -1,4 +1,21 @@
 // Every subcommand of tasks.ts. Add one line per command module.
 import type { CommandSpec } from '../command.ts';
+import { up } from './up.ts';
+import { down } from './down.ts';
+import { verify } from './verify.ts';
+import { status } from './status.ts';
+import { plan } from './plan.ts';
+import { graph } from './graph.ts';
+import { list } from './list.ts';
+import { clean } from './clean.ts';
 
-export const commands: CommandSpec[] = [];
+export const commands: CommandSpec[] = [
+  up,
+  down,
+  verify,
+  status,
+  plan,
+  graph,
+  list,
+  clean,
+];

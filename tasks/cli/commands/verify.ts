@@ -1,0 +1,43 @@
+// `verify [ids…] [--report]`: run only the verify steps and collect their checks; --report
+// turns them into docs/phase-0-validation-report.md and validation/report.json.
+import { defineCommand } from '../command.ts';
+import { flag, positiveInt, runOptions, targetOption } from '../options.ts';
+import { exactly, exitCodeOf, loadGraph, openSession, readState, runSelection } from '../session.ts';
+import { writeReport } from '../../../validation/report.ts';
+
+export const verify = defineCommand({
+  name: 'verify',
+  summary: 'run the verify steps only: measured checks per node (--report writes the validation report)',
+  usage: 'verify [ids…] [--report] [--target T] [--concurrency N] [--json]',
+  positionals: true,
+  options: {
+    ...targetOption,
+    ...runOptions,
+    report: { type: 'boolean', description: 'write docs/phase-0-validation-report.md, validation/report.json and the timeline SVG' },
+  },
+  async run(args, io) {
+    const graph = await loadGraph();
+    const selection = exactly(graph, args.positionals);
+    positiveInt(args, 'concurrency');
+    positiveInt(args, 'deadline');
+    const session = await openSession(args, io, graph);
+    const result = await runSelection(session, 'verify', selection, args, io);
+    const checks = result.nodes.flatMap((n) => n.checks ?? []);
+    const counts = ['pass', 'fail', 'skip'].map((s) => `${checks.filter((c) => c.status === s).length} ${s}`).join(', ');
+    io.out(`checks: ${checks.length} (${counts})`);
+    if (flag(args, 'report') && !result.interrupted) {
+      const state = await readState(session, io);
+      const written = await writeReport({
+        root: session.paths.root,
+        verify: result,
+        up: state.lastRun.up,
+        graph,
+        target: { name: session.target.name, why: session.why, describe: session.target.describe },
+      });
+      io.out(`report: ${written.markdown} (${written.summary})`);
+      io.out(`        ${written.json}, ${written.svg}`);
+      io.event({ type: 'report', ...written });
+    }
+    return exitCodeOf(result);
+  },
+});

@@ -1,0 +1,217 @@
+// The Phase-0 validation report, built only from the checks that ran: one row per seed
+// acceptance criterion and per REQ, with status, measured value, threshold and evidence; skips
+// carry their reason; a criterion no check covered is a skip that says so. Writes Markdown,
+// JSON and a timeline SVG that the Markdown embeds.
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { execa } from 'execa';
+import { redact, redactDeep } from '../tasks/config/redact.ts';
+import type { Graph } from '../tasks/engine/graph.ts';
+import type { NodeRecord, RunRecord } from '../tasks/engine/state.ts';
+import type { BaseContext, Check, CheckStatus } from '../tasks/engine/task.ts';
+import { CRITERIA, REQUIREMENTS, SEED_TASKS } from './criteria.ts';
+import { renderTimelineSvg, type Panel } from './timeline.ts';
+
+export const REPORT_MD = 'docs/phase-0-validation-report.md';
+export const REPORT_JSON = 'validation/report.json';
+export const TIMELINE_SVG = 'docs/phase-0-timeline.svg';
+
+export interface MachineFacts {
+  cpuModel: string;
+  cpuCount: number;
+  memoryGiB: number;
+  os: string;
+  kernel: string;
+  node: string;
+  java: string;
+}
+
+export interface Row {
+  id: string;
+  task?: string;
+  text: string;
+  status: CheckStatus;
+  measured?: string;
+  threshold?: string;
+  evidence?: string;
+  reason?: string;
+  checks: string[];
+}
+
+export interface ReportData {
+  generatedAt: string;
+  target: { name: string; why: string; describe?: string };
+  machine: MachineFacts;
+  summary: { criteria: Record<CheckStatus, number>; requirements: Record<CheckStatus, number>; checks: Record<CheckStatus, number> };
+  criteria: Row[];
+  requirements: Row[];
+  /** Checks that name no seed criterion or REQ: shown so no measured fact is dropped. */
+  otherChecks: Check[];
+  nodes: { id: string; name: string; state: string; reason?: string }[];
+  runs: { up?: RunRecord; verify: RunRecord };
+}
+
+export interface ReportInput {
+  /** Directory that receives docs/ and validation/ (the repository root; a temp dir in tests). */
+  root: string;
+  verify: RunRecord;
+  up?: RunRecord;
+  graph: Graph<BaseContext> | Graph<never>;
+  target: { name: string; why: string; describe?: string };
+  machine?: MachineFacts;
+  now?: Date;
+}
+
+export async function machineFacts(): Promise<MachineFacts> {
+  const cpus = os.cpus();
+  const osRelease = await fsp.readFile('/etc/os-release', 'utf8').catch(() => '');
+  const pretty = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1];
+  const java = await execa('java', ['-version'], { reject: false, timeout: 10_000 }).catch(() => undefined);
+  const javaLine = java && java.exitCode === 0 ? String(java.stderr || java.stdout).split('\n')[0]?.trim() : undefined;
+  return {
+    cpuModel: cpus[0]?.model.trim() ?? 'unknown',
+    cpuCount: cpus.length,
+    memoryGiB: Math.round((os.totalmem() / 1024 ** 3) * 10) / 10,
+    os: pretty ?? `${os.type()} ${os.release()}`,
+    kernel: `${os.type()} ${os.release()} ${os.arch()}`,
+    node: process.versions.node,
+    java: javaLine ?? 'not found',
+  };
+}
+
+/** Worst status wins: any fail → fail; any pass and no fail → pass; only skips → skip. */
+function aggregate(id: string, text: string, checks: Check[], noCheckReason: string, task?: string): Row {
+  const join = (f: (c: Check) => string | number | undefined) => {
+    const v = [...new Set(checks.map(f).filter((x) => x !== undefined && x !== '').map(String))];
+    return v.length ? v.join('; ') : undefined;
+  };
+  if (checks.length === 0) return { id, task, text, status: 'skip', reason: noCheckReason, checks: [] };
+  const status: CheckStatus = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'pass') ? 'pass' : 'skip';
+  return {
+    id,
+    task,
+    text,
+    status,
+    measured: join((c) => (c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)),
+    threshold: join((c) => c.threshold),
+    evidence: join((c) => c.evidence),
+    reason: join((c) => (c.status === 'pass' ? undefined : c.reason ? `${c.id}: ${c.reason}` : undefined)),
+    checks: checks.map((c) => `${c.id} (${c.status})`),
+  };
+}
+
+const count = <T extends { status: CheckStatus }>(xs: readonly T[]) => ({
+  pass: xs.filter((x) => x.status === 'pass').length,
+  fail: xs.filter((x) => x.status === 'fail').length,
+  skip: xs.filter((x) => x.status === 'skip').length,
+});
+
+export function buildReport(input: ReportInput & { machine: MachineFacts }): ReportData {
+  const checks = input.verify.nodes.flatMap((n) => n.checks ?? []);
+  const nodeOf = new Map<string, NodeRecord>(input.verify.nodes.map((n) => [n.id, n]));
+  // Why a task produced no check: the node's own outcome says it best (not applicable, failed…).
+  const whyNoCheck = (task: string) => {
+    const n = nodeOf.get(task);
+    if (!n) return `no check ran for this criterion (task ${task} was not part of this verify run)`;
+    if (n.state === 'not-applicable') return `no check ran for this criterion: task ${task} does not apply here (${n.reason})`;
+    if (n.state === 'failed' || n.state === 'interrupted' || n.state === 'skipped') {
+      return `no check ran for this criterion: task ${task} verify ${n.state}${n.reason ? ` (${n.reason})` : ''}`;
+    }
+    return 'no check ran for this criterion';
+  };
+  const criteria = CRITERIA.map((c) =>
+    aggregate(c.id, c.text, checks.filter((k) => k.criteria?.includes(c.id)), whyNoCheck(c.task), c.task),
+  );
+  const requirements = Object.entries(REQUIREMENTS).map(([id, text]) => {
+    const viaCriteria = new Set(CRITERIA.filter((c) => c.requirement === id).map((c) => c.id));
+    const covering = checks.filter((k) => k.requirement === id || k.criteria?.some((c) => viaCriteria.has(c)));
+    return aggregate(id, text, covering, 'no check ran for this requirement');
+  });
+  const known = new Set(CRITERIA.map((c) => c.id));
+  const otherChecks = checks.filter((k) => !k.requirement && !(k.criteria ?? []).some((c) => known.has(c)));
+  return redactDeep({
+    generatedAt: (input.now ?? new Date()).toISOString(),
+    target: input.target,
+    machine: input.machine,
+    summary: { criteria: count(criteria), requirements: count(requirements), checks: count(checks) },
+    criteria,
+    requirements,
+    otherChecks,
+    nodes: input.verify.nodes.map((n) => ({ id: n.id, name: n.name, state: n.state, ...(n.reason ? { reason: n.reason } : {}) })),
+    runs: { ...(input.up ? { up: input.up } : {}), verify: input.verify },
+  });
+}
+
+const cell = (s: string | number | undefined) => (s === undefined || s === '' ? '—' : String(s).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
+const mark = (s: CheckStatus) => (s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ fail' : '⏭️ skip');
+
+export function renderMarkdown(r: ReportData, svgRelative: string): string {
+  const L: string[] = [];
+  const s = r.summary;
+  L.push(
+    '# Phase 0 validation report',
+    '',
+    `<!-- Generated by \`npx tsx tasks.ts verify --report\` from the checks that ran. Do not edit by hand. -->`,
+    '',
+    `- **Generated:** ${r.generatedAt}`,
+    `- **Target:** ${r.target.name} (${r.target.why})${r.target.describe ? `: ${r.target.describe}` : ''}`,
+    `- **Machine:** ${r.machine.cpuModel}, ${r.machine.cpuCount} CPUs, ${r.machine.memoryGiB} GiB RAM; ${r.machine.os} (${r.machine.kernel})`,
+    `- **Runtimes:** Node ${r.machine.node}; Java: ${r.machine.java}`,
+    `- **Acceptance criteria:** ${s.criteria.pass} pass, ${s.criteria.fail} fail, ${s.criteria.skip} skip (of ${r.criteria.length})`,
+    `- **Requirements:** ${s.requirements.pass} pass, ${s.requirements.fail} fail, ${s.requirements.skip} skip (of ${r.requirements.length})`,
+    `- **Checks run:** ${s.checks.pass} pass, ${s.checks.fail} fail, ${s.checks.skip} skip`,
+    '',
+    '## Performance requirements',
+    '',
+    '| REQ | requirement | status | measured | threshold | evidence | reason / checks |',
+    '| --- | --- | --- | --- | --- | --- | --- |',
+    ...r.requirements.map((q) => `| ${q.id} | ${cell(q.text)} | ${mark(q.status)} | ${cell(q.measured)} | ${cell(q.threshold)} | ${cell(q.evidence)} | ${cell(q.reason ?? q.checks.join(', '))} |`),
+    '',
+  );
+  for (const t of SEED_TASKS) {
+    const rows = r.criteria.filter((c) => c.task === t.id);
+    const node = r.nodes.find((n) => n.id === t.id);
+    L.push(
+      `## ${t.id}: ${t.title}`,
+      '',
+      `Verify step: ${node ? `${node.state}${node.reason ? ` (${cell(node.reason)})` : ''}` : 'not run'}.`,
+      '',
+      '| criterion | status | measured | threshold | evidence | reason / checks |',
+      '| --- | --- | --- | --- | --- | --- |',
+      ...rows.map((c) => `| ${c.id}: ${cell(c.text)} | ${mark(c.status)} | ${cell(c.measured)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.status === 'pass' ? c.checks.join(', ') : (c.reason ?? c.checks.join(', ')))} |`),
+      '',
+    );
+  }
+  if (r.otherChecks.length) {
+    L.push('## Other checks', '', '| check | status | measured | threshold | evidence | reason |', '| --- | --- | --- | --- | --- | --- |');
+    for (const c of r.otherChecks) {
+      L.push(`| ${c.id}: ${cell(c.title)} | ${mark(c.status)} | ${cell(c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.reason)} |`);
+    }
+    L.push('');
+  }
+  L.push('## Run timeline', '', `Which node ran when, and the critical path (outlined).`, '', `![run timeline](${svgRelative})`, '');
+  return redact(L.join('\n'));
+}
+
+/** Builds and writes the report; returns the paths written and a one-line summary. */
+export async function writeReport(input: ReportInput): Promise<{ markdown: string; json: string; svg: string; summary: string }> {
+  const machine = input.machine ?? (await machineFacts());
+  const data = buildReport({ ...input, machine });
+  const md = path.join(input.root, REPORT_MD);
+  const json = path.join(input.root, REPORT_JSON);
+  const svg = path.join(input.root, TIMELINE_SVG);
+  await Promise.all([md, json, svg].map((f) => fsp.mkdir(path.dirname(f), { recursive: true })));
+  const panels: Panel[] = [...(input.up ? [{ title: 'last up', run: input.up }] : []), { title: 'this verify', run: input.verify }];
+  await writeAtomic(svg, redact(renderTimelineSvg(panels)));
+  await writeAtomic(md, renderMarkdown(data, path.relative(path.dirname(md), svg)));
+  await writeAtomic(json, JSON.stringify(data, null, 2) + '\n');
+  const c = data.summary.criteria;
+  return { markdown: md, json, svg, summary: `criteria: ${c.pass} pass, ${c.fail} fail, ${c.skip} skip` };
+}
+
+async function writeAtomic(file: string, text: string) {
+  const tmp = `${file}.${process.pid}.tmp`;
+  await fsp.writeFile(tmp, text);
+  await fsp.rename(tmp, file);
+}
