@@ -12,8 +12,17 @@ import { dashboardErrors, dashboardQueries, dashboardsDir, loadDashboards, type 
 import { baseMetrics, expandGrafanaVars, metricNames, providerOf } from './metrics-promql.ts';
 import { allRuleGroups, RULE_FILES, recordingRules, rulesDir, SEED_ALERTS } from './metrics-rules.ts';
 
-/** Scrape jobs every target must have up; other jobs (services) may be down, and the check says so. */
-export const CORE_JOBS = ['prometheus', 'kafka', 'kafka-lag-exporter', 'node'] as const;
+/**
+ * Scrape jobs every target must have, by role, with the job names each target uses (native and
+ * compose name them alike; kube-prometheus-stack names its own). Other jobs (services) may be
+ * down, and the check says so.
+ */
+export const CORE_JOBS: Readonly<Record<string, readonly string[]>> = {
+  prometheus: ['prometheus', 'kube-prometheus-stack-prometheus'],
+  kafka: ['kafka'],
+  'kafka-lag-exporter': ['kafka-lag-exporter'],
+  node: ['node', 'node-exporter'],
+};
 /** Jobs of services the platform starts later (seed 0-13): down is a skip with that reason. */
 export const SERVICE_JOBS = new Set(['demo-service']);
 
@@ -62,7 +71,8 @@ export class Prom {
   async knownMetrics(): Promise<Set<string>> {
     const names = await this.get<string[]>('/api/v1/label/__name__/values');
     const meta = await this.get<Record<string, unknown>>('/api/v1/metadata').catch(() => ({}));
-    return new Set([...names, ...Object.keys(meta)]);
+    // ALERTS / ALERTS_FOR_STATE are Prometheus's own series; they exist only while an alert is active.
+    return new Set([...names, ...Object.keys(meta), 'ALERTS', 'ALERTS_FOR_STATE']);
   }
 }
 
@@ -99,8 +109,8 @@ export async function targetChecks(prom: Prom): Promise<{ checks: Check[]; targe
     } else checks.push(check({ ...base, status: 'fail', measured: t.health, reason: t.lastError || `target ${t.health}` }));
   }
   const jobs = new Set(activeTargets.map((t) => t.labels.job));
-  for (const job of CORE_JOBS) {
-    if (!jobs.has(job)) {
+  for (const [job, names] of Object.entries(CORE_JOBS)) {
+    if (!names.some((n) => jobs.has(n))) {
       checks.push(check({ id: `0-4.target.${job}`, criteria: ['0-4.ac1'], title: `scrape target ${job} is up`, status: 'fail', reason: `Prometheus has no scrape job '${job}'; check its config` }));
     }
   }
