@@ -81,12 +81,12 @@ export async function machineFacts(): Promise<MachineFacts> {
 }
 
 /** Worst status wins: any fail → fail; any pass and no fail → pass; only skips → skip. */
-function aggregate(id: string, text: string, checks: Check[], noCheckReason: string, task?: string): Row {
+function aggregate(id: string, text: string, checks: Check[], noCheck: { status: CheckStatus; reason: string }, task?: string): Row {
   const join = (f: (c: Check) => string | number | undefined) => {
     const v = [...new Set(checks.map(f).filter((x) => x !== undefined && x !== '').map(String))];
     return v.length ? v.join('; ') : undefined;
   };
-  if (checks.length === 0) return { id, task, text, status: 'skip', reason: noCheckReason, checks: [] };
+  if (checks.length === 0) return { id, task, text, status: noCheck.status, reason: noCheck.reason, checks: [] };
   const status: CheckStatus = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'pass') ? 'pass' : 'skip';
   return {
     id,
@@ -110,15 +110,16 @@ const count = <T extends { status: CheckStatus }>(xs: readonly T[]) => ({
 export function buildReport(input: ReportInput & { machine: MachineFacts }): ReportData {
   const checks = input.verify.nodes.flatMap((n) => n.checks ?? []);
   const nodeOf = new Map<string, NodeRecord>(input.verify.nodes.map((n) => [n.id, n]));
-  // Why a task produced no check: the node's own outcome says it best (not applicable, failed…).
-  const whyNoCheck = (task: string) => {
+  // Why a task produced no check: the node's own outcome says it best. A verify step that broke
+  // fails its criteria (nothing was proven); a node that does not apply here skips them.
+  const whyNoCheck = (task: string): { status: CheckStatus; reason: string } => {
     const n = nodeOf.get(task);
-    if (!n) return `no check ran for this criterion (task ${task} was not part of this verify run)`;
-    if (n.state === 'not-applicable') return `no check ran for this criterion: task ${task} does not apply here (${n.reason})`;
-    if (n.state === 'failed' || n.state === 'interrupted' || n.state === 'skipped') {
-      return `no check ran for this criterion: task ${task} verify ${n.state}${n.reason ? ` (${n.reason})` : ''}`;
+    if (!n) return { status: 'skip', reason: `no check ran for this criterion (task ${task} was not part of this verify run)` };
+    if (n.state === 'not-applicable') return { status: 'skip', reason: `no check ran for this criterion: task ${task} does not apply here (${n.reason})` };
+    if (n.state === 'failed' || n.state === 'interrupted') {
+      return { status: 'fail', reason: `no check ran for this criterion: task ${task} verify ${n.state}${n.reason ? ` (${n.reason})` : ''}` };
     }
-    return 'no check ran for this criterion';
+    return { status: 'skip', reason: 'no check ran for this criterion' };
   };
   const criteria = CRITERIA.map((c) =>
     aggregate(c.id, c.text, checks.filter((k) => k.criteria?.includes(c.id)), whyNoCheck(c.task), c.task),
@@ -126,7 +127,7 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
   const requirements = Object.entries(REQUIREMENTS).map(([id, text]) => {
     const viaCriteria = new Set(CRITERIA.filter((c) => c.requirement === id).map((c) => c.id));
     const covering = checks.filter((k) => k.requirement === id || k.criteria?.some((c) => viaCriteria.has(c)));
-    return aggregate(id, text, covering, 'no check ran for this requirement');
+    return aggregate(id, text, covering, { status: 'skip', reason: 'no check ran for this requirement' });
   });
   const known = new Set(CRITERIA.map((c) => c.id));
   const otherChecks = checks.filter((k) => !k.requirement && !(k.criteria ?? []).some((c) => known.has(c)));

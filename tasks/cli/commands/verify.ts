@@ -1,19 +1,21 @@
 // `verify [ids…] [--report]`: run only the verify steps and collect their checks; --report
 // turns them into docs/phase-0-validation-report.md and validation/report.json.
 import { defineCommand } from '../command.ts';
-import { flag, positiveInt, runOptions, targetOption } from '../options.ts';
+import path from 'node:path';
+import { flag, positiveInt, runOptions, str, targetOption } from '../options.ts';
 import { exactly, exitCodeOf, loadGraph, openSession, readState, runSelection } from '../session.ts';
 import { writeReport } from '../../../validation/report.ts';
 
 export const verify = defineCommand({
   name: 'verify',
   summary: 'run the verify steps only: measured checks per node (--report writes the validation report)',
-  usage: 'verify [ids…] [--report] [--target T] [--concurrency N] [--json]',
+  usage: 'verify [ids…] [--report [--report-dir DIR]] [--target T] [--concurrency N] [--json]',
   positionals: true,
   options: {
     ...targetOption,
     ...runOptions,
     report: { type: 'boolean', description: 'write docs/phase-0-validation-report.md, validation/report.json and the timeline SVG' },
+    'report-dir': { type: 'string', description: 'write the report under this directory instead of the repository root' },
   },
   async run(args, io) {
     const graph = await loadGraph();
@@ -28,7 +30,7 @@ export const verify = defineCommand({
     if (flag(args, 'report') && !result.interrupted) {
       const state = await readState(session, io);
       const written = await writeReport({
-        root: session.paths.root,
+        root: path.resolve(str(args, 'report-dir') ?? session.paths.root),
         verify: result,
         up: state.lastRun.up,
         graph,
