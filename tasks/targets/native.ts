@@ -4,6 +4,7 @@
 import { pathToFileURL } from 'node:url';
 import type { PlatformContext } from '../context.ts';
 import { unavailable, type Endpoints, type Target } from './target.ts';
+import { kafkaComponent } from './native/kafka.ts';
 import { prometheusComponent } from './native/prometheus.ts';
 import { nativeLogsComponent, traceSinkComponent } from './native/trace-sink/component.ts';
 import { tracesDir } from './native/trace-sink/paths.ts';
@@ -35,6 +36,7 @@ export function nativeTarget(): Target<PlatformContext> {
     describe: 'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, an OTLP trace sink, JSON log files',
     endpoints: () => nativeEndpoints(),
     components: {
+      'event-bus': kafkaComponent(),
       metrics: prometheusComponent(() => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`),
       logs: nativeLogsComponent(),
       traces: traceSinkComponent(),

@@ -8,6 +8,7 @@ import { plan } from './plan.ts';
 import { graph } from './graph.ts';
 import { list } from './list.ts';
 import { clean } from './clean.ts';
+import { topicsCreate } from './topics-create.ts';
 
 export const commands: CommandSpec[] = [
   up,
@@ -18,4 +19,5 @@ export const commands: CommandSpec[] = [
   graph,
   list,
   clean,
+  topicsCreate,
 ];

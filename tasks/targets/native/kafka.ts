@@ -199,7 +199,31 @@ export async function startKafka(opts: KafkaRunOptions): Promise<{ pid: number; 
   if (formatted) opts.log?.(`formatted Kafka storage in ${kafkaDataDir(paths)}`);
   const r = await start(processSpec(paths, s, jars, config, opts.readyTimeoutMs ?? 120_000), paths, signal);
   opts.log?.(`Kafka ready on ${kafkaBootstrap(s)} (pid ${r.pid}) in ${r.readyMs} ms`);
+  if (!r.already) {
+    const rec: KafkaStartRecord = { pid: r.pid, readyMs: r.readyMs, formatted, at: new Date().toISOString() };
+    await fsp.writeFile(lastStartFile(paths), JSON.stringify(rec) + '\n');
+  }
   return { ...r, formatted };
+}
+
+export interface KafkaStartRecord {
+  pid: number;
+  /** Spawn to the first describeCluster answer (storage format excluded). */
+  readyMs: number;
+  formatted: boolean;
+  at: string;
+}
+
+const lastStartFile = (paths: Paths) => path.join(paths.run, 'kafka', 'last-start.json');
+
+/** The measured time to ready of the running broker, when this orchestrator started it. */
+export async function kafkaLastStart(paths: Paths): Promise<KafkaStartRecord | undefined> {
+  const rec = await fsp
+    .readFile(lastStartFile(paths), 'utf8')
+    .then((t) => JSON.parse(t) as KafkaStartRecord)
+    .catch(() => undefined);
+  const running = await readPid(paths, KAFKA_PROCESS);
+  return rec && running?.pid === rec.pid ? rec : undefined;
 }
 
 /** Graceful stop (SIGTERM, grace, SIGKILL); confirms the bootstrap port is free. */
