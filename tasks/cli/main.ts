@@ -84,8 +84,17 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     return 1;
   } finally {
     if (opts.signals !== false) {
-      process.off('SIGINT', onSignal);
-      process.off('SIGTERM', onSignal);
+      if (controller.signal.aborted) {
+        // A node that ignored its signal may still hold the event loop open after the run
+        // returned; keep the second-press handler and exit anyway (unref: no wait if all is done).
+        setTimeout(() => {
+          err(`${PROG}: something of the interrupted run is still running; exiting`);
+          process.exit(130);
+        }, 2_000).unref();
+      } else {
+        process.off('SIGINT', onSignal);
+        process.off('SIGTERM', onSignal);
+      }
     }
   }
 }
