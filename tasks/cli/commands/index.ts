@@ -9,6 +9,9 @@ import { graph } from './graph.ts';
 import { list } from './list.ts';
 import { clean } from './clean.ts';
 import { topicsCreate } from './topics-create.ts';
+import { doctorCommand } from './doctor.ts';
+import { devSetupCommand } from './dev-setup.ts';
+import { secretsToK8sCommand } from './secrets-to-k8s.ts';
 
 export const commands: CommandSpec[] = [
   up,
@@ -20,4 +23,7 @@ export const commands: CommandSpec[] = [
   list,
   clean,
   topicsCreate,
+  doctorCommand,
+  devSetupCommand,
+  secretsToK8sCommand,
 ];
