@@ -18,7 +18,16 @@ const CLUSTER_START_LIMIT_MS = 120_000;
 const CLUSTER_MEMORY_LIMIT_BYTES = 4 * 1024 ** 3;
 const COMPOSE_START_LIMIT_MS = 60_000;
 
-const UNITS: Record<string, number> = { B: 1, KB: 1e3, MB: 1e6, GB: 1e9, KIB: 1024, MIB: 1024 ** 2, GIB: 1024 ** 3, TIB: 1024 ** 4 };
+const UNITS: Record<string, number> = {
+  B: 1,
+  KB: 1e3,
+  MB: 1e6,
+  GB: 1e9,
+  KIB: 1024,
+  MIB: 1024 ** 2,
+  GIB: 1024 ** 3,
+  TIB: 1024 ** 4,
+};
 
 /** `812.3MiB / 23.4GiB` (docker stats MemUsage) → bytes used. */
 export function parseMemUsage(s: string): number | undefined {
@@ -28,7 +37,10 @@ export function parseMemUsage(s: string): number | undefined {
 }
 
 /** Sum of the memory of the cluster's containers (`k3d-<cluster>-*`) from one `docker stats` sample. */
-export function clusterMemoryFromStats(stdout: string, cluster = CLUSTER): { bytes: number; containers: number } {
+export function clusterMemoryFromStats(
+  stdout: string,
+  cluster = CLUSTER,
+): { bytes: number; containers: number } {
   let bytes = 0;
   let containers = 0;
   for (const line of stdout.split('\n')) {
@@ -46,14 +58,28 @@ const kubectl = (...args: string[]): Cmd => ['kubectl', '--context', CONTEXT, ..
 const gib = (b: number) => Math.round((b / 1024 ** 3) * 100) / 100;
 
 function startTimeCheck(t: { create?: Timing; start?: Timing }): Check {
-  const base = { id: '0-2.start-time', criteria: ['0-2.ac2'], requirement: 'REQ-0.1', threshold: '< 120', unit: 's' };
+  const base = {
+    id: '0-2.start-time',
+    criteria: ['0-2.ac2'],
+    requirement: 'REQ-0.1',
+    threshold: '< 120',
+    unit: 's',
+  };
   const timing = t.create ?? t.start;
   if (!timing) {
-    return check({ ...base, title: 'Cluster starts in < 2 minutes', status: 'skip', reason: 'no cluster start was recorded on this machine: `up --target k3d` records it when it creates or starts the cluster' });
+    return check({
+      ...base,
+      title: 'Cluster starts in < 2 minutes',
+      status: 'skip',
+      reason:
+        'no cluster start was recorded on this machine: `up --target k3d` records it when it creates or starts the cluster',
+    });
   }
   return check({
     ...base,
-    title: t.create ? 'Cluster create (to nodes Ready and namespaces) in < 2 minutes' : 'Cluster start of an existing cluster in < 2 minutes (no create recorded)',
+    title: t.create
+      ? 'Cluster create (to nodes Ready and namespaces) in < 2 minutes'
+      : 'Cluster start of an existing cluster in < 2 minutes (no create recorded)',
     status: timing.ms < CLUSTER_START_LIMIT_MS ? 'pass' : 'fail',
     measured: Math.round(timing.ms / 100) / 10,
     evidence: `${timing.command} at ${timing.at}`,
@@ -62,7 +88,11 @@ function startTimeCheck(t: { create?: Timing; start?: Timing }): Check {
 
 /** The cluster config as the seed asks: 1 server, 2 agents, 8080:80 / 8443:443 / 19092 on the load balancer, Traefik off. */
 export function clusterConfigCheck(file = path.join(REPO_ROOT, CLUSTER_CONFIG)): Check {
-  const base = { id: '0-2.config', criteria: ['0-2.ac1', '0-2.ac6', '0-2.ac7'], title: 'k3d config: 1 server + 2 agents, ports 8080:80 and 8443:443, Traefik disabled' };
+  const base = {
+    id: '0-2.config',
+    criteria: ['0-2.ac1', '0-2.ac6', '0-2.ac7'],
+    title: 'k3d config: 1 server + 2 agents, ports 8080:80 and 8443:443, Traefik disabled',
+  };
   if (!existsSync(file)) return check({ ...base, status: 'fail', reason: `${CLUSTER_CONFIG} is missing` });
   const cfg = parse(readFileSync(file, 'utf8')) as {
     apiVersion?: string;
@@ -76,14 +106,28 @@ export function clusterConfigCheck(file = path.join(REPO_ROOT, CLUSTER_CONFIG)):
     cfg.apiVersion !== 'k3d.io/v1alpha5' && `apiVersion ${cfg.apiVersion}`,
     cfg.servers !== 1 && `servers ${cfg.servers}`,
     cfg.agents !== 2 && `agents ${cfg.agents}`,
-    ...['8080:80', '8443:443', '19092:19092'].filter((p) => !lb.includes(p)).map((p) => `no load balancer port ${p}`),
+    ...['8080:80', '8443:443', '19092:19092']
+      .filter((p) => !lb.includes(p))
+      .map((p) => `no load balancer port ${p}`),
     !(cfg.options?.k3s?.extraArgs ?? []).some((a) => a.arg === '--disable=traefik') && 'Traefik not disabled',
   ].filter(Boolean);
-  return check({ ...base, status: problems.length ? 'fail' : 'pass', evidence: `${CLUSTER_CONFIG}: ports ${lb.join(', ')}`, ...(problems.length ? { reason: problems.join('; ') } : {}) });
+  return check({
+    ...base,
+    status: problems.length ? 'fail' : 'pass',
+    evidence: `${CLUSTER_CONFIG}: ports ${lb.join(', ')}`,
+    ...(problems.length ? { reason: problems.join('; ') } : {}),
+  });
 }
 
 const docCheck = (id: string, criteria: string, file: string, title: string): Check =>
-  check({ id, criteria: [criteria], title, status: existsSync(path.join(REPO_ROOT, file)) ? 'pass' : 'fail', evidence: file, ...(existsSync(path.join(REPO_ROOT, file)) ? {} : { reason: `${file} is missing` }) });
+  check({
+    id,
+    criteria: [criteria],
+    title,
+    status: existsSync(path.join(REPO_ROOT, file)) ? 'pass' : 'fail',
+    evidence: file,
+    ...(existsSync(path.join(REPO_ROOT, file)) ? {} : { reason: `${file} is missing` }),
+  });
 
 export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
   const checks: Check[] = [clusterConfigCheck()];
@@ -91,32 +135,110 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
   checks.push(startTimeCheck({ create: timings['k3d-cluster-create'], start: timings['k3d-cluster-start'] }));
 
   const info = await probe(ctx, kubectl('cluster-info'));
-  checks.push(check({ id: '0-2.kubectl', criteria: ['0-2.ac5'], title: 'kubectl connects to the cluster', status: info.ok ? 'pass' : 'fail', evidence: formatCmd(kubectl('cluster-info')), ...(info.ok ? {} : { reason: 'kubectl cluster-info failed' }) }));
+  checks.push(
+    check({
+      id: '0-2.kubectl',
+      criteria: ['0-2.ac5'],
+      title: 'kubectl connects to the cluster',
+      status: info.ok ? 'pass' : 'fail',
+      evidence: formatCmd(kubectl('cluster-info')),
+      ...(info.ok ? {} : { reason: 'kubectl cluster-info failed' }),
+    }),
+  );
 
   const nodes = await probe(ctx, kubectl('get', 'nodes', '--output', 'json'));
   type Node = { metadata: { name: string }; status: { conditions?: { type: string; status: string }[] } };
   const items = nodes.ok ? (JSON.parse(nodes.stdout) as { items: Node[] }).items : [];
-  const ready = items.filter((n) => n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'));
-  checks.push(check({ id: '0-2.nodes', criteria: ['0-2.ac5'], title: 'Three nodes Ready (1 server, 2 agents)', status: ready.length === 3 ? 'pass' : 'fail', measured: ready.length, threshold: '= 3', unit: 'nodes', evidence: ready.map((n) => n.metadata.name).join(', ') || 'none', ...(ready.length === 3 ? {} : { reason: `${ready.length} of ${items.length} nodes Ready` }) }));
+  const ready = items.filter((n) =>
+    n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
+  );
+  checks.push(
+    check({
+      id: '0-2.nodes',
+      criteria: ['0-2.ac5'],
+      title: 'Three nodes Ready (1 server, 2 agents)',
+      status: ready.length === 3 ? 'pass' : 'fail',
+      measured: ready.length,
+      threshold: '= 3',
+      unit: 'nodes',
+      evidence: ready.map((n) => n.metadata.name).join(', ') || 'none',
+      ...(ready.length === 3 ? {} : { reason: `${ready.length} of ${items.length} nodes Ready` }),
+    }),
+  );
 
   const ns = await probe(ctx, kubectl('get', 'namespace', 'infra', 'services', '--output', 'name'));
-  checks.push(check({ id: '0-2.namespaces', criteria: ['0-2.ac4'], title: 'Namespaces infra and services exist', status: ns.ok ? 'pass' : 'fail', evidence: ns.stdout.replaceAll('\n', ', ') || formatCmd(kubectl('get', 'namespace', 'infra', 'services')), ...(ns.ok ? {} : { reason: 'kubectl get namespace infra services failed' }) }));
+  checks.push(
+    check({
+      id: '0-2.namespaces',
+      criteria: ['0-2.ac4'],
+      title: 'Namespaces infra and services exist',
+      status: ns.ok ? 'pass' : 'fail',
+      evidence:
+        ns.stdout.replaceAll('\n', ', ') || formatCmd(kubectl('get', 'namespace', 'infra', 'services')),
+      ...(ns.ok ? {} : { reason: 'kubectl get namespace infra services failed' }),
+    }),
+  );
 
   const statsCmd: Cmd = ['docker', 'stats', '--no-stream', '--format', '{{.Name}}\t{{.MemUsage}}'];
   const stats = await probe(ctx, statsCmd, 30_000);
   const mem = clusterMemoryFromStats(stats.stdout);
   checks.push(
     !stats.ok || mem.containers === 0
-      ? check({ id: '0-2.memory', criteria: ['0-2.ac3'], requirement: 'REQ-0.1', title: 'Cluster containers use < 4 GB RAM', status: 'fail', reason: stats.ok ? `no k3d-${CLUSTER}-* containers in docker stats` : 'docker stats failed' })
-      : check({ id: '0-2.memory', criteria: ['0-2.ac3'], requirement: 'REQ-0.1', title: 'Cluster containers use < 4 GB RAM (docker stats, everything running in the cluster)', status: mem.bytes < CLUSTER_MEMORY_LIMIT_BYTES ? 'pass' : 'fail', measured: gib(mem.bytes), threshold: '< 4', unit: 'GiB', evidence: `${formatCmd(statsCmd)}: ${mem.containers} containers` }),
+      ? check({
+          id: '0-2.memory',
+          criteria: ['0-2.ac3'],
+          requirement: 'REQ-0.1',
+          title: 'Cluster containers use < 4 GB RAM',
+          status: 'fail',
+          reason: stats.ok ? `no k3d-${CLUSTER}-* containers in docker stats` : 'docker stats failed',
+        })
+      : check({
+          id: '0-2.memory',
+          criteria: ['0-2.ac3'],
+          requirement: 'REQ-0.1',
+          title: 'Cluster containers use < 4 GB RAM (docker stats, everything running in the cluster)',
+          status: mem.bytes < CLUSTER_MEMORY_LIMIT_BYTES ? 'pass' : 'fail',
+          measured: gib(mem.bytes),
+          threshold: '< 4',
+          unit: 'GiB',
+          evidence: `${formatCmd(statsCmd)}: ${mem.containers} containers`,
+        }),
   );
 
-  const policy = await probe(ctx, ['docker', 'inspect', '--format', '{{.Name}} {{.HostConfig.RestartPolicy.Name}}', `k3d-${CLUSTER}-server-0`, `k3d-${CLUSTER}-agent-0`, `k3d-${CLUSTER}-agent-1`]);
+  const policy = await probe(ctx, [
+    'docker',
+    'inspect',
+    '--format',
+    '{{.Name}} {{.HostConfig.RestartPolicy.Name}}',
+    `k3d-${CLUSTER}-server-0`,
+    `k3d-${CLUSTER}-agent-0`,
+    `k3d-${CLUSTER}-agent-1`,
+  ]);
   const policies = policy.stdout.split('\n').filter(Boolean);
-  const survives = policy.ok && policies.length === 3 && policies.every((l) => l.endsWith(' unless-stopped') || l.endsWith(' always'));
-  checks.push(check({ id: '0-2.restart-policy', criteria: ['0-2.ac8'], title: 'Node containers restart with the Docker engine (restart policy), so the cluster survives a Docker restart', status: survives ? 'pass' : 'fail', evidence: policies.join('; ') || 'docker inspect failed', ...(survives ? {} : { reason: 'a node container has no restart policy' }) }));
+  const survives =
+    policy.ok &&
+    policies.length === 3 &&
+    policies.every((l) => l.endsWith(' unless-stopped') || l.endsWith(' always'));
+  checks.push(
+    check({
+      id: '0-2.restart-policy',
+      criteria: ['0-2.ac8'],
+      title:
+        'Node containers restart with the Docker engine (restart policy), so the cluster survives a Docker restart',
+      status: survives ? 'pass' : 'fail',
+      evidence: policies.join('; ') || 'docker inspect failed',
+      ...(survives ? {} : { reason: 'a node container has no restart policy' }),
+    }),
+  );
 
-  checks.push(docCheck('0-2.docs', '0-2.ac9', 'docs/developer-guide/kubernetes-cluster.md', 'Documentation explains cluster management'));
+  checks.push(
+    docCheck(
+      '0-2.docs',
+      '0-2.ac9',
+      'docs/developer-guide/kubernetes-cluster.md',
+      'Documentation explains cluster management',
+    ),
+  );
   return checks;
 }
 
@@ -129,11 +251,22 @@ async function httpOk(url: string, signal: AbortSignal): Promise<boolean> {
   }
 }
 
-async function endpointCheck(ctx: PlatformContext, id: string, name: string, e: Endpoint, ready: (url: string) => Promise<boolean>): Promise<Check> {
+async function endpointCheck(
+  ctx: PlatformContext,
+  id: string,
+  name: string,
+  e: Endpoint,
+  ready: (url: string) => Promise<boolean>,
+): Promise<Check> {
   const base = { id, criteria: ['0-7.ac2'], title: `${name} answers` };
   if (!isAvailable(e)) return check({ ...base, status: 'skip', reason: e.unavailable });
   const ok = await ready(e.url).catch(() => false);
-  return check({ ...base, status: ok ? 'pass' : 'fail', evidence: e.url, ...(ok ? {} : { reason: `${e.url} did not answer` }) });
+  return check({
+    ...base,
+    status: ok ? 'pass' : 'fail',
+    evidence: e.url,
+    ...(ok ? {} : { reason: `${e.url} did not answer` }),
+  });
 }
 
 export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
@@ -141,22 +274,78 @@ export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
   const t = (await readTimings(ctx.paths))['compose-up'];
   checks.push(
     t
-      ? check({ id: '0-7.startup', criteria: ['0-7.ac1', '0-7.ac3'], title: 'Infrastructure up and healthy (`up --wait`) in < 60 s', status: t.ms < COMPOSE_START_LIMIT_MS ? 'pass' : 'fail', measured: Math.round(t.ms / 100) / 10, threshold: '< 60', unit: 's', evidence: `${t.command} at ${t.at}` })
-      : check({ id: '0-7.startup', criteria: ['0-7.ac3'], title: 'Infrastructure up in < 60 s', status: 'skip', reason: 'no compose start was recorded on this machine: `up --target compose` records it' }),
+      ? check({
+          id: '0-7.startup',
+          criteria: ['0-7.ac1', '0-7.ac3'],
+          title: 'Infrastructure up and healthy (`up --wait`) in < 60 s',
+          status: t.ms < COMPOSE_START_LIMIT_MS ? 'pass' : 'fail',
+          measured: Math.round(t.ms / 100) / 10,
+          threshold: '< 60',
+          unit: 's',
+          evidence: `${t.command} at ${t.at}`,
+        })
+      : check({
+          id: '0-7.startup',
+          criteria: ['0-7.ac3'],
+          title: 'Infrastructure up in < 60 s',
+          status: 'skip',
+          reason: 'no compose start was recorded on this machine: `up --target compose` records it',
+        }),
   );
   const ep = ctx.target.endpoints();
-  checks.push(await endpointCheck(ctx, '0-7.kafka', 'Redpanda (Kafka API port)', ep.kafka, async (hostPort) => {
-    const [host, port] = hostPort.split(':');
-    return isListening(Number(port), host);
-  }));
-  checks.push(await endpointCheck(ctx, '0-7.grafana', 'Grafana /api/health', ep.grafana, (u) => httpOk(`${u}/api/health`, ctx.signal)));
-  checks.push(await endpointCheck(ctx, '0-7.prometheus', 'Prometheus /-/ready', ep.prometheus, (u) => httpOk(`${u}/-/ready`, ctx.signal)));
+  checks.push(
+    await endpointCheck(ctx, '0-7.kafka', 'Redpanda (Kafka API port)', ep.kafka, async (hostPort) => {
+      const [host, port] = hostPort.split(':');
+      return isListening(Number(port), host);
+    }),
+  );
+  checks.push(
+    await endpointCheck(ctx, '0-7.grafana', 'Grafana /api/health', ep.grafana, (u) =>
+      httpOk(`${u}/api/health`, ctx.signal),
+    ),
+  );
+  checks.push(
+    await endpointCheck(ctx, '0-7.prometheus', 'Prometheus /-/ready', ep.prometheus, (u) =>
+      httpOk(`${u}/-/ready`, ctx.signal),
+    ),
+  );
 
-  const doc = parse(readFileSync(path.join(REPO_ROOT, INFRA_FILE), 'utf8')) as { volumes?: Record<string, unknown>; services: Record<string, { volumes?: string[] }> };
+  const doc = parse(readFileSync(path.join(REPO_ROOT, INFRA_FILE), 'utf8')) as {
+    volumes?: Record<string, unknown>;
+    services: Record<string, { volumes?: string[] }>;
+  };
   const named = Object.keys(doc.volumes ?? {});
-  const mounted = named.filter((v) => Object.values(doc.services).some((s) => (s.volumes ?? []).some((m) => m.startsWith(`${v}:`))));
-  checks.push(check({ id: '0-7.volumes', criteria: ['0-7.ac4'], title: 'Data on named volumes (kept by `down`)', status: mounted.length === named.length && named.length > 0 ? 'pass' : 'fail', measured: mounted.length, unit: 'volumes', evidence: mounted.join(', ') }));
-  checks.push(check({ id: '0-7.down', criteria: ['0-7.ac5'], title: '`down` stops every service', status: 'skip', reason: 'proved by running `down --target compose` (docker compose down; `status` then lists no running service), not by verify, which must leave the stack up' }));
-  checks.push(docCheck('0-7.docs', '0-7.ac6', 'docs/developer-guide/docker-compose-vs-k8s.md', 'Documentation explains when to use Docker Compose vs Kubernetes'));
+  const mounted = named.filter((v) =>
+    Object.values(doc.services).some((s) => (s.volumes ?? []).some((m) => m.startsWith(`${v}:`))),
+  );
+  checks.push(
+    check({
+      id: '0-7.volumes',
+      criteria: ['0-7.ac4'],
+      title: 'Data on named volumes (kept by `down`)',
+      status: mounted.length === named.length && named.length > 0 ? 'pass' : 'fail',
+      measured: mounted.length,
+      unit: 'volumes',
+      evidence: mounted.join(', '),
+    }),
+  );
+  checks.push(
+    check({
+      id: '0-7.down',
+      criteria: ['0-7.ac5'],
+      title: '`down` stops every service',
+      status: 'skip',
+      reason:
+        'proved by running `down --target compose` (docker compose down; `status` then lists no running service), not by verify, which must leave the stack up',
+    }),
+  );
+  checks.push(
+    docCheck(
+      '0-7.docs',
+      '0-7.ac6',
+      'docs/developer-guide/docker-compose-vs-k8s.md',
+      'Documentation explains when to use Docker Compose vs Kubernetes',
+    ),
+  );
   return checks;
 }

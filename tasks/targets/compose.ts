@@ -32,7 +32,15 @@ export function composeEndpoints(env: Env = process.env): Endpoints {
   };
 }
 
-const compose = (file: string, ...args: string[]): Cmd => ['docker', 'compose', '--env-file', ENV_FILE, '--file', file, ...args];
+const compose = (file: string, ...args: string[]): Cmd => [
+  'docker',
+  'compose',
+  '--env-file',
+  ENV_FILE,
+  '--file',
+  file,
+  ...args,
+];
 
 /** Service groups per component. One-shots (redpanda-init, tempo-init) come up with the service that waits on them. */
 export const GROUPS = {
@@ -50,7 +58,16 @@ const ONE_SHOTS = new Set(['redpanda-init', 'tempo-init']);
 
 export function composeUpCmd(id: GroupId): Cmd {
   const g = GROUPS[id];
-  return compose(g.file, 'up', '--detach', '--wait', '--wait-timeout', '180', ...(id === 'demo' ? ['--build'] : []), ...g.services);
+  return compose(
+    g.file,
+    'up',
+    '--detach',
+    '--wait',
+    '--wait-timeout',
+    '180',
+    ...(id === 'demo' ? ['--build'] : []),
+    ...g.services,
+  );
 }
 
 interface PsRow {
@@ -67,7 +84,10 @@ export function parsePs(stdout: string): PsRow[] {
   const text = stdout.trim();
   if (!text) return [];
   if (text.startsWith('[')) return JSON.parse(text) as PsRow[];
-  return text.split('\n').filter(Boolean).map((l) => JSON.parse(l) as PsRow);
+  return text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l) as PsRow);
 }
 
 async function ps(ctx: PlatformContext, id: GroupId): Promise<PsRow[] | undefined> {
@@ -77,12 +97,16 @@ async function ps(ctx: PlatformContext, id: GroupId): Promise<PsRow[] | undefine
 }
 
 const rowHealthy = (r: PsRow) =>
-  ONE_SHOTS.has(r.Service) ? r.State === 'exited' && r.ExitCode === 0 : r.State === 'running' && (r.Health === undefined || r.Health === '' || r.Health === 'healthy');
+  ONE_SHOTS.has(r.Service)
+    ? r.State === 'exited' && r.ExitCode === 0
+    : r.State === 'running' && (r.Health === undefined || r.Health === '' || r.Health === 'healthy');
 
 async function requireEngine(ctx: PlatformContext): Promise<void> {
   await requireTools(['docker'], 'compose');
   if (!(await probe(ctx, ['docker', 'compose', 'version', '--short'])).ok) {
-    throw new UsageError('docker compose (the Compose v2 plugin) is not available: install Docker Compose v2 (https://docs.docker.com/compose/install/)');
+    throw new UsageError(
+      'docker compose (the Compose v2 plugin) is not available: install Docker Compose v2 (https://docs.docker.com/compose/install/)',
+    );
   }
   if (!(await probe(ctx, ['docker', 'info', '--format', '{{.ServerVersion}}'])).ok) {
     throw new UsageError(`the Docker engine does not answer (docker info failed): ${TOOLS.docker.install}`);
@@ -104,21 +128,36 @@ function groupComponent(id: GroupId): Component<PlatformContext> {
       const t0 = performance.now();
       await run(ctx, composeUpCmd(id));
       if (id === 'compose-stack') {
-        await recordTiming(ctx.paths, 'compose-up', { ms: Math.round(performance.now() - t0), command: formatCmd(composeUpCmd(id)) });
+        await recordTiming(ctx.paths, 'compose-up', {
+          ms: Math.round(performance.now() - t0),
+          command: formatCmd(composeUpCmd(id)),
+        });
       }
     },
     async down(ctx) {
       await requireTools(['docker'], 'compose');
       const g = GROUPS[id];
       // `down` keeps named volumes (no --volumes): data survives, as the seed asks.
-      await run(ctx, id === 'compose-stack' ? compose(FULL_FILE, 'down') : compose(g.file, 'stop', ...g.services));
+      await run(
+        ctx,
+        id === 'compose-stack' ? compose(FULL_FILE, 'down') : compose(g.file, 'stop', ...g.services),
+      );
     },
     async rows(ctx) {
       const rows = await ps(ctx, id);
-      if (!rows) return [{ name: `compose ${id}`, state: 'n/a', detail: 'docker compose ps failed (no Docker engine?)' }];
+      if (!rows)
+        return [
+          { name: `compose ${id}`, state: 'n/a', detail: 'docker compose ps failed (no Docker engine?)' },
+        ];
       return rows.map((r): ProcessRow => ({
         name: r.Service,
-        state: rowHealthy(r) ? (ONE_SHOTS.has(r.Service) ? 'stopped' : 'running') : r.State === 'running' ? 'unhealthy' : 'stopped',
+        state: rowHealthy(r)
+          ? ONE_SHOTS.has(r.Service)
+            ? 'stopped'
+            : 'running'
+          : r.State === 'running'
+            ? 'unhealthy'
+            : 'stopped',
         ...(r.Publishers?.[0]?.PublishedPort ? { port: r.Publishers[0].PublishedPort } : {}),
         ...(r.Status ? { detail: r.Status } : {}),
       }));

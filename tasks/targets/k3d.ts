@@ -9,7 +9,13 @@ import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { REPO_ROOT } from '../paths.ts';
 import { formatCmd, probe, run, type Cmd } from './docker/exec.ts';
-import { portForwardCmd, portForwardUp, startPortForward, stopPortForward, type PortForward } from './docker/port-forward.ts';
+import {
+  portForwardCmd,
+  portForwardUp,
+  startPortForward,
+  stopPortForward,
+  type PortForward,
+} from './docker/port-forward.ts';
 import { recordTiming } from './docker/timings.ts';
 import { requireTools, TOOLS, type DockerTool } from './docker/tools.ts';
 import type { Component, ComponentId, Endpoints, ProcessRow, Target } from './target.ts';
@@ -71,10 +77,25 @@ interface Release {
 }
 
 const RELEASES = {
-  prometheus: { name: 'kube-prometheus-stack', repo: 'prometheus-community', chart: 'kube-prometheus-stack', values: 'manifests/k8s/infra/prometheus/values.yaml' },
-  loki: { name: 'loki', repo: 'grafana-community', chart: 'loki', values: 'manifests/k8s/infra/loki/values.yaml' },
+  prometheus: {
+    name: 'kube-prometheus-stack',
+    repo: 'prometheus-community',
+    chart: 'kube-prometheus-stack',
+    values: 'manifests/k8s/infra/prometheus/values.yaml',
+  },
+  loki: {
+    name: 'loki',
+    repo: 'grafana-community',
+    chart: 'loki',
+    values: 'manifests/k8s/infra/loki/values.yaml',
+  },
   alloy: { name: 'alloy', repo: 'grafana', chart: 'alloy', values: 'manifests/k8s/infra/alloy/values.yaml' },
-  tempo: { name: 'tempo', repo: 'grafana-community', chart: 'tempo', values: 'manifests/k8s/infra/tempo/values.yaml' },
+  tempo: {
+    name: 'tempo',
+    repo: 'grafana-community',
+    chart: 'tempo',
+    values: 'manifests/k8s/infra/tempo/values.yaml',
+  },
 } as const satisfies Record<string, Release>;
 
 const repoAdd = (repo: Repo): Cmd[] => [
@@ -83,19 +104,41 @@ const repoAdd = (repo: Repo): Cmd[] => [
 ];
 
 const helmInstall = (r: Release, timeout = '10m'): Cmd =>
-  helm('upgrade', '--install', r.name, `${r.repo}/${r.chart}`, '--namespace', 'infra', '--values', r.values, '--wait', '--timeout', timeout);
+  helm(
+    'upgrade',
+    '--install',
+    r.name,
+    `${r.repo}/${r.chart}`,
+    '--namespace',
+    'infra',
+    '--values',
+    r.values,
+    '--wait',
+    '--timeout',
+    timeout,
+  );
 
 /** Port-forwards per component, from the host ports in `env`. */
 export function k3dPortForwards(env: Env = process.env) {
   const p = k3dPorts(env);
-  const pf = (name: string, namespace: string, resource: string, ports: [number, number][]): PortForward => ({ name: `pf-${name}`, namespace, resource, ports });
+  const pf = (name: string, namespace: string, resource: string, ports: [number, number][]): PortForward => ({
+    name: `pf-${name}`,
+    namespace,
+    resource,
+    ports,
+  });
   return {
     metrics: [
       pf('prometheus', 'infra', 'svc/kube-prometheus-stack-prometheus', [[p.prometheus, 9090]]),
       pf('grafana', 'infra', 'svc/kube-prometheus-stack-grafana', [[p.grafana, 80]]),
     ],
     logs: [pf('loki', 'infra', 'svc/loki', [[p.loki, 3100]])],
-    traces: [pf('tempo', 'infra', 'svc/tempo', [[p.tempo, 3200], [p.otlpGrpc, 4317]])],
+    traces: [
+      pf('tempo', 'infra', 'svc/tempo', [
+        [p.tempo, 3200],
+        [p.otlpGrpc, 4317],
+      ]),
+    ],
     demo: [pf('demo', 'services', 'svc/demo-service', [[p.demo, 8000]])],
   } satisfies Partial<Record<ComponentId, PortForward[]>>;
 }
@@ -129,7 +172,14 @@ export function k3dSteps(env: Env = process.env) {
         kubectl('--namespace', 'infra', 'delete', 'job', 'redpanda-create-topics', '--ignore-not-found'),
         kubectl('apply', '-k', 'manifests/k8s/infra/redpanda'),
         kubectl('--namespace', 'infra', 'rollout', 'status', 'statefulset/redpanda', '--timeout=300s'),
-        kubectl('--namespace', 'infra', 'wait', '--for=condition=complete', 'job/redpanda-create-topics', '--timeout=300s'),
+        kubectl(
+          '--namespace',
+          'infra',
+          'wait',
+          '--for=condition=complete',
+          'job/redpanda-create-topics',
+          '--timeout=300s',
+        ),
       ],
       forwards: [],
     },
@@ -147,7 +197,12 @@ export function k3dSteps(env: Env = process.env) {
     logs: {
       tools: ['kubectl', 'helm'],
       files: [RELEASES.loki.values, RELEASES.alloy.values],
-      commands: [...repoAdd('grafana-community'), ...repoAdd('grafana'), helmInstall(RELEASES.loki), helmInstall(RELEASES.alloy)],
+      commands: [
+        ...repoAdd('grafana-community'),
+        ...repoAdd('grafana'),
+        helmInstall(RELEASES.loki),
+        helmInstall(RELEASES.alloy),
+      ],
       forwards: fwd.logs,
     },
     traces: {
@@ -174,19 +229,28 @@ export function k3dSteps(env: Env = process.env) {
 function planLines(steps: Steps): string[] {
   return [
     ...steps.commands.map(formatCmd),
-    ...steps.forwards.map((f) => `${formatCmd(portForwardCmd(CONTEXT, f))}  (detached, supervised as ${f.name})`),
+    ...steps.forwards.map(
+      (f) => `${formatCmd(portForwardCmd(CONTEXT, f))}  (detached, supervised as ${f.name})`,
+    ),
   ];
 }
 
 function requireFiles(files: string[], component: string): void {
   for (const f of files) {
     if (!existsSync(path.join(REPO_ROOT, f))) {
-      throw new UsageError(`${component}: ${f} is missing; it is part of the repository (restore it with git)`);
+      throw new UsageError(
+        `${component}: ${f} is missing; it is part of the repository (restore it with git)`,
+      );
     }
   }
 }
 
-async function runSteps(ctx: PlatformContext, id: string, steps: Steps, commands = steps.commands): Promise<void> {
+async function runSteps(
+  ctx: PlatformContext,
+  id: string,
+  steps: Steps,
+  commands = steps.commands,
+): Promise<void> {
   await requireTools(steps.tools, 'k3d');
   requireFiles(steps.files, id);
   for (const c of commands) await run(ctx, c);
@@ -220,8 +284,11 @@ export async function clusterInfo(ctx: Pick<PlatformContext, 'signal'>): Promise
 async function readyNodeCount(ctx: Pick<PlatformContext, 'signal'>): Promise<number> {
   const r = await probe(ctx, kubectl('get', 'nodes', '--output', 'json'));
   if (!r.ok) return 0;
-  const nodes = (JSON.parse(r.stdout) as { items: { status: { conditions?: { type: string; status: string }[] } }[] }).items;
-  return nodes.filter((n) => n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True')).length;
+  const nodes = (
+    JSON.parse(r.stdout) as { items: { status: { conditions?: { type: string; status: string }[] } }[] }
+  ).items;
+  return nodes.filter((n) => n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'))
+    .length;
 }
 
 const jsonpath = async (ctx: PlatformContext, ...args: string[]) => {
@@ -248,7 +315,9 @@ function clusterComponent(): Component<PlatformContext> {
       const steps = k3dSteps(envOf(ctx)).cluster;
       await requireTools(steps.tools, 'k3d');
       if (!(await probe(ctx, ['docker', 'info', '--format', '{{.ServerVersion}}'])).ok) {
-        throw new UsageError(`the Docker engine does not answer (docker info failed): ${TOOLS.docker.install}`);
+        throw new UsageError(
+          `the Docker engine does not answer (docker info failed): ${TOOLS.docker.install}`,
+        );
       }
       // An existing cluster is started, never recreated: its data (PVCs) must survive.
       const existing = await clusterInfo(ctx);
@@ -268,11 +337,22 @@ function clusterComponent(): Component<PlatformContext> {
     },
     async rows(ctx) {
       const r = await probe(ctx, ['k3d', 'node', 'list', '--output', 'json']);
-      if (!r.ok) return [{ name: `k3d cluster ${CLUSTER}`, state: 'stopped', detail: 'k3d node list failed (no cluster or no Docker engine)' }];
+      if (!r.ok)
+        return [
+          {
+            name: `k3d cluster ${CLUSTER}`,
+            state: 'stopped',
+            detail: 'k3d node list failed (no cluster or no Docker engine)',
+          },
+        ];
       type Node = { name: string; role: string; State?: { Running?: boolean; Status?: string } };
       return (JSON.parse(r.stdout) as Node[])
         .filter((n) => n.name.startsWith(`k3d-${CLUSTER}-`))
-        .map((n): ProcessRow => ({ name: n.name, state: n.State?.Running ? 'running' : 'stopped', detail: `${n.role}${n.State?.Status ? `, ${n.State.Status}` : ''}` }));
+        .map((n): ProcessRow => ({
+          name: n.name,
+          state: n.State?.Running ? 'running' : 'stopped',
+          detail: `${n.role}${n.State?.Status ? `, ${n.State.Status}` : ''}`,
+        }));
     },
   };
 }
@@ -298,8 +378,19 @@ function helmComponent(id: 'metrics' | 'logs' | 'traces', releases: string[]): C
     async rows(ctx) {
       const steps = k3dSteps(envOf(ctx))[id];
       const rows: ProcessRow[] = [];
-      for (const r of releases) rows.push({ name: `helm ${r}`, state: (await helmDeployed(ctx, r)) ? 'running' : 'stopped', detail: 'namespace infra' });
-      for (const f of steps.forwards) rows.push({ name: f.name, state: (await portForwardUp(ctx, f)) ? 'running' : 'stopped', port: f.ports[0]![0], detail: f.resource });
+      for (const r of releases)
+        rows.push({
+          name: `helm ${r}`,
+          state: (await helmDeployed(ctx, r)) ? 'running' : 'stopped',
+          detail: 'namespace infra',
+        });
+      for (const f of steps.forwards)
+        rows.push({
+          name: f.name,
+          state: (await portForwardUp(ctx, f)) ? 'running' : 'stopped',
+          port: f.ports[0]![0],
+          detail: f.resource,
+        });
       return rows;
     },
   };
@@ -309,8 +400,26 @@ function eventBusComponent(): Component<PlatformContext> {
   return {
     plan: async (ctx) => planLines(k3dSteps(envOf(ctx))['event-bus']),
     async status(ctx) {
-      const ready = await jsonpath(ctx, '--namespace', 'infra', 'get', 'statefulset', 'redpanda', '--output', 'jsonpath={.status.readyReplicas}');
-      const done = await jsonpath(ctx, '--namespace', 'infra', 'get', 'job', 'redpanda-create-topics', '--output', 'jsonpath={.status.succeeded}');
+      const ready = await jsonpath(
+        ctx,
+        '--namespace',
+        'infra',
+        'get',
+        'statefulset',
+        'redpanda',
+        '--output',
+        'jsonpath={.status.readyReplicas}',
+      );
+      const done = await jsonpath(
+        ctx,
+        '--namespace',
+        'infra',
+        'get',
+        'job',
+        'redpanda-create-topics',
+        '--output',
+        'jsonpath={.status.succeeded}',
+      );
       return ready === '1' && done === '1';
     },
     up: (ctx) => runSteps(ctx, 'event-bus', k3dSteps(envOf(ctx))['event-bus']),
@@ -320,15 +429,35 @@ function eventBusComponent(): Component<PlatformContext> {
       await run(ctx, kubectl('--namespace', 'infra', 'scale', 'statefulset/redpanda', '--replicas=0'));
     },
     async rows(ctx) {
-      const ready = await jsonpath(ctx, '--namespace', 'infra', 'get', 'pod', 'redpanda-0', '--output', 'jsonpath={.status.containerStatuses[0].ready}');
-      const started = await jsonpath(ctx, '--namespace', 'infra', 'get', 'pod', 'redpanda-0', '--output', 'jsonpath={.status.startTime}');
-      return [{
-        name: 'redpanda-0',
-        state: ready === 'true' ? 'running' : started ? 'unhealthy' : 'stopped',
-        port: 19092,
-        ...(started ? { uptimeMs: Date.now() - Date.parse(started) } : {}),
-        detail: 'StatefulSet infra/redpanda, PVC 10Gi',
-      }];
+      const ready = await jsonpath(
+        ctx,
+        '--namespace',
+        'infra',
+        'get',
+        'pod',
+        'redpanda-0',
+        '--output',
+        'jsonpath={.status.containerStatuses[0].ready}',
+      );
+      const started = await jsonpath(
+        ctx,
+        '--namespace',
+        'infra',
+        'get',
+        'pod',
+        'redpanda-0',
+        '--output',
+        'jsonpath={.status.startTime}',
+      );
+      return [
+        {
+          name: 'redpanda-0',
+          state: ready === 'true' ? 'running' : started ? 'unhealthy' : 'stopped',
+          port: 19092,
+          ...(started ? { uptimeMs: Date.now() - Date.parse(started) } : {}),
+          detail: 'StatefulSet infra/redpanda, PVC 10Gi',
+        },
+      ];
     },
   };
 }
@@ -337,7 +466,16 @@ function demoComponent(): Component<PlatformContext> {
   return {
     plan: async (ctx) => planLines(k3dSteps(envOf(ctx)).demo),
     async status(ctx) {
-      const ready = await jsonpath(ctx, '--namespace', 'services', 'get', 'deployment', 'demo-service', '--output', 'jsonpath={.status.readyReplicas}');
+      const ready = await jsonpath(
+        ctx,
+        '--namespace',
+        'services',
+        'get',
+        'deployment',
+        'demo-service',
+        '--output',
+        'jsonpath={.status.readyReplicas}',
+      );
       return Number(ready) >= 1 && (await forwardsUp(ctx, k3dSteps(envOf(ctx)).demo));
     },
     up: (ctx) => runSteps(ctx, 'demo', k3dSteps(envOf(ctx)).demo),

@@ -64,7 +64,12 @@ export async function kubernetesValidateBin(): Promise<string> {
   // flock: several test processes may get here at once on a fresh clone.
   await execa(
     'flock',
-    [`${venv}.lock`, 'sh', '-c', `[ -x "${bin}" ] || { python3 -m venv "${venv}" && "${venv}/bin/pip" install -q "${KUBERNETES_VALIDATE}"; }`],
+    [
+      `${venv}.lock`,
+      'sh',
+      '-c',
+      `[ -x "${bin}" ] || { python3 -m venv "${venv}" && "${venv}/bin/pip" install -q "${KUBERNETES_VALIDATE}"; }`,
+    ],
     { stdio: 'inherit' },
   );
   return bin;

@@ -3,6 +3,7 @@
 // the Kubernetes schemas; the k3d config validates against k3d's own v1alpha5 schema; the
 // Compose files validate against the Compose Specification schema and carry the seed's
 // services, ports, volumes and health checks.
+/* eslint-disable @typescript-eslint/no-explicit-any -- rendered manifests are untyped documents; each assertion checks the shape it reads */
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -19,7 +20,8 @@ import {
 
 const M = path.join(REPO_ROOT, 'manifests');
 const COMPOSE = path.join(M, 'compose');
-const readYaml = (file: string): Record<string, any> => parse(readFileSync(file, 'utf8')) as Record<string, any>;
+const readYaml = (file: string): Record<string, any> =>
+  parse(readFileSync(file, 'utf8')) as Record<string, any>;
 
 function yamlFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((name) => {
@@ -52,7 +54,11 @@ test('kustomize renders each k8s dir and every object validates strictly against
       const r = await validateKubernetes(file);
       assert.ok(r.ok, `${dir}: ${r.lines.join('; ')}`);
       const objects = parseAllDocuments(rendered).length;
-      assert.is(r.lines.filter((l) => l.includes(' passed ')).length, objects, `${dir}: every object checked`);
+      assert.is(
+        r.lines.filter((l) => l.includes(' passed ')).length,
+        objects,
+        `${dir}: every object checked`,
+      );
     }
   } finally {
     rmSync(tmp, { recursive: true, force: true });
@@ -74,11 +80,16 @@ test('the Kubernetes validator rejects an object with an unknown field (it can f
 
 test('namespaces: infra and services', async () => {
   const docs = parseAllDocuments(await kustomizeBuild(path.join(M, 'k8s/namespaces'))).map((d) => d.toJS());
-  assert.equal(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), ['Namespace/infra', 'Namespace/services']);
+  assert.equal(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), [
+    'Namespace/infra',
+    'Namespace/services',
+  ]);
 });
 
 test('Redpanda (k3d): StatefulSet, PVC 10Gi, limits, ports, readiness on the admin API, external 19092', async () => {
-  const docs = parseAllDocuments(await kustomizeBuild(path.join(M, 'k8s/infra/redpanda'))).map((d) => d.toJS());
+  const docs = parseAllDocuments(await kustomizeBuild(path.join(M, 'k8s/infra/redpanda'))).map((d) =>
+    d.toJS(),
+  );
   const byKind = (kind: string, name: string) => {
     const d = docs.find((x) => x.kind === kind && x.metadata.name === name);
     assert.ok(d, `${kind}/${name} rendered`);
@@ -95,17 +106,23 @@ test('Redpanda (k3d): StatefulSet, PVC 10Gi, limits, ports, readiness on the adm
   assert.is(flag('--mode'), 'dev-container');
   assert.ok(args.includes('--memory'), 'sets --memory');
   assert.equal(c.resources.limits, { cpu: '1', memory: '1Gi' });
-  assert.match(flag("--advertise-kafka-addr") ?? "", /external:\/\/localhost:19092/);
+  assert.match(flag('--advertise-kafka-addr') ?? '', /external:\/\/localhost:19092/);
   assert.equal(c.readinessProbe.httpGet, { path: '/v1/status/ready', port: 'admin' });
   const ports = Object.fromEntries(c.ports.map((p: any) => [p.name, p.containerPort]));
   assert.is(ports.admin, 9644);
   assert.is(sts.spec.volumeClaimTemplates[0].spec.resources.requests.storage, '10Gi');
 
   const svc = byKind('Service', 'redpanda');
-  assert.equal(svc.spec.ports.map((p: any) => p.port).filter((p: number) => [9092, 8081, 9644].includes(p)), [9092, 8081, 9644]);
+  assert.equal(
+    svc.spec.ports.map((p: any) => p.port).filter((p: number) => [9092, 8081, 9644].includes(p)),
+    [9092, 8081, 9644],
+  );
   const ext = byKind('Service', 'redpanda-external');
   assert.is(ext.spec.type, 'LoadBalancer');
-  assert.equal(ext.spec.ports.map((p: any) => p.port), [19092]);
+  assert.equal(
+    ext.spec.ports.map((p: any) => p.port),
+    [19092],
+  );
 
   const job = byKind('Job', 'redpanda-create-topics');
   const cm = byKind('ConfigMap', 'redpanda-topics');
@@ -121,7 +138,9 @@ test('k3d cluster config validates against k3d v1alpha5 schema and matches the s
   assert.is(cfg.kind, 'Simple');
   assert.is(cfg.servers, 1);
   assert.is(cfg.agents, 2);
-  const lbPorts = (cfg.ports as any[]).filter((p) => p.nodeFilters.includes('loadbalancer')).map((p) => p.port);
+  const lbPorts = (cfg.ports as any[])
+    .filter((p) => p.nodeFilters.includes('loadbalancer'))
+    .map((p) => p.port);
   assert.equal(lbPorts, ['8080:80', '8443:443', '19092:19092']);
   const args = (cfg.options.k3s.extraArgs as any[]).map((a) => a.arg);
   assert.ok(args.includes('--disable=traefik'), 'Traefik disabled');
@@ -139,7 +158,9 @@ type Service = {
 /** The services of a compose file with its `include`s merged (as compose does). */
 function composeServices(file: string): Record<string, Service> {
   const doc = readYaml(file);
-  const included = ((doc.include ?? []) as string[]).map((f) => composeServices(path.join(path.dirname(file), f)));
+  const included = ((doc.include ?? []) as string[]).map((f) =>
+    composeServices(path.join(path.dirname(file), f)),
+  );
   return Object.assign({}, ...included, doc.services);
 }
 
@@ -148,7 +169,10 @@ test('Compose files validate against the Compose Specification schema', async ()
   for (const f of ['docker-compose.infra.yml', 'docker-compose.yml']) {
     assert.ok(validate(readYaml(path.join(COMPOSE, f))), `${f}: ${JSON.stringify(validate.errors)}`);
   }
-  assert.not.ok(validate({ services: { x: { image: 'a', healthcheck: { interval: 5 } } } }), 'the schema can fail');
+  assert.not.ok(
+    validate({ services: { x: { image: 'a', healthcheck: { interval: 5 } } } }),
+    'the schema can fail',
+  );
 });
 
 test('Compose infra: the seed services with their ports, named volumes and a health check on every long-running service', () => {
@@ -158,7 +182,8 @@ test('Compose infra: the seed services with their ports, named volumes and a hea
   for (const s of ['redpanda', 'prometheus', 'grafana', 'loki', 'tempo', 'alloy', 'kafka-exporter']) {
     assert.ok(services[s], `service ${s}`);
   }
-  const published = (s: string) => (services[s]!.ports ?? []).map((p) => p.replace(/^\$\{\w+:-(\d+)\}/, '$1'));
+  const published = (s: string) =>
+    (services[s]!.ports ?? []).map((p) => p.replace(/^\$\{\w+:-(\d+)\}/, '$1'));
   assert.ok(published('redpanda').includes('19092:19092'));
   assert.ok(published('grafana').includes('3000:3000'));
   assert.ok(published('prometheus').includes('9090:9090'));
@@ -188,7 +213,10 @@ test('Compose infra: the seed services with their ports, named volumes and a hea
     ['tempo', 'tempo-data'],
   ] as const) {
     assert.ok(named.includes(vol), `named volume ${vol}`);
-    assert.ok(services[svc]!.volumes!.some((v) => v.startsWith(`${vol}:`)), `${svc} mounts ${vol}`);
+    assert.ok(
+      services[svc]!.volumes!.some((v) => v.startsWith(`${vol}:`)),
+      `${svc} mounts ${vol}`,
+    );
   }
 });
 
@@ -205,7 +233,9 @@ test('.env.docker: every setting is used by the compose files with the same defa
       .filter((l) => /^[A-Z_]+=/.test(l))
       .map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]),
   );
-  const text = ['docker-compose.infra.yml', 'docker-compose.yml'].map((f) => readFileSync(path.join(COMPOSE, f), 'utf8')).join('\n');
+  const text = ['docker-compose.infra.yml', 'docker-compose.yml']
+    .map((f) => readFileSync(path.join(COMPOSE, f), 'utf8'))
+    .join('\n');
   const defaults = new Map<string, Set<string>>();
   for (const m of text.matchAll(/\$\{(\w+):-([^}]*)\}/g)) {
     defaults.set(m[1]!, (defaults.get(m[1]!) ?? new Set()).add(m[2]!));

@@ -27,7 +27,11 @@ export async function run(ctx: BaseContext, cmd: Cmd, opts: { timeoutMs?: number
   });
   logOutput(ctx, r.all);
   if (r.exitCode !== 0 || r.isCanceled || r.timedOut) {
-    const why = r.isCanceled ? 'cancelled' : r.timedOut ? `timed out after ${opts.timeoutMs} ms` : `exit ${r.exitCode}`;
+    const why = r.isCanceled
+      ? 'cancelled'
+      : r.timedOut
+        ? `timed out after ${opts.timeoutMs} ms`
+        : `exit ${r.exitCode}`;
     const last = (r.all ?? '').trim().split('\n').slice(-3).join(' | ');
     throw new Error(`\`${formatCmd(cmd)}\` failed (${why})${last ? `: ${last}` : ''}; log: ${ctx.logFile}`);
   }
@@ -35,7 +39,11 @@ export async function run(ctx: BaseContext, cmd: Cmd, opts: { timeoutMs?: number
 }
 
 /** Runs a read-only query; never throws on a non-zero exit (status checks must be cheap and quiet). */
-export async function probe(ctx: Pick<BaseContext, 'signal'>, cmd: Cmd, timeoutMs = 15_000): Promise<{ ok: boolean; stdout: string }> {
+export async function probe(
+  ctx: Pick<BaseContext, 'signal'>,
+  cmd: Cmd,
+  timeoutMs = 15_000,
+): Promise<{ ok: boolean; stdout: string }> {
   const r = await execa(cmd[0], cmd.slice(1), {
     cwd: REPO_ROOT,
     reject: false,

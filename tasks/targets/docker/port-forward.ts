@@ -19,15 +19,27 @@ export interface PortForward {
 
 export function portForwardCmd(context: string, pf: PortForward): Cmd {
   return [
-    'kubectl', '--context', context, '--namespace', pf.namespace, 'port-forward', '--address', '127.0.0.1',
-    pf.resource, ...pf.ports.map(([l, r]) => `${l}:${r}`),
+    'kubectl',
+    '--context',
+    context,
+    '--namespace',
+    pf.namespace,
+    'port-forward',
+    '--address',
+    '127.0.0.1',
+    pf.resource,
+    ...pf.ports.map(([l, r]) => `${l}:${r}`),
   ];
 }
 
 const allListening = async (pf: PortForward) =>
   (await Promise.all(pf.ports.map(([l]) => isListening(l)))).every(Boolean);
 
-export async function startPortForward(ctx: PlatformContext, context: string, pf: PortForward): Promise<void> {
+export async function startPortForward(
+  ctx: PlatformContext,
+  context: string,
+  pf: PortForward,
+): Promise<void> {
   const [command, ...args] = portForwardCmd(context, pf);
   ctx.log(`$ ${formatCmd(portForwardCmd(context, pf))}  (detached, supervised as ${pf.name})`);
   await start(

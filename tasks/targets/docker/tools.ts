@@ -19,7 +19,8 @@ export const TOOLS: Record<DockerTool, ToolRequirement> = {
   docker: {
     name: 'docker',
     versionCmd: ['docker', 'version', '--format', '{{.Client.Version}}'],
-    install: 'install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, then start it',
+    install:
+      'install Docker Engine (https://docs.docker.com/engine/install/) or Docker Desktop, then start it',
   },
   k3d: {
     name: 'k3d',
@@ -30,7 +31,8 @@ export const TOOLS: Record<DockerTool, ToolRequirement> = {
   kubectl: {
     name: 'kubectl',
     versionCmd: ['kubectl', 'version', '--client'],
-    install: 'install kubectl (https://kubernetes.io/docs/tasks/tools/) or `apt-get install kubectl` from the Kubernetes apt repo',
+    install:
+      'install kubectl (https://kubernetes.io/docs/tasks/tools/) or `apt-get install kubectl` from the Kubernetes apt repo',
   },
   helm: {
     name: 'helm',
@@ -44,7 +46,13 @@ export const TOOLS: Record<DockerTool, ToolRequirement> = {
 export async function which(name: string, envPath = process.env.PATH ?? ''): Promise<string | undefined> {
   for (const dir of envPath.split(path.delimiter).filter(Boolean)) {
     const p = path.join(dir, name);
-    if (await access(p, fsc.X_OK).then(() => true, () => false)) return p;
+    if (
+      await access(p, fsc.X_OK).then(
+        () => true,
+        () => false,
+      )
+    )
+      return p;
   }
   return undefined;
 }
@@ -70,11 +78,13 @@ export interface InstallResult {
  * Docker and kubectl are checked, never installed: they need the system's package manager.
  * For setup (issue 9): `await installDockerTools({ signal, log })`.
  */
-export async function installDockerTools(opts: {
-  signal?: AbortSignal;
-  log?: (line: string) => void;
-  gobin?: string;
-} = {}): Promise<InstallResult[]> {
+export async function installDockerTools(
+  opts: {
+    signal?: AbortSignal;
+    log?: (line: string) => void;
+    gobin?: string;
+  } = {},
+): Promise<InstallResult[]> {
   const log = opts.log ?? (() => undefined);
   const results: InstallResult[] = [];
   const env = opts.gobin ? { GOBIN: opts.gobin } : {};
@@ -92,17 +102,28 @@ export async function installDockerTools(opts: {
       continue;
     }
     log(`go install ${pkg}`);
-    const r = await execa('go', ['install', pkg], { env, reject: false, all: true, cancelSignal: opts.signal });
+    const r = await execa('go', ['install', pkg], {
+      env,
+      reject: false,
+      all: true,
+      cancelSignal: opts.signal,
+    });
     if (r.exitCode !== 0) {
       const last = (r.all ?? '').trim().split('\n').slice(-3).join(' | ');
       throw new Error(`go install ${pkg} failed (exit ${r.exitCode}): ${last}`);
     }
-    const gobin = opts.gobin ?? path.join((await execa('go', ['env', 'GOPATH'])).stdout.trim().split(path.delimiter)[0]!, 'bin');
+    const gobin =
+      opts.gobin ??
+      path.join((await execa('go', ['env', 'GOPATH'])).stdout.trim().split(path.delimiter)[0]!, 'bin');
     results.push({ tool, action: 'installed', detail: path.join(gobin, tool) });
   }
   for (const tool of ['docker', 'kubectl'] as const) {
     const found = await which(tool);
-    results.push(found ? { tool, action: 'present', detail: found } : { tool, action: 'skipped', detail: TOOLS[tool].install });
+    results.push(
+      found
+        ? { tool, action: 'present', detail: found }
+        : { tool, action: 'skipped', detail: TOOLS[tool].install },
+    );
   }
   return results;
 }

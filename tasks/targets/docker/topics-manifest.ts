@@ -37,7 +37,9 @@ if (process.argv[1] === fileURLToPath(import.meta.url)) {
     console.log(`wrote ${path.relative(REPO_ROOT, TOPICS_FILE)} (${SEED_TOPICS.length} topics)`);
   } else {
     const same = readFileSync(TOPICS_FILE, 'utf8') === want;
-    console.log(same ? 'topics.txt is up to date' : 'topics.txt differs from tasks/topics.ts: run with --write');
+    console.log(
+      same ? 'topics.txt is up to date' : 'topics.txt differs from tasks/topics.ts: run with --write',
+    );
     process.exitCode = same ? 0 : 1;
   }
 }
