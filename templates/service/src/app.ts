@@ -1,6 +1,7 @@
 // The HTTP server every service shares: probes, metrics, request logs and spans, error shape.
 // The service's own routes and message handler live in service.ts and plug in through
 // ServiceParts, so this file stays identical across services (and regenerates cleanly).
+import { STATUS_CODES } from 'node:http';
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
 import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
 import type { Config } from './config.ts';
@@ -43,11 +44,18 @@ declare module 'fastify' {
   }
 }
 
-/** Builds the server (not listening yet). `state.shuttingDown` turns /ready to 503 during drain. */
+/** Lifecycle flags /ready reports: messaging not started yet, or draining for shutdown. */
+export interface ServerState {
+  shuttingDown: boolean;
+  /** `starting` until the service's topics exist and its consumer was started (startMessaging). */
+  messaging: 'starting' | 'started';
+}
+
+/** Builds the server (not listening yet). */
 export async function buildServer(
   deps: ServiceDeps,
   parts: ServiceParts,
-  state: { shuttingDown: boolean } = { shuttingDown: false },
+  state: ServerState = { shuttingDown: false, messaging: 'started' },
 ): Promise<FastifyInstance> {
   const { logger, metrics, bus } = deps;
   const app = Fastify({
@@ -58,6 +66,8 @@ export async function buildServer(
     // Idle keep-alive sockets close on shutdown so close() only waits for real work.
     forceCloseConnections: 'idle',
     bodyLimit: 1_048_576,
+    // Unknown fields are an error the caller should see (Fastify's default silently drops them).
+    ajv: { customOptions: { removeAdditional: false, allErrors: false } },
   });
 
   installHttpTracing(app, { tracer: deps.tracer });
@@ -89,7 +99,8 @@ export async function buildServer(
     if (status >= 500) req.log.error({ error: err.message, stack: err.stack }, 'request failed');
     // 4xx messages describe the caller's mistake; 5xx details stay in the log.
     return reply.code(status).send({
-      error: status >= 500 ? 'Internal Server Error' : (err.code ?? 'Bad Request'),
+      error: STATUS_CODES[status] ?? 'Error',
+      ...(status < 500 && err.code ? { code: err.code } : {}),
       message: status >= 500 ? 'internal error; see the service log' : err.message,
     });
   });
@@ -99,6 +110,9 @@ export async function buildServer(
   app.get('/ready', async (_req, reply) => {
     if (state.shuttingDown) return reply.code(503).send({ status: 'shutting-down', checks: {} });
     const kafka = await bus.ready();
+    // A consumer started later would begin at the latest offset and miss what is produced meanwhile.
+    if (kafka.ok && state.messaging !== 'started') kafka.detail += '; topics and consumer not started yet';
+    kafka.ok &&= state.messaging === 'started';
     return reply.code(kafka.ok ? 200 : 503).send({ status: kafka.ok ? 'ready' : 'not-ready', checks: { kafka } });
   });
 
@@ -116,7 +130,7 @@ export async function buildServer(
  * retries in the background (the service stays up and /ready says why) until it succeeds or
  * `signal` aborts.
  */
-export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, signal: AbortSignal): Promise<void> {
+export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, signal: AbortSignal, state?: ServerState): Promise<void> {
   const log = deps.logger.child({ component: 'messaging' });
   const topics = [...new Set([...(parts.consume?.topics ?? []), ...deps.config.kafkaConsumeTopics])];
   for (let attempt = 1; !signal.aborted; attempt++) {
@@ -128,7 +142,11 @@ export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, sig
       await new Promise((r) => setTimeout(r, 2_000).unref());
     }
   }
-  if (signal.aborted || topics.length === 0 || !parts.consume) return;
+  if (signal.aborted) return;
+  if (topics.length === 0 || !parts.consume) {
+    if (state) state.messaging = 'started';
+    return;
+  }
   const handle = parts.consume.handle;
   deps.bus.consume(
     { topics, groupId: deps.config.kafkaGroupId, fromBeginning: parts.consume.fromBeginning },
@@ -144,5 +162,6 @@ export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, sig
       }
     },
   );
+  if (state) state.messaging = 'started';
   log.info({ topics, groupId: deps.config.kafkaGroupId }, 'consumer started');
 }

@@ -1,6 +1,6 @@
 // Entry point: configuration, tracing, logging, Kafka, HTTP server, shutdown. `node src/main.ts`.
 import { trace } from '@opentelemetry/api';
-import { buildServer, startMessaging, type ServiceDeps } from './app.ts';
+import { buildServer, startMessaging, type ServerState, type ServiceDeps } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { instrumentBus } from './kafka/instrumented.ts';
 import { createKafkajsBus } from './kafka/kafkajs.ts';
@@ -31,7 +31,7 @@ const bus = instrumentBus(
 );
 const deps: ServiceDeps = { config, logger, tracer, metrics, bus };
 const parts = createService(deps);
-const state = { shuttingDown: false };
+const state: ServerState = { shuttingDown: false, messaging: 'starting' };
 const server = await buildServer(deps, parts, state);
 const messaging = new AbortController();
 
@@ -52,4 +52,4 @@ onTerminate({
 
 const address = await server.listen({ host: config.host, port: config.port });
 logger.info({ address, kafka: config.kafkaBrokers, otlp: config.otlpEndpoint ?? 'disabled' }, 'listening');
-void startMessaging(deps, parts, messaging.signal);
+void startMessaging(deps, parts, messaging.signal, state);

@@ -1,6 +1,6 @@
 // EventBus on kafkajs. kafkajs is unmaintained since 2.2.4 (see the platform's field notes); it is
 // kept behind EventBus so a maintained client can replace it in one file.
-import { Kafka, logLevel, type Admin, type Consumer, type Producer, type logCreator } from 'kafkajs';
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer, type logCreator } from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   BusUnavailableError,
@@ -64,7 +64,12 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   // Connect on first use and again after a failure, so a broker that comes back is picked up.
   const getProducer = (): Promise<Producer> =>
     (producerReady ??= (async () => {
-      const p = kafka.producer({ allowAutoTopicCreation: false, idempotent: false });
+      const p = kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: false,
+        // The murmur2 partitioner of the Java client: same key, same partition as other services.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
       p.on(p.events.DISCONNECT, () => {
         producerReady = undefined;
       });

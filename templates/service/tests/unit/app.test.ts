@@ -2,7 +2,7 @@
 import { trace } from '@opentelemetry/api';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { buildServer, type ServiceDeps } from '../../src/app.ts';
+import { buildServer, type ServerState, type ServiceDeps } from '../../src/app.ts';
 import { loadConfig } from '../../src/config.ts';
 import { instrumentBus } from '../../src/kafka/instrumented.ts';
 import { createLogger } from '../../src/lib/logging.ts';
@@ -17,7 +17,7 @@ async function setup() {
   const config = loadConfig({ SERVICE_NAME: 'unit-test' });
   const logger = createLogger({ service: 'unit-test', level: 'fatal' });
   const deps: ServiceDeps = { config, logger, tracer, metrics, bus: instrumentBus(memory, { tracer, metrics }) };
-  const state = { shuttingDown: false };
+  const state: ServerState = { shuttingDown: false, messaging: 'started' };
   const app = await buildServer(deps, createService(deps), state);
   return { app, memory, metrics, state, bus: deps.bus };
 }
@@ -31,7 +31,7 @@ test('/health is 200 whatever Kafka does', async () => {
   await app.close();
 });
 
-test('/ready follows Kafka and turns 503 while shutting down', async () => {
+test('/ready follows Kafka, waits for the consumer to start, and turns 503 while shutting down', async () => {
   const { app, memory, state } = await setup();
   assert.is((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 200);
   memory.available = false;
@@ -39,6 +39,11 @@ test('/ready follows Kafka and turns 503 while shutting down', async () => {
   assert.is(down.statusCode, 503);
   assert.match(down.body, 'stand-in broker off');
   memory.available = true;
+  state.messaging = 'starting';
+  const starting = await app.inject({ method: 'GET', url: '/ready' });
+  assert.is(starting.statusCode, 503);
+  assert.match(starting.body, 'consumer not started');
+  state.messaging = 'started';
   state.shuttingDown = true;
   assert.is((await app.inject({ method: 'GET', url: '/ready' })).statusCode, 503);
   await app.close();

@@ -1,0 +1,238 @@
+// EventBus on kafkajs. kafkajs is unmaintained since 2.2.4 (see the platform's field notes); it is
+// kept behind EventBus so a maintained client can replace it in one file.
+import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer, type logCreator } from 'kafkajs';
+import type { Logger } from 'pino';
+import {
+  BusUnavailableError,
+  within,
+  type ConsumeOptions,
+  type Delivery,
+  type EventBus,
+  type MessageHandler,
+  type OutgoingMessage,
+  type Readiness,
+  type TopicSpec,
+} from './bus.ts';
+
+export interface KafkajsBusOptions {
+  clientId: string;
+  brokers: string[];
+  /** Bound on connect/produce/metadata, ms. */
+  timeoutMs: number;
+  logger: Logger;
+}
+
+// kafkajs logs every reconnect attempt at ERROR; the service's readiness already says the broker
+// is away, so its chatter goes to our JSON log one level lower.
+const toPino =
+  (logger: Logger): logCreator =>
+  () =>
+  ({ level, log }) => {
+    const { message, ...fields } = log;
+    const child = { component: 'kafkajs', ...pick(fields, ['broker', 'groupId', 'topic', 'error', 'retryCount']) };
+    if (level <= logLevel.ERROR) logger.warn(child, message);
+    else if (level === logLevel.WARN) logger.info(child, message);
+    else logger.debug(child, message);
+  };
+
+function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknown> {
+  return Object.fromEntries(keys.filter((k) => o[k] !== undefined).map((k) => [k, o[k]]));
+}
+
+const headerText = (v: unknown): string | undefined =>
+  typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? headerText(v[0]) : undefined;
+
+export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
+  const kafka = new Kafka({
+    clientId: opts.clientId,
+    brokers: opts.brokers,
+    connectionTimeout: Math.min(opts.timeoutMs, 3_000),
+    requestTimeout: opts.timeoutMs,
+    // Few quick retries: a request must fail within the caller's bound, not after minutes.
+    retry: { retries: 2, initialRetryTime: 100, maxRetryTime: 1_000 },
+    logLevel: logLevel.WARN,
+    logCreator: toPino(opts.logger),
+  });
+  const log = opts.logger.child({ component: 'event-bus' });
+
+  let producer: Producer | undefined;
+  let producerReady: Promise<Producer> | undefined;
+  let admin: Admin | undefined;
+  let adminReady: Promise<Admin> | undefined;
+  let closed = false;
+
+  // Connect on first use and again after a failure, so a broker that comes back is picked up.
+  const getProducer = (): Promise<Producer> =>
+    (producerReady ??= (async () => {
+      const p = kafka.producer({
+        allowAutoTopicCreation: false,
+        idempotent: false,
+        // The murmur2 partitioner of the Java client: same key, same partition as other services.
+        createPartitioner: Partitioners.DefaultPartitioner,
+      });
+      p.on(p.events.DISCONNECT, () => {
+        producerReady = undefined;
+      });
+      try {
+        await within(opts.timeoutMs, 'producer connect', p.connect());
+      } catch (e) {
+        producerReady = undefined;
+        void p.disconnect().catch(() => undefined);
+        throw unavailable('producer connect', e);
+      }
+      producer = p;
+      return p;
+    })());
+
+  const getAdmin = (): Promise<Admin> =>
+    (adminReady ??= (async () => {
+      const a = kafka.admin();
+      try {
+        await within(opts.timeoutMs, 'admin connect', a.connect());
+      } catch (e) {
+        adminReady = undefined;
+        void a.disconnect().catch(() => undefined);
+        throw unavailable('admin connect', e);
+      }
+      admin = a;
+      return a;
+    })());
+
+  // Consumer state, for readiness: joined its group and finished one fetch (offsets resolved).
+  let consumer: Consumer | undefined;
+  let consumerState: 'none' | 'starting' | 'joined' | 'fetching' = 'none';
+  let restartTimer: NodeJS.Timeout | undefined;
+  let running: Promise<void> | undefined;
+
+  async function startConsumer(options: ConsumeOptions, handler: MessageHandler): Promise<void> {
+    if (closed) return;
+    consumerState = 'starting';
+    const c = kafka.consumer({
+      groupId: options.groupId,
+      sessionTimeout: 10_000,
+      heartbeatInterval: 3_000,
+      allowAutoTopicCreation: false,
+      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
+    });
+    consumer = c;
+    c.on(c.events.GROUP_JOIN, () => {
+      consumerState = 'joined';
+    });
+    c.on(c.events.FETCH, () => {
+      if (consumerState === 'joined') consumerState = 'fetching';
+    });
+    c.on(c.events.CRASH, (e) => {
+      consumerState = 'starting';
+      // kafkajs restarts itself after retriable errors; after any other it stays down: we retry.
+      if (!e.payload.restart) scheduleRestart(options, handler, c);
+    });
+    try {
+      await c.connect();
+      await c.subscribe({ topics: options.topics, fromBeginning: options.fromBeginning ?? false });
+      await c.run({
+        eachMessage: async ({ topic, partition, message }) => {
+          const headers: Record<string, string> = {};
+          for (const [k, v] of Object.entries(message.headers ?? {})) {
+            const t = headerText(v);
+            if (t !== undefined) headers[k] = t;
+          }
+          await handler({
+            topic,
+            partition,
+            offset: message.offset,
+            key: message.key?.toString('utf8'),
+            value: message.value?.toString('utf8') ?? '',
+            headers,
+            timestamp: Number(message.timestamp),
+          });
+        },
+      });
+    } catch (e) {
+      log.warn({ error: (e as Error).message }, 'consumer could not start; retrying');
+      scheduleRestart(options, handler, c);
+    }
+  }
+
+  function scheduleRestart(options: ConsumeOptions, handler: MessageHandler, c: Consumer): void {
+    if (closed || restartTimer) return;
+    consumerState = 'starting';
+    restartTimer = setTimeout(() => {
+      restartTimer = undefined;
+      void c
+        .disconnect()
+        .catch(() => undefined)
+        .then(() => (running = startConsumer(options, handler)));
+    }, 2_000);
+  }
+
+  return {
+    async produce(topic: string, message: OutgoingMessage): Promise<Delivery> {
+      if (closed) throw new BusUnavailableError('kafka: the event bus is closed (shutting down)');
+      const p = await getProducer();
+      try {
+        const [meta] = await within(
+          opts.timeoutMs,
+          `produce to ${topic}`,
+          p.send({ topic, acks: -1, messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }] }),
+        );
+        if (!meta) throw new Error(`kafka: broker returned no delivery report for ${topic}`);
+        return { topic, partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '' };
+      } catch (e) {
+        throw unavailable(`produce to ${topic}`, e);
+      }
+    },
+
+    consume(options: ConsumeOptions, handler: MessageHandler): void {
+      if (running) throw new Error('event bus: consume() was already called; one consumer per service');
+      running = startConsumer(options, handler);
+    },
+
+    async ensureTopics(topics: TopicSpec[]): Promise<void> {
+      const a = await getAdmin();
+      try {
+        const existing = new Set(await within(opts.timeoutMs, 'list topics', a.listTopics()));
+        const missing = topics.filter((t) => !existing.has(t.topic));
+        if (missing.length === 0) return;
+        await within(
+          opts.timeoutMs * 2,
+          'create topics',
+          a.createTopics({
+            waitForLeaders: true,
+            topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+          }),
+        );
+        log.info({ topics: missing.map((t) => t.topic) }, 'created topics');
+      } catch (e) {
+        throw unavailable('ensure topics', e);
+      }
+    },
+
+    async ready(): Promise<Readiness> {
+      try {
+        const a = await getAdmin();
+        const cluster = await within(opts.timeoutMs, 'describe cluster', a.describeCluster());
+        const brokers = `${cluster.brokers.length} broker(s) answer`;
+        if (consumerState === 'none') return { ok: true, detail: brokers };
+        if (consumerState !== 'fetching') return { ok: false, detail: `${brokers}; consumer ${consumerState}` };
+        return { ok: true, detail: `${brokers}; consumer fetching` };
+      } catch (e) {
+        return { ok: false, detail: (e as Error).message };
+      }
+    },
+
+    async close(): Promise<void> {
+      closed = true;
+      clearTimeout(restartTimer);
+      // consumer.disconnect() waits for the eachMessage in flight, then leaves the group.
+      const steps = [consumer?.disconnect(), producer?.disconnect(), admin?.disconnect()];
+      await Promise.allSettled(steps.map((s) => (s ? within(opts.timeoutMs, 'disconnect', s) : undefined)));
+      consumerState = 'none';
+    },
+  };
+}
+
+function unavailable(what: string, e: unknown): BusUnavailableError {
+  if (e instanceof BusUnavailableError) return e;
+  const msg = e instanceof Error ? e.message : String(e);
+  return new BusUnavailableError(`kafka: ${what} failed: ${msg}`, { cause: e });
+}

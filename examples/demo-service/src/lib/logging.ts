@@ -1,0 +1,87 @@
+// Structured JSON logs in the seed's format (task 0-5), one object per line on stdout, which is
+// what Alloy (k3d), Docker's log driver (compose) and the native supervisor's log files collect:
+//   {"level":"INFO","timestamp":"…","service":"market-data","trace_id":"…","span_id":"…","message":"…", …fields}
+// The active OpenTelemetry span's ids are added by a pino mixin, so a log line written inside a
+// span carries the trace id Tempo/Grafana use to jump from a trace to its logs.
+//
+// Packages used (the template's package.json must list them): pino, @opentelemetry/api.
+import { context, isSpanContextValid, trace } from '@opentelemetry/api';
+import { pino, type DestinationStream, type Level, type Logger } from 'pino';
+
+export type { Logger } from 'pino';
+
+/** Field names whose values never reach a log line, at the top level or one object deep. */
+export const DEFAULT_REDACT_KEYS: readonly string[] = [
+  'password',
+  'passwd',
+  'secret',
+  'token',
+  'accessToken',
+  'refreshToken',
+  'apiKey',
+  'api_key',
+  'authorization',
+  'cookie',
+  'set-cookie',
+  'privateKey',
+  'private_key',
+  'clientSecret',
+  'client_secret',
+  'sasl',
+];
+
+export const REDACTED = '[REDACTED]';
+
+export interface LoggerOptions {
+  /** Becomes the `service` field of every line (the Loki label Alloy promotes). */
+  service: string;
+  /** Minimum level; default `LOG_LEVEL` from the environment, else `info`. */
+  level?: Level;
+  /** Extra secret field names, added to DEFAULT_REDACT_KEYS. */
+  redactKeys?: readonly string[];
+  /** Where lines go; default stdout. Tests pass a stream to read lines back. */
+  destination?: DestinationStream;
+  /** Fields added to every line, e.g. `{ version: '1.2.0' }`. */
+  base?: Record<string, unknown>;
+}
+
+// fast-redact paths: a bare identifier, or bracket notation for names like `set-cookie`.
+const pathFor = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`);
+const asChild = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `*.${key}` : `*["${key}"]`);
+
+/** Redaction paths for the keys: the key itself and the key inside any top-level object. */
+export function redactPaths(keys: readonly string[]): string[] {
+  const unique = [...new Set(keys)];
+  return [...unique.map(pathFor), ...unique.map(asChild)];
+}
+
+/** The active span's ids, or nothing outside a span (so lines never carry a fake id). */
+function traceFields(): { trace_id?: string; span_id?: string } {
+  const span = trace.getSpan(context.active());
+  const sc = span?.spanContext();
+  if (!sc || !isSpanContextValid(sc)) return {};
+  return { trace_id: sc.traceId, span_id: sc.spanId };
+}
+
+const LEVELS: readonly Level[] = ['fatal', 'error', 'warn', 'info', 'debug', 'trace'];
+
+function levelFromEnv(): Level {
+  const v = process.env.LOG_LEVEL?.toLowerCase();
+  return v && (LEVELS as readonly string[]).includes(v) ? (v as Level) : 'info';
+}
+
+/** A pino logger writing the seed's JSON format. Child loggers (`log.child({ symbol })`) keep it. */
+export function createLogger(opts: LoggerOptions): Logger {
+  const options = {
+    level: opts.level ?? levelFromEnv(),
+    messageKey: 'message',
+    errorKey: 'error',
+    base: { service: opts.service, ...opts.base },
+    // ISO-8601 UTC like the seed's example; pino expects the leading comma.
+    timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
+    formatters: { level: (label: string) => ({ level: label.toUpperCase() }) },
+    mixin: traceFields,
+    redact: { paths: redactPaths([...DEFAULT_REDACT_KEYS, ...(opts.redactKeys ?? [])]), censor: REDACTED },
+  };
+  return opts.destination ? pino(options, opts.destination) : pino(options);
+}

@@ -1,0 +1,36 @@
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { ConfigError, loadConfig } from '../../src/config.ts';
+
+test('defaults work on a developer machine', () => {
+  const c = loadConfig({ SERVICE_NAME: 'orders' });
+  assert.is(c.port, 8000);
+  assert.equal(c.kafkaBrokers, ['127.0.0.1:19092']);
+  assert.is(c.kafkaGroupId, 'orders');
+  assert.is(c.otlpEndpoint, undefined);
+});
+
+test('lists and numbers are parsed', () => {
+  const c = loadConfig({ SERVICE_NAME: 'orders', PORT: '9001', KAFKA_BROKERS: 'a:1, b:2', KAFKA_CONSUME_TOPICS: 'x,y', LOG_LEVEL: 'DEBUG' });
+  assert.is(c.port, 9001);
+  assert.equal(c.kafkaBrokers, ['a:1', 'b:2']);
+  assert.equal(c.kafkaConsumeTopics, ['x', 'y']);
+  assert.is(c.logLevel, 'debug');
+});
+
+test('a bad value names the key and the rule, never the value', () => {
+  const secretish = 'not-a-port-s3cr3t';
+  try {
+    loadConfig({ SERVICE_NAME: 'orders', PORT: secretish });
+    assert.unreachable('should have thrown');
+  } catch (e) {
+    assert.instance(e, ConfigError);
+    assert.match((e as Error).message, 'PORT must be an integer');
+    assert.not.match((e as Error).message, secretish);
+  }
+  assert.throws(() => loadConfig({ SERVICE_NAME: 'orders', KAFKA_BROKERS: 'no-port' }), /KAFKA_BROKERS/);
+  assert.throws(() => loadConfig({ SERVICE_NAME: 'Orders' }), /SERVICE_NAME/);
+  assert.throws(() => loadConfig({ SERVICE_NAME: 'orders', OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc:4317' }), /OTEL_EXPORTER_OTLP_ENDPOINT/);
+});
+
+test.run();
