@@ -46,6 +46,10 @@ export function ensureEnvFile(root: string): boolean {
 
 /** npm ci only when the lockfile is newer than the last install. */
 async function npmDeps(root: string, ctx: PlatformContext): Promise<[boolean, string]> {
+  // A linked node_modules belongs to another checkout (scratch clones in tests): npm ci would wipe it.
+  if (fs.lstatSync(path.join(root, 'node_modules'), { throwIfNoEntry: false })?.isSymbolicLink()) {
+    return [false, 'node_modules is a link to another checkout; left alone'];
+  }
   const installed = path.join(root, 'node_modules', '.package-lock.json');
   const lock = path.join(root, 'package-lock.json');
   if (fs.existsSync(installed) && fs.statSync(installed).mtimeMs >= fs.statSync(lock).mtimeMs) {
