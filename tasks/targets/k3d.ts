@@ -24,7 +24,8 @@ import type { Component, ComponentId, Endpoints, ProcessRow, Target } from './ta
 export const CLUSTER = 'example-app';
 export const CONTEXT = `k3d-${CLUSTER}`;
 export const CLUSTER_CONFIG = 'manifests/k3d/cluster.yaml';
-const DEMO_IMAGE = 'example-app/demo-service:dev';
+/** The image examples/demo-service/k8s/deployment.yaml runs (imagePullPolicy IfNotPresent). */
+const DEMO_IMAGE = 'demo-service:latest';
 
 type Env = Readonly<Record<string, string | undefined>>;
 const port = (env: Env, key: string, dflt: number) => Number(env[key] ?? dflt);
@@ -185,12 +186,18 @@ export function k3dSteps(env: Env = process.env) {
     },
     metrics: {
       tools: ['kubectl', 'helm'],
-      files: [RELEASES.prometheus.values, 'manifests/k8s/infra/grafana'],
+      files: [
+        RELEASES.prometheus.values,
+        'manifests/k8s/infra/grafana',
+        'manifests/k8s/infra/prometheus/objects',
+      ],
       commands: [
         ...repoAdd('prometheus-community'),
         helmInstall(RELEASES.prometheus),
         // Dashboards and datasources as ConfigMaps, picked up by the Grafana sidecar.
         kubectl('--namespace', 'infra', 'apply', '-f', 'manifests/k8s/infra/grafana'),
+        // The lag exporter and the PrometheusRules (a CRD the chart installs, so after it).
+        kubectl('--namespace', 'infra', 'apply', '-f', 'manifests/k8s/infra/prometheus/objects'),
       ],
       forwards: fwd.metrics,
     },
