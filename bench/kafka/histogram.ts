@@ -35,16 +35,22 @@ export function recordUs(h: Histogram, us: number, count = 1): void {
 
 const ms = (us: number): number => Math.round(us) / 1000;
 
+/**
+ * Value at a percentile, capped at the recorded max: HdrHistogram answers with the top of the
+ * value's bucket, which can sit a few µs above the largest value actually recorded.
+ */
+const at = (h: Histogram, p: number): number => Math.min(h.getValueAtPercentile(p), h.maxValue);
+
 export function summarize(h: Histogram): LatencySummary {
   if (h.totalCount === 0) return { count: 0, mean: 0, p50: 0, p90: 0, p95: 0, p99: 0, p999: 0, max: 0 };
   return {
     count: h.totalCount,
     mean: ms(h.mean),
-    p50: ms(h.getValueAtPercentile(50)),
-    p90: ms(h.getValueAtPercentile(90)),
-    p95: ms(h.getValueAtPercentile(95)),
-    p99: ms(h.getValueAtPercentile(99)),
-    p999: ms(h.getValueAtPercentile(99.9)),
+    p50: ms(at(h, 50)),
+    p90: ms(at(h, 90)),
+    p95: ms(at(h, 95)),
+    p99: ms(at(h, 99)),
+    p999: ms(at(h, 99.9)),
     max: ms(h.maxValue),
   };
 }
@@ -73,7 +79,7 @@ export function plotPoints(h: Histogram): Array<[number, number]> {
   const maxNines = Math.min(4, Math.max(1, Math.floor(Math.log10(h.totalCount))));
   for (let k = 0; k <= maxNines * 10; k++) {
     const p = 100 * (1 - Math.pow(10, -k / 10));
-    points.push([p, ms(h.getValueAtPercentile(p))]);
+    points.push([p, ms(at(h, p))]);
   }
   points.push([100, ms(h.maxValue)]);
   return points;

@@ -38,10 +38,24 @@ export async function connectAdmin(bootstrap: string, timeoutMs = 10_000): Promi
   return {
     exists: async (topic) => (await admin.listTopics()).includes(topic),
     async create(topic, partitions) {
-      await admin.createTopics({
-        topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-        waitForLeaders: true,
-      });
+      try {
+        await admin.createTopics({
+          topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+          waitForLeaders: false,
+        });
+      } catch (e) {
+        if (!(await admin.listTopics()).includes(topic)) throw e;
+      }
+      // A fresh topic's partitions need leaders before a produce request is accepted.
+      const deadline = Date.now() + timeoutMs;
+      for (;;) {
+        const md = await admin.fetchTopicMetadata({ topics: [topic] }).catch(() => undefined);
+        const parts = md?.topics[0]?.partitions ?? [];
+        if (parts.length === partitions && parts.every((p) => p.leader >= 0)) return;
+        if (Date.now() > deadline)
+          throw new Error(`topic ${topic} has no leader for every partition after ${timeoutMs} ms`);
+        await new Promise((r) => setTimeout(r, 100));
+      }
     },
     async partitions(topic) {
       const md = await admin.fetchTopicMetadata({ topics: [topic] });

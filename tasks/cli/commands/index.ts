@@ -12,6 +12,7 @@ import { topicsCreate } from './topics-create.ts';
 import { doctorCommand } from './doctor.ts';
 import { devSetupCommand } from './dev-setup.ts';
 import { secretsToK8sCommand } from './secrets-to-k8s.ts';
+import { bench } from './bench.ts';
 
 export const commands: CommandSpec[] = [
   up,
@@ -26,4 +27,5 @@ export const commands: CommandSpec[] = [
   doctorCommand,
   devSetupCommand,
   secretsToK8sCommand,
+  bench,
 ];
