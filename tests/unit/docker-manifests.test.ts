@@ -78,6 +78,42 @@ test('the Kubernetes validator rejects an object with an unknown field (it can f
   }
 });
 
+/** Plain manifest folders the k3d target applies with `kubectl apply -f` (owned by other parts). */
+const APPLIED_DIRS = [
+  'manifests/k8s/infra/grafana',
+  'manifests/k8s/infra/prometheus/objects',
+  'examples/demo-service/k8s',
+];
+/** Custom resources: their schemas come with the chart (kube-prometheus-stack), not with Kubernetes. */
+const CRD_KINDS = ['PrometheusRule', 'ServiceMonitor', 'PodMonitor'];
+
+test('the manifests the k3d target applies with kubectl apply -f validate strictly (custom resources named)', async () => {
+  const tmp = mkdtempSync(path.join(os.tmpdir(), 'k8s-validate-'));
+  try {
+    for (const dir of APPLIED_DIRS) {
+      const files = yamlFiles(path.join(REPO_ROOT, dir));
+      assert.ok(files.length > 0, `${dir} has manifests`);
+      // One validator run per folder: its start-up (loading the schemas) dominates.
+      const all = files.map((f) => readFileSync(f, 'utf8')).join('\n---\n');
+      const file = path.join(tmp, `${dir.replaceAll('/', '_')}.yaml`);
+      writeFileSync(file, all);
+      const r = await validateKubernetes(file);
+      assert.ok(r.ok, `${dir}: ${r.lines.join('; ')}`);
+      const unknown = r.lines.filter((l) => l.includes("Couldn't find schema"));
+      for (const l of unknown)
+        assert.ok(
+          CRD_KINDS.some((k) => l.includes(`kind ${k} `)),
+          `no schema: ${l}`,
+        );
+      const objects = parseAllDocuments(all).filter((d) => d.toJS() != null).length;
+      const passed = r.lines.filter((l) => l.includes(' passed ')).length;
+      assert.is(passed + unknown.length, objects, `${dir}: every object checked`);
+    }
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
+});
+
 test('namespaces: infra and services', async () => {
   const docs = parseAllDocuments(await kustomizeBuild(path.join(M, 'k8s/namespaces'))).map((d) => d.toJS());
   assert.equal(docs.map((d) => `${d.kind}/${d.metadata.name}`).sort(), [
