@@ -48,7 +48,11 @@ export async function openEventStream(url: string, opts: { timeoutMs?: number } 
     if (data.length === 0 && e.event === 'message') return;
     e.data = data.join('\n');
     events.push(e);
-    for (const w of [...waiters]) if (w.match(e)) (waiters.delete(w), w.resolve(e));
+    for (const w of [...waiters]) {
+      if (!w.match(e)) continue;
+      waiters.delete(w);
+      w.resolve(e);
+    }
   };
 
   const first = new Promise<void>((resolve, reject) => {

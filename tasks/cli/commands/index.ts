@@ -13,6 +13,7 @@ import { doctorCommand } from './doctor.ts';
 import { devSetupCommand } from './dev-setup.ts';
 import { secretsToK8sCommand } from './secrets-to-k8s.ts';
 import { bench } from './bench.ts';
+import newService from './new-service.ts';
 
 export const commands: CommandSpec[] = [
   up,
@@ -28,4 +29,5 @@ export const commands: CommandSpec[] = [
   devSetupCommand,
   secretsToK8sCommand,
   bench,
+  newService,
 ];

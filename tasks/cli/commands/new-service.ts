@@ -150,7 +150,8 @@ export default defineCommand({
     const description = typeof args.values.description === 'string' ? args.values.description : undefined;
     const dir = typeof args.values.dir === 'string' ? args.values.dir : undefined;
     const r = await generateService({ name, description, dir });
-    const shown = path.relative(process.cwd(), r.dir) || '.';
+    const rel = path.relative(process.cwd(), r.dir);
+    const shown = rel === '' ? '.' : rel.startsWith('..') ? r.dir : rel;
     io.event({ event: 'service-generated', name, dir: r.dir, files: r.files.length });
     io.out(`generated ${shown} (${r.files.length} files) from templates/service`);
     io.out(`next: cd ${shown} && npm install && npm test && npm start`);
