@@ -1,13 +1,36 @@
-// Seed task 0-5: Logging (Loki, structured JSON logs).
-import { NotImplementedError } from '../engine/task.ts';
-import { defineTask } from './define.ts';
+// Seed task 0-5: Logging. The target's `logs` component brings up collection and storage (k3d:
+// Loki single binary + Alloy by Helm; compose: the loki and alloy services; native: JSON-line files
+// under .platform/logs, no Loki). Verify runs validation/log-checks.ts against the endpoints.
+import {
+  alloyCollectingCheck,
+  grafanaLokiCheck,
+  logFormatCheck,
+  logqlDocsCheck,
+  lokiQueryChecks,
+  lokiReadyCheck,
+  lokiRetentionCheck,
+  nativeJsonLogsCheck,
+} from '../../validation/log-checks.ts';
+import { component, defineTask, providedBy } from './define.ts';
 import { metrics } from './04-metrics.ts';
+
 export const logs = defineTask({
   id: '0-5',
   name: 'logs',
   title: 'Logging (Loki, structured JSON logs)',
   needs: [metrics],
-  run: async () => {
-    throw new NotImplementedError('Logging (Loki, structured JSON logs)', 'issue 6');
-  },
+  applies: providedBy('logs'),
+  status: (ctx) => component(ctx, 'logs').status(ctx),
+  run: (ctx) => component(ctx, 'logs').up(ctx),
+  verify: async (ctx) => [
+    await logFormatCheck(),
+    ...(ctx.target.name === 'native' ? [await nativeJsonLogsCheck(ctx.paths)] : []),
+    await lokiReadyCheck(ctx),
+    ...(await lokiQueryChecks(ctx)),
+    await alloyCollectingCheck(ctx),
+    await grafanaLokiCheck(ctx),
+    await lokiRetentionCheck(ctx),
+    await logqlDocsCheck(ctx.paths),
+  ],
+  timeoutMs: 300_000,
 });
