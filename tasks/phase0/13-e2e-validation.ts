@@ -1,6 +1,10 @@
 // Seed task 0-13: end-to-end validation with the demo service. Needs every earlier task.
-import { NotImplementedError } from '../engine/task.ts';
-import { defineTask } from './define.ts';
+// run: the target's 'demo' component starts examples/demo-service (native: a supervised process
+// on DEMO_PORT wired to the target's Kafka and OTLP endpoints; Prometheus scrapes it as job
+// demo-service). verify: validation/e2e-checks.ts follows one request through the platform and
+// records the Phase-0 requirements as measured figures.
+import { e2eChecks } from '../../validation/e2e-checks.ts';
+import { component, defineTask, providedBy } from './define.ts';
 import { beforeIntegration } from './all.ts';
 
 export const e2eValidation = defineTask({
@@ -8,7 +12,9 @@ export const e2eValidation = defineTask({
   name: 'e2e-validation',
   title: 'End-to-end validation and demo service',
   needs: beforeIntegration,
-  run: async () => {
-    throw new NotImplementedError('End-to-end validation', 'issue 7');
-  },
+  applies: providedBy('demo'),
+  status: (ctx) => component(ctx, 'demo').status(ctx),
+  run: (ctx) => component(ctx, 'demo').up(ctx),
+  verify: (ctx) => e2eChecks(ctx, { bench: (ctx.env.E2E_BENCH ?? process.env.E2E_BENCH) !== '0' }),
+  timeoutMs: 180_000,
 });

@@ -5,6 +5,7 @@ import { pathToFileURL } from 'node:url';
 import type { PlatformContext } from '../context.ts';
 import { unavailable, type Endpoints, type Target } from './target.ts';
 import { kafkaComponent } from './native/kafka.ts';
+import { demoComponent } from './native/demo.ts';
 import { prometheusComponent } from './native/prometheus.ts';
 import { nativeLogsComponent, traceSinkComponent } from './native/trace-sink/component.ts';
 import { tracesDir } from './native/trace-sink/paths.ts';
@@ -40,6 +41,7 @@ export function nativeTarget(): Target<PlatformContext> {
       metrics: prometheusComponent(() => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`),
       logs: nativeLogsComponent(),
       traces: traceSinkComponent(),
+      demo: demoComponent(),
     },
     tools: [
       { name: 'java', min: '17', versionCmd: ['java', '-version'], install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)' },

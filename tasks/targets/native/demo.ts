@@ -1,0 +1,86 @@
+// The native target's 'demo' component (seed task 0-13): examples/demo-service as a supervised
+// process on DEMO_PORT (default 8000), wired to the target's Kafka and OTLP endpoints. Node runs
+// its TypeScript directly (type stripping, no tsx in the process tree) and resolves its packages
+// from the repository's node_modules. Logs: .platform/logs/demo-service.log (JSON lines).
+import path from 'node:path';
+import type { PlatformContext } from '../../context.ts';
+import { UsageError } from '../../engine/task.ts';
+import { isAvailable, type Component, type ProcessRow } from '../target.ts';
+import { logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+
+export const DEMO_PROCESS = 'demo-service';
+export const DEMO_TOPIC = 'demo.events';
+
+const portOf = (ctx: PlatformContext) => Number(ctx.env.DEMO_PORT ?? process.env.DEMO_PORT ?? '8000');
+
+export const demoLogFile = (ctx: PlatformContext) => logFileOf(ctx.paths, DEMO_PROCESS);
+
+/** 200 from /ready: the demo answers HTTP, Kafka answers it, its consumer fetches. */
+export async function demoReady(port: number, signal?: AbortSignal): Promise<boolean> {
+  const timeout = AbortSignal.timeout(3_000);
+  const r = await fetch(`http://127.0.0.1:${port}/ready`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout }).catch(() => undefined);
+  return r?.status === 200;
+}
+
+export function demoSpec(ctx: PlatformContext): ProcessSpec {
+  const port = portOf(ctx);
+  const ep = ctx.target.endpoints();
+  if (!isAvailable(ep.kafka)) throw new UsageError(`demo-service: needs Kafka, but ${ep.kafka.unavailable}`);
+  const otlp = isAvailable(ep.otlpGrpc) ? ep.otlpGrpc.url : '';
+  return {
+    name: DEMO_PROCESS,
+    command: process.execPath,
+    args: [path.join(ctx.paths.root, 'examples', 'demo-service', 'src', 'main.ts')],
+    cwd: ctx.paths.root,
+    env: {
+      SERVICE_NAME: DEMO_PROCESS,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      KAFKA_BROKERS: ep.kafka.url,
+      KAFKA_GROUP_ID: DEMO_PROCESS,
+      EVENTS_TOPIC: ctx.env.DEMO_EVENTS_TOPIC ?? DEMO_TOPIC,
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
+      LOG_LEVEL: ctx.env.DEMO_LOG_LEVEL ?? 'info',
+      NODE_ENV: 'production',
+    },
+    port,
+    portHint: 'set DEMO_PORT',
+    ready: (signal) => demoReady(port, signal),
+    // First start creates its topic and joins a new consumer group: seconds, not minutes.
+    readyTimeoutMs: 90_000,
+    stopGraceMs: 15_000,
+  };
+}
+
+export function demoComponent(): Component<PlatformContext> {
+  return {
+    status: async (ctx) => (await readPid(ctx.paths, DEMO_PROCESS)) !== undefined && demoReady(portOf(ctx)),
+    up: async (ctx) => {
+      const r = await start(demoSpec(ctx), ctx.paths, ctx.signal);
+      ctx.log(
+        r.already
+          ? `demo-service already running (pid ${r.pid})`
+          : `demo-service ready on http://127.0.0.1:${portOf(ctx)} in ${r.readyMs} ms (pid ${r.pid}); log ${demoLogFile(ctx)}`,
+      );
+    },
+    down: async (ctx) => {
+      await stop(DEMO_PROCESS, ctx.paths, { port: portOf(ctx), graceMs: 15_000 });
+    },
+    rows: async (ctx): Promise<ProcessRow[]> => {
+      const rec = await readPid(ctx.paths, DEMO_PROCESS);
+      const port = portOf(ctx);
+      if (!rec) return [{ name: DEMO_PROCESS, state: 'stopped', port, detail: 'examples/demo-service' }];
+      return [
+        {
+          name: DEMO_PROCESS,
+          state: (await demoReady(port)) ? 'running' : 'unhealthy',
+          pid: rec.pid,
+          port,
+          uptimeMs: Date.now() - Date.parse(rec.startedAt),
+          rssBytes: await rssOfTree(rec.pid),
+          detail: `examples/demo-service; log ${path.relative(ctx.paths.root, demoLogFile(ctx))}`,
+        },
+      ];
+    },
+  };
+}
