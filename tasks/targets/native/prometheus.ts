@@ -180,6 +180,13 @@ export function metricsStack(paths: Paths, env: Env, kafkaBootstrap: string): Me
   };
 }
 
+/** The binaries `up` runs, or one UsageError line with the install command. */
+export async function requireBinaries(): Promise<void> {
+  const missing: string[] = [];
+  for (const cmd of PROMETHEUS_APT) if (!(await onPath(cmd))) missing.push(cmd);
+  if (missing.length > 0) throw new UsageError(`${missing.join(' and ')} not found on PATH; install with: sudo ${APT_COMMAND} (or run setup as root)`);
+}
+
 /** Starts the exporters, then Prometheus; returns each process's time to ready in ms. */
 export async function startMetrics(
   paths: Paths,
@@ -188,6 +195,7 @@ export async function startMetrics(
   signal: AbortSignal,
 ): Promise<Record<string, { pid: number; readyMs: number; already: boolean }>> {
   const ports = metricsPorts(env);
+  await requireBinaries();
   await writeConfig(paths, ports);
   const stack = metricsStack(paths, env, kafkaBootstrap);
   const out: Record<string, { pid: number; readyMs: number; already: boolean }> = {};
@@ -216,6 +224,13 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
       }
     },
     down: (ctx) => stopMetrics(ctx.paths),
+    async plan(ctx) {
+      const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap());
+      return [
+        `render ${path.relative(ctx.paths.root, configTemplate(ctx.paths))} -> ${renderedConfig(ctx.paths)}`,
+        ...[stack.nodeExporter, stack.lagExporter, stack.prometheus].map((p) => [p.command, ...p.args].join(' ')),
+      ];
+    },
     async rows(ctx) {
       const ports = metricsPorts(ctx.env);
       const rows: ProcessRow[] = [];
