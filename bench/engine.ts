@@ -63,6 +63,8 @@ const logDir = () => fs.mkdtempSync(path.join(os.tmpdir(), 'bench-engine-'));
 const noop = randomDag(1000, 42, () => async () => {});
 const buildMs: number[] = [];
 const perNodeUs: Record<number, number[]> = { 1: [], 4: [], 16: [] };
+// CPU time (user + system) of this process: robust when other work shares the machine.
+const perNodeCpuUs: Record<number, number[]> = { 1: [], 4: [], 16: [] };
 for (let r = 0; r < RUNS; r++) {
   const t0 = performance.now();
   const g = buildGraph(noop);
@@ -70,6 +72,7 @@ for (let r = 0; r < RUNS; r++) {
   for (const c of [1, 4, 16]) {
     const dir = logDir();
     const t1 = performance.now();
+    const cpu0 = process.cpuUsage();
     const res = await runGraph(g, g.order, {
       command: 'up',
       makeContext: (_t, b) => b,
@@ -77,6 +80,8 @@ for (let r = 0; r < RUNS; r++) {
       concurrency: c,
     });
     const wall = performance.now() - t1;
+    const cpu = process.cpuUsage(cpu0);
+    perNodeCpuUs[c]!.push((cpu.user + cpu.system) / noop.length);
     if (!res.ok) throw new Error('no-op DAG did not finish ok');
     perNodeUs[c]!.push((wall * 1000) / noop.length);
     fs.rmSync(dir, { recursive: true, force: true });
@@ -134,6 +139,9 @@ const result = {
     perNodeUsMedian: Object.fromEntries(
       Object.entries(perNodeUs).map(([c, xs]) => [`concurrency ${c}`, Math.round(median(xs))]),
     ),
+    perNodeCpuUsMedian: Object.fromEntries(
+      Object.entries(perNodeCpuUs).map(([c, xs]) => [`concurrency ${c}`, Math.round(median(xs))]),
+    ),
   },
   sleeping: {
     nodes: sleepers.length,
@@ -147,8 +155,10 @@ const result = {
 console.log(
   `engine overhead: ${result.overhead.nodes} no-op nodes, ${result.overhead.edges} edges; buildGraph ${result.overhead.buildGraphMs} ms (median of ${RUNS})`,
 );
-for (const [c, us] of Object.entries(result.overhead.perNodeUsMedian))
-  console.log(`  ${c.padEnd(15)} ${us} µs per node`);
+for (const [c, us] of Object.entries(result.overhead.perNodeUsMedian)) {
+  const cpu = result.overhead.perNodeCpuUsMedian[c];
+  console.log(`  ${c.padEnd(15)} ${String(us).padStart(5)} µs wall, ${String(cpu).padStart(5)} µs CPU per node`);
+}
 console.log(
   `sleeping DAG: ${sleepers.length} nodes, critical path ${cp.ms} ms over ${cp.ids.length} nodes, serial sum ${serial} ms`,
 );

@@ -106,51 +106,45 @@ export async function runGraph<Ctx extends BaseContext>(
   const running = new Set<Promise<void>>();
   let firstFailure: string | undefined;
 
+  // Each node counts its unfinished needs inside the selection; at zero it joins the ready
+  // queue (FIFO from graph order, so runs are deterministic). O(nodes + edges) per run.
+  const remaining = new Map(order.map((t) => [t.id, t.needs.filter((n) => inSel.has(n.id)).length]));
+  const readyQ: Task<Ctx>[] = order.filter((t) => remaining.get(t.id) === 0);
+  let head = 0;
+
   const finish = (t: Task<Ctx>, rec: NodeRecord, logTail?: string) => {
     results.set(t.id, rec);
     pending.delete(t.id);
     const durationMs = rec.startedAt !== undefined && rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : 0;
     emit({ type: 'node-end', ...rec, title: t.title, at: rec.endedAt ?? Date.now(), durationMs, ...(logTail ? { logTail } : {}) });
+    // In `up`, a node whose need did not succeed is skipped, naming the node that failed first in the chain.
+    const blocks = opts.command === 'up' && !SATISFIED.has(rec.state);
+    for (const d of graph.dependents.get(t.id) ?? []) {
+      if (!pending.has(d.id)) continue;
+      if (blocks) {
+        skip(d, rec.reason?.startsWith('blocked by ') ? rec.reason : `blocked by ${t.id} (${rec.state}${rec.reason ? `: ${rec.reason}` : ''})`);
+        continue;
+      }
+      const left = remaining.get(d.id)! - 1;
+      remaining.set(d.id, left);
+      if (left === 0) readyQ.push(d);
+    }
   };
 
   const skip = (t: Task<Ctx>, reason: string) =>
     finish(t, { id: t.id, name: t.name, state: 'skipped', reason, logFile: logFileOf(opts.logDir, t.id) });
 
-  /** In `up`, a node whose need did not succeed is skipped, naming the node that failed first in the chain. */
-  const propagateBlocked = () => {
-    if (opts.command !== 'up') return;
-    for (const t of order) {
-      if (!pending.has(t.id)) continue;
-      for (const n of t.needs) {
-        const r = results.get(n.id);
-        if (!r || SATISFIED.has(r.state)) continue;
-        skip(t, r.reason?.startsWith('blocked by ') ? r.reason : `blocked by ${n.id} (${r.state}${r.reason ? `: ${r.reason}` : ''})`);
-        break;
-      }
-    }
-  };
-
-  const ready = () =>
-    order.filter(
-      (t) => pending.has(t.id) && t.needs.every((n) => !inSel.has(n.id) || results.has(n.id)),
-    );
-
-  const started = new Set<string>();
   for (;;) {
-    propagateBlocked();
     const stop = run.signal.aborted || (opts.failFast && firstFailure !== undefined);
-    if (!stop) {
-      for (const t of ready()) {
-        if (running.size >= limit) break;
-        if (started.has(t.id)) continue;
-        started.add(t.id);
-        const p: Promise<void> = runNode(t, opts, run.signal, deadlineAt, emit).then(({ rec, tail }) => {
-          if (rec.state === 'failed' && firstFailure === undefined) firstFailure = t.id;
-          finish(t, rec, tail);
-          running.delete(p);
-        });
-        running.add(p);
-      }
+    while (!stop && running.size < limit && head < readyQ.length) {
+      const t = readyQ[head++]!;
+      if (!pending.has(t.id)) continue;
+      const p: Promise<void> = runNode(t, opts, run.signal, deadlineAt, emit).then(({ rec, tail }) => {
+        if (rec.state === 'failed' && firstFailure === undefined) firstFailure = t.id;
+        running.delete(p);
+        finish(t, rec, tail);
+      });
+      running.add(p);
     }
     if (running.size === 0) break;
     await Promise.race(running);
@@ -197,16 +191,20 @@ async function runNode<Ctx extends BaseContext>(
   emit: (e: EngineEvent) => void,
 ): Promise<{ rec: NodeRecord; tail?: string }> {
   const logFile = logFileOf(opts.logDir, t.id);
-  const log = (line: string) => fs.appendFileSync(logFile, redact(line) + '\n');
+  // The header goes in with the first line: a node that logs nothing costs no file write.
+  let header: string | undefined = `--- ${opts.command} ${t.id} (${t.name}) ${new Date().toISOString()}\n`;
+  const log = (line: string) => {
+    fs.appendFileSync(logFile, (header ?? '') + redact(line) + '\n');
+    header = undefined;
+  };
   const base = { id: t.id, name: t.name, logFile };
   const startedAt = Date.now();
   const mk = (signal: AbortSignal) => opts.makeContext(t, { signal, log, logFile });
   const end = (state: NodeState, extra: Partial<NodeRecord> = {}): { rec: NodeRecord; tail?: string } => {
     const rec: NodeRecord = { ...base, state, startedAt, endedAt: Date.now(), ...extra };
-    if (extra.reason) log(`${state}: ${extra.reason}`);
+    if (extra.reason && state !== 'up-to-date') log(`${state}: ${extra.reason}`);
     return { rec, tail: state === 'failed' ? tail(logFile) : undefined };
   };
-  log(`--- ${opts.command} ${t.id} (${t.name}) ${new Date(startedAt).toISOString()}`);
 
   const applies = t.applies?.(mk(runSignal)) ?? true;
   if (applies !== true) return end('not-applicable', { reason: redact(applies.notApplicable) });
