@@ -5,7 +5,15 @@
 // checks' arithmetic on what the tools report.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parse } from 'yaml';
@@ -459,6 +467,57 @@ test('installDockerTools: tools on PATH are reported present; without Go, a miss
   } finally {
     process.env.PATH = savedPath;
     rmSync(empty, { recursive: true, force: true });
+  }
+});
+
+test('installDockerTools with a STAND-IN go whose proxy refuses `go install`: builds the pinned k3d and Helm in a temporary module', async () => {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'standin-go-'));
+  const savedPath = process.env.PATH;
+  try {
+    const bin = path.join(dir, 'bin');
+    mkdirSync(bin);
+    for (const t of ['docker', 'kubectl'])
+      symlinkSync(path.join(STANDIN_BIN, 'standin.mjs'), path.join(bin, t));
+    const calls = path.join(dir, 'go-calls.txt');
+    // Shell builtins only: PATH holds nothing else.
+    writeFileSync(
+      path.join(bin, 'go'),
+      [
+        '#!/bin/sh',
+        `printf '%s\\n' "go $*" >> '${calls}'`,
+        'case "$1" in',
+        "  install) echo 'go: reading https://proxy.golang.org/.../@v/list: 403 Forbidden' >&2; exit 1 ;;",
+        '  build) : > "$3" ;;',
+        'esac',
+        'exit 0',
+        '',
+      ].join('\n'),
+      { mode: 0o755 },
+    );
+    process.env.PATH = `${bin}${path.delimiter}${NODE_DIR}`;
+    const gobin = path.join(dir, 'gobin');
+    mkdirSync(gobin);
+    const lines: string[] = [];
+    const results = await installDockerTools({ gobin, log: (l) => lines.push(l) });
+    assert.equal(
+      results.map((r) => `${r.tool}:${r.action}`),
+      ['k3d:installed', 'helm:installed', 'docker:present', 'kubectl:present'],
+    );
+    assert.ok(existsSync(path.join(gobin, 'k3d')) && existsSync(path.join(gobin, 'helm')));
+    assert.equal(readFileSync(calls, 'utf8').trim().split('\n'), [
+      'go install github.com/k3d-io/k3d/v5@v5.9.0',
+      'go mod init build/k3d',
+      'go get github.com/k3d-io/k3d/v5@v5.9.0',
+      `go build -o ${path.join(gobin, 'k3d')} github.com/k3d-io/k3d/v5`,
+      'go install helm.sh/helm/v4/cmd/helm@v4.0.0',
+      'go mod init build/helm',
+      'go get helm.sh/helm/v4@v4.0.0',
+      `go build -o ${path.join(gobin, 'helm')} helm.sh/helm/v4/cmd/helm`,
+    ]);
+    assert.match(lines.join('\n'), '403 Forbidden');
+  } finally {
+    process.env.PATH = savedPath;
+    rmSync(dir, { recursive: true, force: true });
   }
 });
 

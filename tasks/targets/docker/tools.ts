@@ -1,7 +1,8 @@
 // The command-line tools the Docker paths need, the one-line prerequisite error when one is
 // missing, and the installer setup (seed task 0-1) calls for k3d and Helm.
 import { constants as fsc } from 'node:fs';
-import { access } from 'node:fs/promises';
+import { access, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../../engine/task.ts';
@@ -72,11 +73,60 @@ export interface InstallResult {
   detail: string;
 }
 
+/** Module and package to build per tool (a module proxy serves modules; the binary is a package in it). */
+const GO_BUILDS = {
+  k3d: { module: `github.com/k3d-io/k3d/v5@${K3D_VERSION}`, pkg: 'github.com/k3d-io/k3d/v5' },
+  helm: { module: `helm.sh/helm/v4@${HELM_VERSION}`, pkg: 'helm.sh/helm/v4/cmd/helm' },
+} as const;
+
+const tailOf = (text: string | undefined) => (text ?? '').trim().split('\n').slice(-3).join(' | ');
+
+/**
+ * Builds one tool from the Go module proxy into `gobin`. `go install pkg@version` first; if the
+ * proxy refuses the version list it consults for deprecation notices (some mirrors serve
+ * versions but not lists), the same pinned version is built inside a throwaway module instead.
+ */
+async function goBuild(
+  tool: 'k3d' | 'helm',
+  gobin: string,
+  signal: AbortSignal | undefined,
+  log: (l: string) => void,
+) {
+  const b = GO_BUILDS[tool];
+  const version = b.module.split('@')[1]!;
+  log(`go install ${b.pkg}@${version}`);
+  const direct = await execa('go', ['install', `${b.pkg}@${version}`], {
+    env: { GOBIN: gobin },
+    reject: false,
+    all: true,
+    cancelSignal: signal,
+  });
+  if (direct.exitCode === 0) return;
+  log(`go install failed (${tailOf(direct.all)}); building ${b.module} in a temporary module`);
+  const dir = await mkdtemp(path.join(os.tmpdir(), `build-${tool}-`));
+  try {
+    for (const args of [
+      ['mod', 'init', `build/${tool}`],
+      ['get', b.module],
+      ['build', '-o', path.join(gobin, tool), b.pkg],
+    ]) {
+      const r = await execa('go', args, { cwd: dir, reject: false, all: true, cancelSignal: signal });
+      if (r.exitCode !== 0) {
+        throw new Error(
+          `building ${tool} ${version} failed at \`go ${args.join(' ')}\` (exit ${r.exitCode}): ${tailOf(r.all)}`,
+        );
+      }
+    }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+}
+
 /**
  * Installs k3d and Helm where missing (seed 0-1: "installs k3d / Helm if not present"), by
- * building the pinned releases from the Go module proxy into GOBIN (default: $(go env GOPATH)/bin).
- * Docker and kubectl are checked, never installed: they need the system's package manager.
- * For setup (issue 9): `await installDockerTools({ signal, log })`.
+ * building the pinned releases from the Go module proxy into GOBIN (default: $(go env GOPATH)/bin,
+ * which must be on PATH). Docker and kubectl are checked, never installed: they need the system's
+ * package manager. For setup (issue 9): `await installDockerTools({ signal, log })`.
  */
 export async function installDockerTools(
   opts: {
@@ -87,11 +137,7 @@ export async function installDockerTools(
 ): Promise<InstallResult[]> {
   const log = opts.log ?? (() => undefined);
   const results: InstallResult[] = [];
-  const env = opts.gobin ? { GOBIN: opts.gobin } : {};
-  for (const [tool, pkg] of [
-    ['k3d', K3D_GO_PACKAGE],
-    ['helm', HELM_GO_PACKAGE],
-  ] as const) {
+  for (const tool of ['k3d', 'helm'] as const) {
     const found = await which(tool);
     if (found) {
       results.push({ tool, action: 'present', detail: found });
@@ -101,20 +147,10 @@ export async function installDockerTools(
       results.push({ tool, action: 'skipped', detail: `Go is not installed; ${TOOLS[tool].install}` });
       continue;
     }
-    log(`go install ${pkg}`);
-    const r = await execa('go', ['install', pkg], {
-      env,
-      reject: false,
-      all: true,
-      cancelSignal: opts.signal,
-    });
-    if (r.exitCode !== 0) {
-      const last = (r.all ?? '').trim().split('\n').slice(-3).join(' | ');
-      throw new Error(`go install ${pkg} failed (exit ${r.exitCode}): ${last}`);
-    }
     const gobin =
       opts.gobin ??
       path.join((await execa('go', ['env', 'GOPATH'])).stdout.trim().split(path.delimiter)[0]!, 'bin');
+    await goBuild(tool, gobin, opts.signal, log);
     results.push({ tool, action: 'installed', detail: path.join(gobin, tool) });
   }
   for (const tool of ['docker', 'kubectl'] as const) {
