@@ -96,6 +96,7 @@ interface Deferred {
 function ttyProgress(io: ProgressIO): Progress {
   const nodes = new Map<string, Deferred>();
   const failures: Extract<EngineEvent, { type: 'node-end' }>[] = [];
+  const latest = new Map<string, string>();
   let listr: Promise<unknown> = Promise.resolve();
   let summary = '';
   return {
@@ -113,7 +114,8 @@ function ttyProgress(io: ProgressIO): Progress {
               task: async (_: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
                 const d = nodes.get(n.id)!;
                 d.wrapper = task;
-                task.title = redact(`${n.id} ${n.title} (waiting${n.needs.length ? ` for ${n.needs.join(', ')}` : ''})`);
+                // The engine may have started the node before listr ran this function.
+                task.title = latest.get(n.id) ?? redact(`${n.id} ${n.title} (waiting${n.needs.length ? ` for ${n.needs.join(', ')}` : ''})`);
                 const end = await d.promise;
                 const took = end.durationMs > 0 ? ` ${fmtMs(end.durationMs)}` : '';
                 if (end.state === 'skipped' || end.state === 'not-applicable' || end.state === 'interrupted') {
@@ -130,8 +132,10 @@ function ttyProgress(io: ProgressIO): Progress {
           break;
         }
         case 'node-start': {
+          const title = redact(`${e.id} ${e.title} (${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`})`);
+          latest.set(e.id, title);
           const w = nodes.get(e.id)?.wrapper;
-          if (w) w.title = redact(`${e.id} ${e.title} (${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`})`);
+          if (w) w.title = title;
           break;
         }
         case 'node-retry': {

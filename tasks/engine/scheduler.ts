@@ -272,7 +272,7 @@ const interruptedOrFailed = (s: AbortSignal): NodeState => (s.reason instanceof 
 
 /** Known one-line errors (not built yet, usage) log their message; anything else its stack. */
 function logError(log: (l: string) => void, e: unknown) {
-  const plain = e instanceof UsageError || (e instanceof Error && e.name === 'NotImplementedError');
+  const plain = e instanceof UsageError || e instanceof StepTimeout || e instanceof DeadlineExceeded || (e instanceof Error && e.name === 'NotImplementedError');
   log(e instanceof Error ? (plain ? `${e.name}: ${e.message}` : (e.stack ?? e.message)) : String(e));
 }
 
