@@ -207,11 +207,15 @@ export async function stopMetrics(paths: Paths): Promise<void> {
   for (const name of ['prometheus', 'kafka-lag-exporter', 'node-exporter']) await stop(name, paths);
 }
 
+// Ports not (yet) in the settings schema (KAFKA_METRICS_PORT, LAG_EXPORTER_PORT, NODE_EXPORTER_PORT)
+// reach us only through the process environment, as they reach the Kafka component: read both.
+const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
+
 export function prometheusComponent(kafkaBootstrap: () => string): Component<PlatformContext> {
   return {
     install: (ctx) => installPrometheus(ctx.log),
     async status(ctx) {
-      const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap());
+      const stack = metricsStack(ctx.paths, envOf(ctx), kafkaBootstrap());
       for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus]) {
         if (!(await readPid(ctx.paths, spec.name))) return false;
         if (!(await spec.ready(ctx.signal).catch(() => false))) return false;
@@ -219,20 +223,20 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
       return true;
     },
     async up(ctx) {
-      for (const [name, r] of Object.entries(await startMetrics(ctx.paths, ctx.env, kafkaBootstrap(), ctx.signal))) {
+      for (const [name, r] of Object.entries(await startMetrics(ctx.paths, envOf(ctx), kafkaBootstrap(), ctx.signal))) {
         ctx.log(r.already ? `${name}: already running (pid ${r.pid})` : `${name}: ready in ${r.readyMs} ms (pid ${r.pid})`);
       }
     },
     down: (ctx) => stopMetrics(ctx.paths),
     async plan(ctx) {
-      const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap());
+      const stack = metricsStack(ctx.paths, envOf(ctx), kafkaBootstrap());
       return [
         `render ${path.relative(ctx.paths.root, configTemplate(ctx.paths))} -> ${renderedConfig(ctx.paths)}`,
         ...[stack.nodeExporter, stack.lagExporter, stack.prometheus].map((p) => [p.command, ...p.args].join(' ')),
       ];
     },
     async rows(ctx) {
-      const ports = metricsPorts(ctx.env);
+      const ports = metricsPorts(envOf(ctx));
       const rows: ProcessRow[] = [];
       for (const [name, port] of [
         ['prometheus', ports.prometheus],
