@@ -44,15 +44,39 @@ export function describeOutcome(o: TopicOutcome): string {
  * kafkajs is unmaintained (last release 2.2.4) but speaks the admin/produce/fetch versions a
  * Kafka 4 broker accepts; see docs/developer-guide/event-bus.md.
  */
-export function orchestratorKafka(bootstrap: string, clientId = 'example-app-tasks'): Kafka {
+export function orchestratorKafka(
+  bootstrap: string,
+  clientId = 'example-app-tasks',
+  opts: { retries?: number } = {},
+): Kafka {
   return new Kafka({
     clientId,
     brokers: [bootstrap],
     connectionTimeout: 2_000,
     requestTimeout: 10_000,
-    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1_000 },
+    // Enough to ride out a leader election right after topic creation or a restart
+    // (NOT_LEADER_OR_FOLLOWER is retriable), few enough that a dead broker fails in seconds.
+    retry: { retries: opts.retries ?? 5, initialRetryTime: 250, maxRetryTime: 2_000 },
     logLevel: logLevel.NOTHING,
   });
+}
+
+/**
+ * Retries `fn` while kafkajs calls its error retriable. Some kafkajs admin calls give up on the
+ * first NOT_LEADER_OR_FOLLOWER, which a broker answers for a few seconds after a topic is
+ * created or the broker restarted, until its replica manager has taken leadership.
+ */
+export async function retryRetriable<T>(fn: () => Promise<T>, opts: { timeoutMs?: number; delayMs?: number } = {}): Promise<T> {
+  const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
+  for (;;) {
+    try {
+      return await fn();
+    } catch (e) {
+      const retriable = (e as { retriable?: boolean }).retriable === true;
+      if (!retriable || Date.now() > deadline) throw e;
+      await new Promise((r) => setTimeout(r, opts.delayMs ?? 250));
+    }
+  }
 }
 
 /** Partition counts of the topics that exist, by name. */
@@ -89,6 +113,8 @@ export async function ensureTopics(
           replicationFactor: t.replicationFactor,
         })),
       });
+      // "Created" means usable: every partition answers an offsets request from its leader.
+      for (const t of missing) await retryRetriable(() => admin.fetchTopicOffsets(t.name));
     }
     return topics.map((t): TopicOutcome => {
       const actual = before.get(t.name);

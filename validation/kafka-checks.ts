@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { check, type Check } from '../tasks/engine/task.ts';
-import { orchestratorKafka, partitionCounts, SEED_TOPICS, type TopicSpec } from '../tasks/topics.ts';
+import { orchestratorKafka, partitionCounts, retryRetriable, SEED_TOPICS, type TopicSpec } from '../tasks/topics.ts';
 import { isAvailable, type Endpoint } from '../tasks/targets/target.ts';
 
 const since = (t0: number) => Math.round(performance.now() - t0);
@@ -129,7 +129,7 @@ async function endOffsets(kafka: Kafka, topic: string): Promise<Offsets> {
   const admin = kafka.admin();
   await admin.connect();
   try {
-    const offsets = await admin.fetchTopicOffsets(topic);
+    const offsets = await retryRetriable(() => admin.fetchTopicOffsets(topic));
     return new Map(offsets.map((o) => [o.partition, BigInt(o.high)]));
   } finally {
     await admin.disconnect();
@@ -156,7 +156,7 @@ async function consumeRange(kafka: Kafka, topic: string, from: Offsets, to: Offs
   const pending = new Set([...to].filter(([p, end]) => end > (from.get(p) ?? 0n)).map(([p]) => p));
   const got: Consumed[] = [];
   if (pending.size === 0) return got;
-  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, retry: { retries: 2 } });
+  const consumer = kafka.consumer({ groupId, maxWaitTimeInMs: 200, retry: { retries: 5 } });
   try {
     await consumer.connect();
     await consumer.subscribe({ topic, fromBeginning: true });

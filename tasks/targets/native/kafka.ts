@@ -4,6 +4,7 @@
 // (describeCluster), never a sleep. Broker metrics via the Prometheus JMX exporter agent.
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
+import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Paths, PlatformContext } from '../../context.ts';
@@ -168,9 +169,10 @@ function processSpec(paths: Paths, s: KafkaSettings, jars: KafkaJars, config: st
   };
 }
 
-/** Ports besides the bootstrap one must be free too: the supervisor only checks `port`. */
+/** All three ports, checked before formatting or spawning anything (the supervisor checks only one). */
 async function requireFreePorts(s: KafkaSettings): Promise<void> {
   for (const [port, name] of [
+    [s.port, 'KAFKA_PORT'],
     [s.controllerPort, 'KAFKA_CONTROLLER_PORT'],
     [s.metricsPort, 'KAFKA_METRICS_PORT'],
   ] as const) {
@@ -226,9 +228,43 @@ export async function kafkaLastStart(paths: Paths): Promise<KafkaStartRecord | u
   return rec && running?.pid === rec.pid ? rec : undefined;
 }
 
-/** Graceful stop (SIGTERM, grace, SIGKILL); confirms the bootstrap port is free. */
+/** Threads of a process that have not exited (empty once the process is gone). */
+async function liveThreads(pid: number): Promise<number> {
+  const tasks = await fsp.readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  let live = 0;
+  for (const t of tasks) {
+    const stat = await fsp.readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').catch(() => '');
+    if (stat && !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) live++;
+  }
+  return live;
+}
+
+/**
+ * Graceful stop (SIGTERM, grace, SIGKILL); confirms every port of the broker is free. The JVM's
+ * main thread exits before its last threads do, so the process shows as a zombie (which the
+ * supervisor takes for "gone") while the JMX exporter still holds its port for a moment: wait
+ * for the last thread, then for the ports.
+ */
 export async function stopKafka(opts: { paths: Paths; settings: KafkaSettings }): Promise<{ stopped: boolean; stopMs: number }> {
-  return stop(KAFKA_PROCESS, opts.paths, { graceMs: 20_000, port: opts.settings.port });
+  const t0 = performance.now();
+  const rec = await readPid(opts.paths, KAFKA_PROCESS);
+  const r = await stop(KAFKA_PROCESS, opts.paths, { graceMs: 20_000, port: opts.settings.port });
+  if (!rec) return r;
+  const s = opts.settings;
+  const deadline = Date.now() + 10_000;
+  while (Date.now() < deadline && (await liveThreads(rec.pid)) > 0) await sleep(100);
+  if ((await liveThreads(rec.pid)) > 0) {
+    try {
+      process.kill(-rec.pid, 'SIGKILL');
+    } catch {
+      /* gone meanwhile */
+    }
+  }
+  for (const port of [s.port, s.controllerPort, s.metricsPort]) {
+    while (Date.now() < deadline && !(await canBind(port))) await sleep(100);
+    if (!(await canBind(port))) throw new Error(`${KAFKA_PROCESS}: port ${port} still busy after stop`);
+  }
+  return { stopped: true, stopMs: Math.round(performance.now() - t0) };
 }
 
 /** Stop then start, as the orchestrator does it; returns the time until the broker answers again. */

@@ -1,0 +1,200 @@
+// The native event bus against a real Apache Kafka broker (KRaft, one node) started by the
+// orchestrator's own code in a temp PLATFORM_DIR on free ports: topics, keyed round trip,
+// durability across a restart, clean shutdown, repeated start/stop, and the error paths.
+import fs from 'node:fs/promises';
+import net from 'node:net';
+import path from 'node:path';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { UsageError } from '../../tasks/engine/task.ts';
+import { startKafka, stopKafka, kafkaRows, kafkaLastStart, KAFKA_PROCESS } from '../../tasks/targets/native/kafka.ts';
+import { canBind, freePort, isListening } from '../../tasks/targets/native/ports.ts';
+import { isAlive, readPid } from '../../tasks/targets/native/supervisor.ts';
+import { ensureTopics, SEED_TOPICS } from '../../tasks/topics.ts';
+import { brokerReadyCheck, durabilityChecks, roundTripChecks, topicsMatchSeedChecks } from '../../validation/kafka-checks.ts';
+import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+
+/** Exited: no such process, or a zombie waiting for this test process (its parent) to reap it. */
+async function exited(pid: number): Promise<boolean> {
+  if (!isAlive(pid)) return true;
+  const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
+const lifecycle = suite<{ broker?: TestBroker }>('kafka: real broker lifecycle');
+
+lifecycle.before(async (ctx) => {
+  ctx.broker = await startTestBroker();
+});
+
+lifecycle.after(async (ctx) => {
+  await ctx.broker?.stop();
+});
+
+lifecycle('broker answers a describeCluster request and reports its time to ready', async ({ broker }) => {
+  const b = broker!;
+  const started = await kafkaLastStart(b.paths);
+  assert.ok(started, 'the start record of the running broker');
+  const c = await brokerReadyCheck({ url: b.bootstrap }, { startupMs: started.readyMs });
+  assert.is(c.status, 'pass', c.reason);
+  assert.is(c.measured, started.readyMs);
+  assert.match(c.evidence ?? '', /1 broker\(s\)/);
+});
+
+lifecycle('status row: running, pid, port, RSS and data size', async ({ broker }) => {
+  const b = broker!;
+  const [row] = await kafkaRows(b.paths, b.settings);
+  assert.ok(row);
+  assert.is(row.state, 'running');
+  assert.is(row.port, b.port);
+  assert.ok(row.pid !== undefined && isAlive(row.pid));
+  assert.ok((row.rssBytes ?? 0) > 50 * 1024 * 1024, `a JVM broker uses more than 50 MiB, got ${row.rssBytes}`);
+  assert.ok((row.dataBytes ?? 0) > 0, 'formatted storage has files');
+});
+
+lifecycle('topics-create creates the six seed topics, then changes nothing', async ({ broker }) => {
+  const b = broker!;
+  const first = await ensureTopics(b.bootstrap);
+  assert.equal(
+    first.map((o) => [o.name, o.outcome]),
+    SEED_TOPICS.map((t) => [t.name, 'created']),
+  );
+  const second = await ensureTopics(b.bootstrap);
+  assert.equal(
+    second.map((o) => o.outcome),
+    SEED_TOPICS.map(() => 'unchanged'),
+  );
+  const checks = await topicsMatchSeedChecks({ url: b.bootstrap });
+  assert.is(checks.length, 6);
+  for (const c of checks) assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
+  assert.is(checks.find((c) => c.id === '0-3.topic.market-data.trades')?.measured, 6);
+});
+
+lifecycle('a topic with another partition count is reported with both numbers, never altered', async ({ broker }) => {
+  const b = broker!;
+  const wrong = [{ name: 'orders.placed', partitions: 5, replicationFactor: 1 }];
+  const [o] = await ensureTopics(b.bootstrap, wrong);
+  assert.equal(o, { name: 'orders.placed', outcome: 'mismatch', expected: 5, actual: 3 });
+  const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, wrong);
+  assert.is(c?.status, 'fail');
+  assert.is(c?.measured, 3);
+  assert.match(c?.reason ?? '', /has 3 partitions, the seed says 5/);
+  const [still] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[4]]);
+  assert.is(still?.status, 'pass', 'orders.placed keeps its 3 partitions');
+});
+
+lifecycle('keyed round trip on every seed topic: keys, values, order per partition', async ({ broker }) => {
+  const b = broker!;
+  const checks = await roundTripChecks({ url: b.bootstrap });
+  assert.is(checks.length, 6);
+  for (const c of checks) {
+    assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
+    assert.is(c.measured, 30);
+  }
+});
+
+lifecycle('acks=all messages survive a restart through the orchestrator; nothing lost', async ({ broker }) => {
+  const b = broker!;
+  const pidBefore = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
+  const [durable, restart] = await durabilityChecks(
+    { url: b.bootstrap },
+    { how: 'test: stopKafka + startKafka', restart: async () => void (await b.restart()) },
+    { count: 500 },
+  );
+  assert.is(durable?.status, 'pass', durable?.reason);
+  assert.is(durable?.measured, 500);
+  assert.is(restart?.status, 'pass');
+  assert.ok(typeof restart?.measured === 'number' && restart.measured > 0);
+  const pidAfter = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
+  assert.ok(pidAfter !== undefined && pidAfter !== pidBefore, 'a new broker process after the restart');
+});
+
+lifecycle('the broker log is JSON lines', async ({ broker }) => {
+  const b = broker!;
+  const text = await fs.readFile(path.join(b.paths.logs, 'kafka.log'), 'utf8');
+  const lines = text.split('\n').filter((l) => l.startsWith('{'));
+  assert.ok(lines.length > 10, `expected broker log lines, got ${lines.length}`);
+  for (const l of lines.slice(0, 50)) {
+    const rec = JSON.parse(l) as Record<string, unknown>;
+    assert.type(rec.time, 'string');
+    assert.type(rec.level, 'string');
+    assert.type(rec.msg, 'string');
+  }
+  assert.ok(lines.some((l) => l.includes('Kafka Server started')));
+});
+
+lifecycle('start/stop twice in a row; down leaves no process and free ports', async ({ broker }) => {
+  const b = broker!;
+  for (let i = 0; i < 2; i++) {
+    const pid = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
+    assert.ok(pid !== undefined);
+    const stopped = await stopKafka(b);
+    assert.ok(stopped.stopped);
+    assert.ok(await exited(pid), `pid ${pid} gone after stop`);
+    assert.is(await readPid(b.paths, KAFKA_PROCESS), undefined);
+    assert.ok(await canBind(b.port), 'bootstrap port free');
+    assert.ok(await canBind(b.settings.controllerPort), 'controller port free');
+    assert.not.ok(await isListening(b.settings.metricsPort), 'metrics port closed');
+    assert.is((await stopKafka(b)).stopped, false, 'a second stop is a no-op');
+    const started = await startKafka(b);
+    assert.is(started.already, false);
+    assert.is(started.formatted, false, 'existing storage is not formatted again');
+    assert.is((await startKafka(b)).already, true, 'a second start finds it running');
+  }
+  // Data survived both cycles.
+  const checks = await topicsMatchSeedChecks({ url: b.bootstrap });
+  for (const c of checks) assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
+});
+
+lifecycle.run();
+
+const errors = suite('kafka: start errors');
+
+errors('a busy bootstrap port is a usage error naming the port and the pid holding it', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const port = (holder.address() as net.AddressInfo).port;
+  const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'kafka-busy-'));
+  const { resolvePaths } = await import('../../tasks/paths.ts');
+  const paths = resolvePaths({ ...process.env, PLATFORM_DIR: dir, PLATFORM_CACHE: resolvePaths().cache });
+  try {
+    const settings = { port, controllerPort: await freePort(), metricsPort: await freePort(), heapMb: 256 };
+    const err = await startKafka({ paths, settings }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.instance(err, UsageError);
+    const msg = (err as Error).message;
+    assert.match(msg, new RegExp(`port ${port} is already in use by pid ${process.pid}`));
+    assert.match(msg, /KAFKA_PORT/);
+    assert.not.ok(msg.includes('\n'), 'one line');
+    assert.is(await readPid(paths, KAFKA_PROCESS), undefined, 'nothing half-started');
+  } finally {
+    await new Promise((r) => holder.close(r));
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+errors('a busy controller port is named too, before anything starts', async () => {
+  const holder = net.createServer();
+  await new Promise<void>((r) => holder.listen(0, '127.0.0.1', r));
+  const controllerPort = (holder.address() as net.AddressInfo).port;
+  const dir = await fs.mkdtemp(path.join((await import('node:os')).tmpdir(), 'kafka-busy-'));
+  const { resolvePaths } = await import('../../tasks/paths.ts');
+  const paths = resolvePaths({ ...process.env, PLATFORM_DIR: dir, PLATFORM_CACHE: resolvePaths().cache });
+  try {
+    const settings = { port: await freePort(), controllerPort, metricsPort: await freePort(), heapMb: 256 };
+    const err = await startKafka({ paths, settings }).then(
+      () => undefined,
+      (e: unknown) => e,
+    );
+    assert.instance(err, UsageError);
+    assert.match((err as Error).message, new RegExp(`port ${controllerPort} is already in use by pid ${process.pid}.*KAFKA_CONTROLLER_PORT`));
+    assert.is(await readPid(paths, KAFKA_PROCESS), undefined);
+  } finally {
+    await new Promise((r) => holder.close(r));
+    await fs.rm(dir, { recursive: true, force: true });
+  }
+});
+
+errors.run();
