@@ -145,7 +145,7 @@ async function evaluateAll(prom: Prom, exprs: { where: string; expr: string }[])
 }
 
 /** Is every base metric of these expressions exported by some target? Service series may wait for the service. */
-function exportCheck(
+export function exportCheck(
   id: string,
   title: string,
   criteria: string[],
