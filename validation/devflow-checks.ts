@@ -91,7 +91,7 @@ export async function devEnvironmentChecks(ctx: PlatformContext): Promise<Check[
     checks.push(check({ id: '0-1.setup-time', criteria: ['0-1.ac8'], title: 'dev-setup completes in < 30 minutes', status: 'skip', reason: `dev-setup has not run with this PLATFORM_DIR (${path.relative(root, setupRecordPath(ctx)) || setupRecordPath(ctx)} missing)` }));
   }
   const gs = read(path.join(root, GUIDE, 'getting-started.md'));
-  const steps = ['make dev-setup', 'tasks.ts doctor', '.env', 'make up', 'make test'].filter((w) => gs.includes(w));
+  const steps = ['make dev-setup', 'tasks.ts doctor', '.env', 'make infra-up', 'make test'].filter((w) => gs.includes(w));
   checks.push(check({
     id: '0-1.docs', criteria: ['0-1.ac9'], title: 'getting-started.md explains each setup step', status: steps.length === 5 ? 'pass' : 'fail',
     measured: steps.length, threshold: '5', unit: 'steps explained', evidence: `${GUIDE}/getting-started.md`,
@@ -180,7 +180,7 @@ export async function docsChecks(ctx: PlatformContext): Promise<Check[]> {
   const gs = read(path.join(root, GUIDE, 'getting-started.md'));
   checks.push(check({
     id: '0-12.onboarding', criteria: ['0-12.ac1'], title: 'getting-started.md takes a newcomer from clone to a running platform and green tests',
-    status: ['git clone', 'make dev-setup', 'make up', 'make test'].every((w) => gs.includes(w)) ? 'pass' : 'fail', evidence: `${GUIDE}/getting-started.md`,
+    status: ['git clone', 'make dev-setup', 'make infra-up', 'make test'].every((w) => gs.includes(w)) ? 'pass' : 'fail', evidence: `${GUIDE}/getting-started.md`,
   }));
   const unknown = await unknownCommands(root);
   const names = [...unknown.tasks.map((n) => `tasks.ts ${n.name} (${n.file})`), ...unknown.make.map((n) => `make ${n.name} (${n.file})`)];
