@@ -147,4 +147,55 @@ test('verify --report writes the Markdown, JSON and SVG from the checks, exit 1 
   }
 });
 
+function targetWithComponents(calls: string[]) {
+  const t = fixtureTarget();
+  for (const id of ['cluster', 'event-bus', 'metrics'] as const) {
+    t.components[id] = {
+      status: async () => true,
+      up: async () => {},
+      down: async () => void calls.push(id),
+      rows: async () => [{ name: `${id}-proc`, state: 'running', pid: 4242, port: 1234 }],
+    };
+  }
+  return t;
+}
+
+test('down stops components last-first; clean also removes data, logs and state but keeps the cache', async () => {
+  const dir = tempDir();
+  process.env.PLATFORM_DIR = dir;
+  process.env.PLATFORM_CACHE = path.join(dir, 'cache');
+  try {
+    for (const sub of ['data/kafka', 'logs', 'run', 'cache/jars']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    fs.writeFileSync(path.join(dir, 'state.json'), '{}');
+    const calls: string[] = [];
+    const runtime = { tasks: async () => [], chooseTarget: async () => ({ target: targetWithComponents(calls), why: 'test' }), loadEnv: async () => ({}) };
+    const d = await cli(['down'], undefined, { runtime });
+    assert.is(d.code, 0, d.err);
+    assert.equal(calls, ['metrics', 'event-bus', 'cluster']);
+    const c = await cli(['clean'], undefined, { runtime });
+    assert.is(c.code, 0, c.err);
+    assert.equal(fs.readdirSync(dir).sort(), ['cache']);
+    assert.ok(fs.existsSync(path.join(dir, 'cache/jars')), 'downloaded tools survive clean');
+  } finally {
+    delete process.env.PLATFORM_DIR;
+    delete process.env.PLATFORM_CACHE;
+  }
+});
+
+test('status prints the process table from the components and each node\'s last outcome', async () => {
+  process.env.PLATFORM_DIR = tempDir();
+  try {
+    const svc = defineTask<PlatformContext>({ id: 'svc', name: 'svc', title: 'svc', run: async () => { throw new Error('nope'); } });
+    const runtime = { tasks: async () => [svc], chooseTarget: async () => ({ target: targetWithComponents([]), why: 'test' }), loadEnv: async () => ({}) };
+    await cli(['up'], undefined, { runtime });
+    const r = await cli(['status'], undefined, { runtime });
+    assert.is(r.code, 0, r.err);
+    assert.match(r.out, /NAME +STATE +PID +PORT/);
+    assert.match(r.out, /event-bus-proc +running +4242 +1234/);
+    assert.match(r.out, /svc +svc +failed .* nope/);
+  } finally {
+    delete process.env.PLATFORM_DIR;
+  }
+});
+
 test.run();
