@@ -46,8 +46,10 @@ export const DOCKER_TOOLS: Record<'k3d' | 'compose', ToolRequirement[]> = {
 /** Common tools plus the target's own; a Docker target without a list gets DOCKER_TOOLS. */
 export function toolsFor(target: Pick<Target, 'name' | 'tools'>, env: NodeJS.ProcessEnv = process.env): ToolRequirement[] {
   const own = target.tools.length > 0 || target.name === 'native' ? target.tools : DOCKER_TOOLS[target.name];
+  // A docker client alone is not enough: the Docker targets need an engine that answers.
+  const engine = target.name === 'native' ? [] : DOCKER_TOOLS[target.name].filter((t) => t.name === 'docker engine');
   const seen = new Set<string>();
-  return [...commonTools(env), ...own].filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
+  return [...commonTools(env), ...own, ...engine].filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
 }
 
 /** First dotted number in a version banner: `openjdk version "17.0.15"` → `17.0.15`. */
@@ -56,8 +58,9 @@ export function parseVersion(text: string): string | undefined {
 }
 
 export function atLeast(found: string, min: string): boolean {
-  const a = found.split('.').map(Number);
-  const b = min.split('.').map(Number);
+  // `v5.9.0` and `5.9.0` are the same version.
+  const a = found.replace(/^v/, '').split('.').map(Number);
+  const b = min.replace(/^v/, '').split('.').map(Number);
   for (let i = 0; i < Math.max(a.length, b.length); i++) {
     const x = a[i] ?? 0;
     const y = b[i] ?? 0;

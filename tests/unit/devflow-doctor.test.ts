@@ -21,6 +21,8 @@ test('versions compare by numeric parts, not as text', () => {
   assert.ok(atLeast('3.10', '3.9'));
   assert.not.ok(atLeast('20.19.1', '22.13'));
   assert.not.ok(atLeast('3.9', '3.10'));
+  assert.ok(atLeast('5.9.0', 'v5.9.0'), 'a v prefix on the minimum is ignored');
+  assert.not.ok(atLeast('5.8.3', 'v5.9.0'));
 });
 
 test('a real tool is found with its version; a missing one and a too-old one say how to get them', async () => {
@@ -43,6 +45,8 @@ test('the native target needs java >= 17, mvn, prometheus and promtool besides t
   for (const n of ['node', 'npm', 'git', 'go', 'gitleaks', 'java', 'mvn', 'prometheus', 'promtool']) assert.ok(names.includes(n), n);
   assert.not.ok(names.includes('helm'));
   assert.ok(toolsFor({ name: 'k3d', tools: [] }).some((t) => t.name === 'helm'), 'k3d needs helm');
+  const k3dOwn = toolsFor({ name: 'k3d', tools: [{ name: 'docker', versionCmd: ['docker', 'version'], install: 'x' }] }).map((t) => t.name);
+  assert.ok(k3dOwn.includes('docker engine'), 'a Docker target always checks that the engine answers');
 });
 
 test('doctor --target native prints the table and exits 1 exactly when a row is not ok', async () => {
