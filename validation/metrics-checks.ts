@@ -280,7 +280,9 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   const required = [...new Set([...all.filter((m) => providerOf(m)?.required), 'kafka_brokers', 'prometheus_build_info'])];
   const noData: string[] = [];
   for (const m of required) {
-    const r = await prom.query(`count(${m})`).catch(() => ({ result: [] as unknown[] }));
+    // kafka_brokers is 0 while the exporter cannot reach the broker: that is no data either.
+    const expr = m === 'kafka_brokers' ? 'count(kafka_brokers > 0)' : `count(${m})`;
+    const r = await prom.query(expr).catch(() => ({ result: [] as unknown[] }));
     if (r.result.length === 0) noData.push(`${m} (${providerOf(m)?.exporter ?? '?'})`);
   }
   checks.push(check({
