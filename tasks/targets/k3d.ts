@@ -11,6 +11,7 @@ import { REPO_ROOT } from '../paths.ts';
 import { formatCmd, probe, run, type Cmd } from './docker/exec.ts';
 import {
   portForwardCmd,
+  portForwardRow,
   portForwardUp,
   startPortForward,
   stopPortForward,
@@ -391,13 +392,7 @@ function helmComponent(id: 'metrics' | 'logs' | 'traces', releases: string[]): C
           state: (await helmDeployed(ctx, r)) ? 'running' : 'stopped',
           detail: 'namespace infra',
         });
-      for (const f of steps.forwards)
-        rows.push({
-          name: f.name,
-          state: (await portForwardUp(ctx, f)) ? 'running' : 'stopped',
-          port: f.ports[0]![0],
-          detail: f.resource,
-        });
+      for (const f of steps.forwards) rows.push(await portForwardRow(ctx, f));
       return rows;
     },
   };
@@ -488,6 +483,27 @@ function demoComponent(): Component<PlatformContext> {
     up: (ctx) => runSteps(ctx, 'demo', k3dSteps(envOf(ctx)).demo),
     async down(ctx) {
       for (const f of k3dSteps(envOf(ctx)).demo.forwards) await stopPortForward(ctx, f);
+    },
+    async rows(ctx) {
+      const ready = await jsonpath(
+        ctx,
+        '--namespace',
+        'services',
+        'get',
+        'deployment',
+        'demo-service',
+        '--output',
+        'jsonpath={.status.readyReplicas}',
+      );
+      const rows: ProcessRow[] = [
+        {
+          name: 'deployment demo-service',
+          state: Number(ready) >= 1 ? 'running' : 'stopped',
+          detail: `namespace services, ${Number(ready) || 0} ready`,
+        },
+      ];
+      for (const f of k3dSteps(envOf(ctx)).demo.forwards) rows.push(await portForwardRow(ctx, f));
+      return rows;
     },
   };
 }

@@ -3,6 +3,7 @@
 // ready when its local ports accept connections. The k3d load balancer only carries 80, 443 and
 // 19092 (Kafka), so Prometheus, Grafana, Loki, Tempo and the demo service are reached this way.
 import type { PlatformContext } from '../../context.ts';
+import type { ProcessRow } from '../target.ts';
 import { isListening } from '../native/ports.ts';
 import { readPid, start, stop } from '../native/supervisor.ts';
 import { formatCmd, type Cmd } from './exec.ts';
@@ -60,6 +61,19 @@ export async function startPortForward(
 
 export async function portForwardUp(ctx: PlatformContext, pf: PortForward): Promise<boolean> {
   return (await readPid(ctx.paths, pf.name)) !== undefined && (await allListening(pf));
+}
+
+/** A `status` row: pid, local port, uptime of the forward. */
+export async function portForwardRow(ctx: PlatformContext, pf: PortForward): Promise<ProcessRow> {
+  const rec = await readPid(ctx.paths, pf.name);
+  const up = rec !== undefined && (await allListening(pf));
+  return {
+    name: pf.name,
+    state: up ? 'running' : rec ? 'unhealthy' : 'stopped',
+    port: pf.ports[0]![0],
+    ...(rec ? { pid: rec.pid, uptimeMs: Date.now() - Date.parse(rec.startedAt) } : {}),
+    detail: `${pf.namespace}/${pf.resource.replace('svc/', '')} ${pf.ports.map(([l, r]) => `${l}→${r}`).join(' ')}`,
+  };
 }
 
 export async function stopPortForward(ctx: PlatformContext, pf: PortForward): Promise<void> {
