@@ -28,7 +28,8 @@ const SCRAPE_WAIT_MS = 50_000;
 const TRACE_WAIT_MS = 30_000;
 
 const MB = (b: number) => Math.round(b / 1024 ** 2);
-const skip = (id: string, title: string, reason: string, extra: Partial<Check> = {}) => check({ id, title, status: 'skip', reason, ...extra });
+const skip = (id: string, title: string, reason: string, extra: Partial<Check> = {}) =>
+  check({ id, title, status: 'skip', reason, ...extra });
 
 /** What the request-following checks found, for the checks that build on it. */
 export interface FollowedRequest {
@@ -56,14 +57,21 @@ async function healthCheck(demo: string): Promise<Check> {
       ...(ok ? {} : { reason: `expected 200/200; /ready said ${r.text.slice(0, 200)}` }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-13.ac7'], status: 'fail', reason: `${demo} did not answer: ${errText(e)}; is the demo running (tasks.ts up 0-13)?` });
+    return check({
+      id,
+      title,
+      criteria: ['0-13.ac7'],
+      status: 'fail',
+      reason: `${demo} did not answer: ${errText(e)}; is the demo running (tasks.ts up 0-13)?`,
+    });
   }
 }
 
 /** Sum of a PromQL instant query, or undefined when it has no result yet. */
 async function promValue(prom: string, query: string): Promise<number | undefined> {
   const r = await http(`${prom}/api/v1/query?${new URLSearchParams({ query })}`, { timeoutMs: 5_000 });
-  if (r.status !== 200) throw new Error(`Prometheus /api/v1/query answered ${r.status}: ${r.text.slice(0, 200)}`);
+  if (r.status !== 200)
+    throw new Error(`Prometheus /api/v1/query answered ${r.status}: ${r.text.slice(0, 200)}`);
   const body = JSON.parse(r.text) as { data?: { result?: { value?: [number, string] }[] } };
   const v = body.data?.result?.[0]?.value?.[1];
   return v === undefined ? undefined : Number(v);
@@ -77,17 +85,27 @@ async function traceChecks(traceQuery: Endpoint, tempo: Endpoint, traceId: strin
   const tempoCriteria = isAvailable(tempo) ? ['0-13.ac6'] : [];
   const extra: Check[] = isAvailable(tempo)
     ? []
-    : [skip(`${T}.demo-trace-tempo`, 'Demo service traces in Tempo', tempo.unavailable, { criteria: ['0-13.ac6'] })];
+    : [
+        skip(`${T}.demo-trace-tempo`, 'Demo service traces in Tempo', tempo.unavailable, {
+          criteria: ['0-13.ac6'],
+        }),
+      ];
   if (!isAvailable(traceQuery)) return [skip(id, title, traceQuery.unavailable), ...extra];
-  const backend = traceQuery.url.startsWith('file:') ? 'development trace sink (native; not Tempo)' : `Tempo ${traceQuery.url}`;
+  const backend = traceQuery.url.startsWith('file:')
+    ? 'development trace sink (native; not Tempo)'
+    : `Tempo ${traceQuery.url}`;
   const t0 = Date.now();
   let spans: FoundSpan[] = [];
   let problems: string[] = ['no span yet'];
-  await poll(async () => {
-    spans = await lookupTrace(traceQuery.url, traceId);
-    problems = traceProblems(spans);
-    return problems.length === 0 ? true : undefined;
-  }, TRACE_WAIT_MS, 500);
+  await poll(
+    async () => {
+      spans = await lookupTrace(traceQuery.url, traceId);
+      problems = traceProblems(spans);
+      return problems.length === 0 ? true : undefined;
+    },
+    TRACE_WAIT_MS,
+    500,
+  );
   const names = spans.map((s) => `${s.name}${s.parentSpanId ? '' : ' (root)'}`).join(', ');
   return [
     check({
@@ -121,8 +139,10 @@ export function traceProblems(spans: FoundSpan[]): string[] {
     for (let p = s.parentSpanId; p && !seen.has(p); p = byId.get(p)?.parentSpanId) seen.add(p);
     return seen;
   };
-  if (!ancestors(producer!).has(server!.spanId)) out.push('the produce span is not inside the HTTP request span');
-  if (consumer!.parentSpanId !== producer!.spanId) out.push('the consume span does not continue the produce span (Kafka header propagation)');
+  if (!ancestors(producer!).has(server!.spanId))
+    out.push('the produce span is not inside the HTTP request span');
+  if (consumer!.parentSpanId !== producer!.spanId)
+    out.push('the consume span does not continue the produce span (Kafka header propagation)');
   return out;
 }
 
@@ -133,7 +153,9 @@ async function logChecks(ctx: PlatformContext, traceId: string): Promise<Check[]
   const wanted = ['event produced', 'event consumed'];
   if (isAvailable(loki)) {
     const logql = `{service="${DEMO_PROCESS}"} | json | trace_id="${traceId}" | message="event consumed"`;
-    const hit = await poll(() => queryRange(loki.url, logql, 10 * 60_000), 30_000, 500).catch(() => undefined);
+    const hit = await poll(() => queryRange(loki.url, logql, 10 * 60_000), 30_000, 500).catch(
+      () => undefined,
+    );
     return [
       check({
         id,
@@ -145,25 +167,32 @@ async function logChecks(ctx: PlatformContext, traceId: string): Promise<Check[]
       }),
     ];
   }
-  const lokiSkip = skip(`${T}.demo-logs-loki`, 'Demo service logs in Loki', loki.unavailable, { criteria: ['0-13.ac5'] });
-  if (ctx.target.name !== 'native') return [skip(id, title, `no log store to query on ${ctx.target.name}: ${loki.unavailable}`), lokiSkip];
+  const lokiSkip = skip(`${T}.demo-logs-loki`, 'Demo service logs in Loki', loki.unavailable, {
+    criteria: ['0-13.ac5'],
+  });
+  if (ctx.target.name !== 'native')
+    return [skip(id, title, `no log store to query on ${ctx.target.name}: ${loki.unavailable}`), lokiSkip];
   const file = logFileOf(ctx.paths, DEMO_PROCESS);
   let lines: Record<string, unknown>[] = [];
-  await poll(async () => {
-    const text = await fs.readFile(file, 'utf8');
-    lines = text
-      .split('\n')
-      .filter((l) => l.includes(traceId))
-      .flatMap((l) => {
-        try {
-          return [JSON.parse(l) as Record<string, unknown>];
-        } catch {
-          return [];
-        }
-      })
-      .filter((l) => l.trace_id === traceId);
-    return wanted.every((w) => lines.some((l) => l.message === w)) ? true : undefined;
-  }, 15_000, 300);
+  await poll(
+    async () => {
+      const text = await fs.readFile(file, 'utf8');
+      lines = text
+        .split('\n')
+        .filter((l) => l.includes(traceId))
+        .flatMap((l) => {
+          try {
+            return [JSON.parse(l) as Record<string, unknown>];
+          } catch {
+            return [];
+          }
+        })
+        .filter((l) => l.trace_id === traceId);
+      return wanted.every((w) => lines.some((l) => l.message === w)) ? true : undefined;
+    },
+    15_000,
+    300,
+  );
   const messages = [...new Set(lines.map((l) => String(l.message)))];
   const missing = wanted.filter((w) => !messages.includes(w));
   return [
@@ -181,7 +210,9 @@ async function logChecks(ctx: PlatformContext, traceId: string): Promise<Check[]
 }
 
 /** Follows one POST /events through the platform. */
-export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Check[]; followed?: FollowedRequest }> {
+export async function requestChecks(
+  ctx: PlatformContext,
+): Promise<{ checks: Check[]; followed?: FollowedRequest }> {
   const ep = ctx.target.endpoints();
   const titles = {
     produce: 'POST /events produces to Kafka and answers with the offset',
@@ -190,13 +221,27 @@ export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Che
   };
   if (!isAvailable(ep.demo)) {
     const r = ep.demo.unavailable;
-    return { checks: [skip(`${T}.demo-health`, 'Demo service health', r), skip(`${T}.demo-produce`, titles.produce, r), skip(`${T}.demo-sse`, titles.sse, r)] };
+    return {
+      checks: [
+        skip(`${T}.demo-health`, 'Demo service health', r),
+        skip(`${T}.demo-produce`, titles.produce, r),
+        skip(`${T}.demo-sse`, titles.sse, r),
+      ],
+    };
   }
   const demo = ep.demo.url;
   const checks: Check[] = [await healthCheck(demo)];
   if (checks[0]?.status === 'fail') {
     const r = 'the demo service is not healthy (see 0-13.demo-health)';
-    checks.push(check({ id: `${T}.demo-produce`, title: titles.produce, criteria: ['0-13.ac2'], status: 'fail', reason: r }));
+    checks.push(
+      check({
+        id: `${T}.demo-produce`,
+        title: titles.produce,
+        criteria: ['0-13.ac2'],
+        status: 'fail',
+        reason: r,
+      }),
+    );
     return { checks };
   }
   const prom = isAvailable(ep.prometheus) ? ep.prometheus.url : undefined;
@@ -205,17 +250,27 @@ export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Che
   // We choose the trace id: the request's SERVER span continues our traceparent.
   const traceId = randomBytes(16).toString('hex');
   const traceparent = `00-${traceId}-${randomBytes(8).toString('hex')}-01`;
-  const stream = await openEventStream(`${demo}/events/stream`, { timeoutMs: 10_000 }).catch((e: unknown) => e as Error);
+  const stream = await openEventStream(`${demo}/events/stream`, { timeoutMs: 10_000 }).catch(
+    (e: unknown) => e as Error,
+  );
   const postedAt = Date.now();
   let followed: FollowedRequest = { traceId, postedAt };
   try {
     const r = await http(`${demo}/events`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', traceparent },
-      body: JSON.stringify({ type: 'verify.e2e', payload: { traceId, at: new Date(postedAt).toISOString() } }),
+      body: JSON.stringify({
+        type: 'verify.e2e',
+        payload: { traceId, at: new Date(postedAt).toISOString() },
+      }),
       timeoutMs: 15_000,
     });
-    const body = JSON.parse(r.text || '{}') as { id?: string; topic?: string; partition?: number; offset?: string };
+    const body = JSON.parse(r.text || '{}') as {
+      id?: string;
+      topic?: string;
+      partition?: number;
+      offset?: string;
+    };
     const ok = r.status === 201 && typeof body.offset === 'string';
     followed = { ...followed, ...(body.id ? { eventId: body.id } : {}) };
     checks.push(
@@ -233,10 +288,21 @@ export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Che
     if (!ok) return { checks };
 
     if (stream instanceof Error) {
-      checks.push(check({ id: `${T}.demo-sse`, title: titles.sse, criteria: ['0-13.ac3'], status: 'fail', reason: stream.message }));
+      checks.push(
+        check({
+          id: `${T}.demo-sse`,
+          title: titles.sse,
+          criteria: ['0-13.ac3'],
+          status: 'fail',
+          reason: stream.message,
+        }),
+      );
     } else {
       try {
-        const got = await stream.waitFor((e) => e.event === 'event' && (JSON.parse(e.data) as { id?: string }).id === body.id, 20_000);
+        const got = await stream.waitFor(
+          (e) => e.event === 'event' && (JSON.parse(e.data) as { id?: string }).id === body.id,
+          20_000,
+        );
         const ms = Date.now() - postedAt;
         checks.push(
           check({
@@ -250,7 +316,15 @@ export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Che
           }),
         );
       } catch (e) {
-        checks.push(check({ id: `${T}.demo-sse`, title: titles.sse, criteria: ['0-13.ac3'], status: 'fail', reason: errText(e) }));
+        checks.push(
+          check({
+            id: `${T}.demo-sse`,
+            title: titles.sse,
+            criteria: ['0-13.ac3'],
+            status: 'fail',
+            reason: errText(e),
+          }),
+        );
       }
     }
   } finally {
@@ -259,13 +333,21 @@ export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Che
 
   // Prometheus: the scraped counter moves past its value before the request.
   if (!prom) {
-    checks.push(skip(`${T}.demo-metrics-scraped`, titles.prom, (ep.prometheus as { unavailable: string }).unavailable, { criteria: ['0-13.ac4'] }));
+    checks.push(
+      skip(`${T}.demo-metrics-scraped`, titles.prom, (ep.prometheus as { unavailable: string }).unavailable, {
+        criteria: ['0-13.ac4'],
+      }),
+    );
   } else {
     const t0 = Date.now();
-    const after = await poll(async () => {
-      const v = await promValue(prom, POSTS_QUERY);
-      return v !== undefined && v > (before ?? 0) ? v : undefined;
-    }, SCRAPE_WAIT_MS, 1_000);
+    const after = await poll(
+      async () => {
+        const v = await promValue(prom, POSTS_QUERY);
+        return v !== undefined && v > (before ?? 0) ? v : undefined;
+      },
+      SCRAPE_WAIT_MS,
+      1_000,
+    );
     checks.push(
       check({
         id: `${T}.demo-metrics-scraped`,
@@ -275,7 +357,11 @@ export async function requestChecks(ctx: PlatformContext): Promise<{ checks: Che
         measured: after !== undefined ? Math.round((Date.now() - t0) / 100) / 10 : undefined,
         unit: 's',
         evidence: `${POSTS_QUERY}: ${before ?? 'no series'} → ${after ?? 'unchanged'} (job demo-service on ${prom})`,
-        ...(after !== undefined ? {} : { reason: `the counter did not move within ${SCRAPE_WAIT_MS / 1000} s: is job ${DEMO_PROCESS} up in ${prom}/targets?` }),
+        ...(after !== undefined
+          ? {}
+          : {
+              reason: `the counter did not move within ${SCRAPE_WAIT_MS / 1000} s: is job ${DEMO_PROCESS} up in ${prom}/targets?`,
+            }),
       }),
     );
   }
@@ -292,16 +378,31 @@ export async function stackMemoryCheck(ctx: PlatformContext): Promise<Check> {
   const id = `${T}.stack-memory`;
   const title = 'Memory of the whole stack < 4 GB (RSS of every platform process)';
   if (ctx.target.name !== 'native') {
-    return skip(id, title, `measured from the cluster's containers by the ${ctx.target.name} target's own checks (0-2/0-7)`, { requirement: 'REQ-0.1', criteria: ['0-13.ac9'] });
+    return skip(
+      id,
+      title,
+      `measured from the cluster's containers by the ${ctx.target.name} target's own checks (0-2/0-7)`,
+      { requirement: 'REQ-0.1', criteria: ['0-13.ac9'] },
+    );
   }
-  const files = (await fs.readdir(ctx.paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
+  const files = (await fs.readdir(ctx.paths.run).catch(() => [] as string[])).filter((f) =>
+    f.endsWith('.pid'),
+  );
   const parts: { name: string; bytes: number }[] = [];
   for (const f of files) {
     const rec = await readPid(ctx.paths, f.slice(0, -'.pid'.length));
     if (rec) parts.push({ name: rec.name, bytes: await rssOfTree(rec.pid) });
   }
   const total = parts.reduce((n, p) => n + p.bytes, 0);
-  if (parts.length === 0) return check({ id, title, requirement: 'REQ-0.1', criteria: ['0-13.ac9'], status: 'fail', reason: `no supervised process is running (no live pid file in ${ctx.paths.run}); run tasks.ts up` });
+  if (parts.length === 0)
+    return check({
+      id,
+      title,
+      requirement: 'REQ-0.1',
+      criteria: ['0-13.ac9'],
+      status: 'fail',
+      reason: `no supervised process is running (no live pid file in ${ctx.paths.run}); run tasks.ts up`,
+    });
   return check({
     id,
     title,
@@ -327,7 +428,9 @@ export async function stackStartCheck(ctx: PlatformContext): Promise<Check> {
   if (!run) return skip(id, title, `no \`up\` run recorded in ${stateFile(ctx.paths.platform)} yet`);
   const ran = run.nodes.filter((n) => n.state === 'done' && n.startedAt && n.endedAt);
   const s = Math.round((run.endedAt - run.startedAt) / 100) / 10;
-  const slowest = [...ran].sort((a, b) => (b.endedAt! - b.startedAt!) - (a.endedAt! - a.startedAt!)).slice(0, 3);
+  const slowest = [...ran]
+    .sort((a, b) => b.endedAt! - b.startedAt! - (a.endedAt! - a.startedAt!))
+    .slice(0, 3);
   const limit = ctx.target.name === 'native' ? undefined : CLUSTER_START_LIMIT_S;
   return check({
     id,
@@ -346,12 +449,27 @@ export function clusterStartCheck(ctx: PlatformContext): Check {
   const id = `${T}.cluster-start`;
   const title = 'k3d cluster start < 2 min';
   if (ctx.target.name !== 'k3d') {
-    return skip(id, title, `k3d only: the ${ctx.target.name} target has no cluster to start (no Docker engine); 0-2 measures it on k3d`, { requirement: 'REQ-0.1', criteria: ['0-13.ac9'] });
+    return skip(
+      id,
+      title,
+      `k3d only: the ${ctx.target.name} target has no cluster to start (no Docker engine); 0-2 measures it on k3d`,
+      { requirement: 'REQ-0.1', criteria: ['0-13.ac9'] },
+    );
   }
   const measured = ctx.env.CLUSTER_START_S;
-  if (!measured) return skip(id, title, 'measured by 0-2 (cluster-start check); see that row', { requirement: 'REQ-0.1' });
+  if (!measured)
+    return skip(id, title, 'measured by 0-2 (cluster-start check); see that row', { requirement: 'REQ-0.1' });
   const s = Number(measured);
-  return check({ id, title, requirement: 'REQ-0.1', criteria: ['0-13.ac9'], status: s < CLUSTER_START_LIMIT_S ? 'pass' : 'fail', measured: s, unit: 's', threshold: `< ${CLUSTER_START_LIMIT_S}` });
+  return check({
+    id,
+    title,
+    requirement: 'REQ-0.1',
+    criteria: ['0-13.ac9'],
+    status: s < CLUSTER_START_LIMIT_S ? 'pass' : 'fail',
+    measured: s,
+    unit: 's',
+    threshold: `< ${CLUSTER_START_LIMIT_S}`,
+  });
 }
 
 /**
@@ -366,11 +484,26 @@ export async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
   const env = ctx.env.CI_DURATION_S ?? process.env.CI_DURATION_S;
   if (env && Number.isFinite(Number(env))) {
     const s = Number(env);
-    return check({ id, title, ...base, status: s < CI_LIMIT_S ? 'pass' : 'fail', measured: Math.round(s), unit: 's', threshold: `< ${CI_LIMIT_S}`, evidence: 'CI_DURATION_S' });
+    return check({
+      id,
+      title,
+      ...base,
+      status: s < CI_LIMIT_S ? 'pass' : 'fail',
+      measured: Math.round(s),
+      unit: 's',
+      threshold: `< ${CI_LIMIT_S}`,
+      evidence: 'CI_DURATION_S',
+    });
   }
   const file = ciTimingsFile({ ...process.env, PLATFORM_DIR: ctx.paths.platform });
   const steps = Object.values(readTimings(file)?.steps ?? {});
-  if (steps.length === 0) return skip(id, title, `no CI run recorded yet (.ci/run times its steps with scripts/ci-timed.ts into ${path.relative(ctx.paths.root, file)}; or set CI_DURATION_S)`, base);
+  if (steps.length === 0)
+    return skip(
+      id,
+      title,
+      `no CI run recorded yet (.ci/run times its steps with scripts/ci-timed.ts into ${path.relative(ctx.paths.root, file)}; or set CI_DURATION_S)`,
+      base,
+    );
   const s = Math.round(steps.reduce((n, st) => n + st.seconds, 0) * 10) / 10;
   return check({
     id,
@@ -390,7 +523,15 @@ async function benchChecks(ctx: PlatformContext): Promise<Check[]> {
     const mod = (await import('./kafka-bench-checks.ts')) as typeof import('./kafka-bench-checks.ts');
     return (await mod.kafkaBenchChecks(ctx, { task: '0-13', messages: 100_000, durationS: 5 })).checks;
   } catch (e) {
-    return [check({ id: `${T}.kafka-bench`, title: 'Kafka throughput and p95 (REQ-0.2)', requirement: 'REQ-0.2', status: 'fail', reason: `the Kafka bench could not run: ${errText(e).split('\n')[0]}` })];
+    return [
+      check({
+        id: `${T}.kafka-bench`,
+        title: 'Kafka throughput and p95 (REQ-0.2)',
+        requirement: 'REQ-0.2',
+        status: 'fail',
+        reason: `the Kafka bench could not run: ${errText(e).split('\n')[0]}`,
+      }),
+    ];
   }
 }
 
@@ -402,8 +543,12 @@ export interface E2eOptions {
 /** Every 0-13 check, in report order. */
 export async function e2eChecks(ctx: PlatformContext, opts: E2eOptions = {}): Promise<Check[]> {
   const { checks } = await requestChecks(ctx);
-  checks.push(await stackMemoryCheck(ctx), await stackStartCheck(ctx), clusterStartCheck(ctx), await ciDurationCheck(ctx));
+  checks.push(
+    await stackMemoryCheck(ctx),
+    await stackStartCheck(ctx),
+    clusterStartCheck(ctx),
+    await ciDurationCheck(ctx),
+  );
   if (opts.bench !== false) checks.push(...(await benchChecks(ctx)));
   return checks;
 }
-

@@ -17,7 +17,10 @@ export interface EventStream {
 /** Opens the stream and resolves once the response headers arrived and the first event (the demo's `subscribed`) was read. */
 export async function openEventStream(url: string, opts: { timeoutMs?: number } = {}): Promise<EventStream> {
   const ac = new AbortController();
-  const timer = setTimeout(() => ac.abort(new Error(`${url}: no answer within ${opts.timeoutMs ?? 5_000} ms`)), opts.timeoutMs ?? 5_000);
+  const timer = setTimeout(
+    () => ac.abort(new Error(`${url}: no answer within ${opts.timeoutMs ?? 5_000} ms`)),
+    opts.timeoutMs ?? 5_000,
+  );
   let res: Response;
   try {
     res = await fetch(url, { headers: { accept: 'text/event-stream' }, signal: ac.signal });
@@ -79,7 +82,10 @@ export async function openEventStream(url: string, opts: { timeoutMs?: number } 
     for (const f of failAll) f(ended);
   })();
 
-  const firstTimer = setTimeout(() => ac.abort(new Error(`${url}: no first event within ${opts.timeoutMs ?? 5_000} ms`)), opts.timeoutMs ?? 5_000);
+  const firstTimer = setTimeout(
+    () => ac.abort(new Error(`${url}: no first event within ${opts.timeoutMs ?? 5_000} ms`)),
+    opts.timeoutMs ?? 5_000,
+  );
   try {
     await first;
   } finally {
@@ -106,7 +112,11 @@ export async function openEventStream(url: string, opts: { timeoutMs?: number } 
           waiters.delete(w);
           reject(e);
         };
-        const t = setTimeout(() => fail(new Error(`${url}: no matching event within ${timeoutMs} ms (${events.length} received)`)), timeoutMs);
+        const t = setTimeout(
+          () =>
+            fail(new Error(`${url}: no matching event within ${timeoutMs} ms (${events.length} received)`)),
+          timeoutMs,
+        );
         waiters.add(w);
         failAll.add(fail);
       });

@@ -16,7 +16,13 @@ import { errText, http, poll } from './log-checks.ts';
 import { lookupTrace } from './trace-checks.ts';
 
 const T = '0-10';
-const METRICS = ['http_request_duration_seconds', 'http_requests_total', 'kafka_messages_produced_total', 'kafka_messages_consumed_total', 'process_cpu_seconds_total'];
+const METRICS = [
+  'http_request_duration_seconds',
+  'http_requests_total',
+  'kafka_messages_produced_total',
+  'kafka_messages_consumed_total',
+  'process_cpu_seconds_total',
+];
 
 export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
   const checks: Check[] = [];
@@ -25,7 +31,11 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
   const dir = path.join(parent, name);
   try {
     const t0 = performance.now();
-    const gen = await execa(path.join(ctx.paths.root, 'scripts', 'create-service.sh'), [name, '--description', '0-10 verify'], { reject: false, all: true, cancelSignal: ctx.signal });
+    const gen = await execa(
+      path.join(ctx.paths.root, 'scripts', 'create-service.sh'),
+      [name, '--description', '0-10 verify'],
+      { reject: false, all: true, cancelSignal: ctx.signal },
+    );
     const files = gen.exitCode === 0 ? await listFiles(dir) : [];
     const has = (f: string) => files.includes(f);
     checks.push(
@@ -42,11 +52,26 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
     );
     if (gen.exitCode !== 0) return checks;
     const parts: [string, string, string[], string[]][] = [
-      ['kafka-utilities', 'Kafka producer/consumer utilities (EventBus interface, kafkajs implementation, tracing wrapper)', [`${T}.ac6`], ['src/kafka/bus.ts', 'src/kafka/kafkajs.ts', 'src/kafka/instrumented.ts']],
-      ['unit-tests', 'Unit test examples', [`${T}.ac7`], ['tests/unit/app.test.ts', 'tests/unit/config.test.ts']],
+      [
+        'kafka-utilities',
+        'Kafka producer/consumer utilities (EventBus interface, kafkajs implementation, tracing wrapper)',
+        [`${T}.ac6`],
+        ['src/kafka/bus.ts', 'src/kafka/kafkajs.ts', 'src/kafka/instrumented.ts'],
+      ],
+      [
+        'unit-tests',
+        'Unit test examples',
+        [`${T}.ac7`],
+        ['tests/unit/app.test.ts', 'tests/unit/config.test.ts'],
+      ],
       ['integration-tests', 'Integration test examples', [`${T}.ac8`], ['tests/integration/service.test.ts']],
       ['dockerfile', 'Dockerfile (multi-stage, non-root)', [`${T}.ac9`], ['Dockerfile', '.dockerignore']],
-      ['k8s', 'Kubernetes manifests (Deployment, Service, ConfigMap)', [`${T}.ac10`], ['k8s/deployment.yaml', 'k8s/service.yaml', 'k8s/configmap.yaml']],
+      [
+        'k8s',
+        'Kubernetes manifests (Deployment, Service, ConfigMap)',
+        [`${T}.ac10`],
+        ['k8s/deployment.yaml', 'k8s/service.yaml', 'k8s/configmap.yaml'],
+      ],
       ['docs', 'Documentation generated with the service (README)', [`${T}.ac11`], ['README.md']],
     ];
     for (const [id, title, criteria, need] of parts) {
@@ -56,7 +81,8 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
         const df = await fs.readFile(path.join(dir, 'Dockerfile'), 'utf8');
         const stages = (df.match(/^FROM /gm) ?? []).length;
         const user = /^USER\s+(\S+)/m.exec(df)?.[1];
-        if (stages < 2 || !user || user === 'root') missing.push(`multi-stage + non-root USER (stages ${stages}, USER ${user ?? 'none'})`);
+        if (stages < 2 || !user || user === 'root')
+          missing.push(`multi-stage + non-root USER (stages ${stages}, USER ${user ?? 'none'})`);
         extra = `; ${stages} stages, USER ${user}`;
       }
       if (id === 'docs' && missing.length === 0) {
@@ -64,12 +90,21 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
         if (!readme.startsWith(`# ${name}`)) missing.push('README names the service');
       }
       checks.push(
-        check({ id: `${T}.${id}`, title, criteria, status: missing.length ? 'fail' : 'pass', evidence: `${need.join(', ')}${extra}`, ...(missing.length ? { reason: `missing: ${missing.join(', ')}` } : {}) }),
+        check({
+          id: `${T}.${id}`,
+          title,
+          criteria,
+          status: missing.length ? 'fail' : 'pass',
+          evidence: `${need.join(', ')}${extra}`,
+          ...(missing.length ? { reason: `missing: ${missing.join(', ')}` } : {}),
+        }),
       );
     }
     checks.push(...(await runChecks(ctx, name, dir)));
   } catch (e) {
-    checks.push(check({ id: `${T}.template`, title: 'Service template verify', status: 'fail', reason: errText(e) }));
+    checks.push(
+      check({ id: `${T}.template`, title: 'Service template verify', status: 'fail', reason: errText(e) }),
+    );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
   }
@@ -91,12 +126,21 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
   const ep = ctx.target.endpoints();
   const titles = {
     health: 'Generated service answers /health and /ready (Kafka checked)',
-    metrics: 'Prometheus metrics integrated (/metrics: request histogram/counter, Kafka counters, process metrics)',
+    metrics:
+      'Prometheus metrics integrated (/metrics: request histogram/counter, Kafka counters, process metrics)',
     logs: 'Structured JSON logging (service, level, timestamp, trace_id)',
     tracing: 'OpenTelemetry tracing: the request span reaches the trace store with the service name',
   };
   if (!isAvailable(ep.kafka)) {
-    return [check({ id: `${T}.health`, title: titles.health, criteria: [`${T}.ac2`], status: 'skip', reason: ep.kafka.unavailable })];
+    return [
+      check({
+        id: `${T}.health`,
+        title: titles.health,
+        criteria: [`${T}.ac2`],
+        status: 'skip',
+        reason: ep.kafka.unavailable,
+      }),
+    ];
   }
   const port = await freePort();
   let out = '';
@@ -117,7 +161,11 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
   const base = `http://127.0.0.1:${port}`;
   const checks: Check[] = [];
   try {
-    const ready = await poll(async () => ((await http(`${base}/ready`, { timeoutMs: 6_000 })).status === 200 ? true : undefined), 60_000, 300);
+    const ready = await poll(
+      async () => ((await http(`${base}/ready`, { timeoutMs: 6_000 })).status === 200 ? true : undefined),
+      60_000,
+      300,
+    );
     const health = await http(`${base}/health`).catch(() => ({ status: 0, text: '', ms: 0 }));
     checks.push(
       check({
@@ -130,7 +178,9 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
       }),
     );
     const traceId = randomBytes(16).toString('hex');
-    await http(`${base}/v1/info`, { headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` } });
+    await http(`${base}/v1/info`, {
+      headers: { traceparent: `00-${traceId}-${randomBytes(8).toString('hex')}-01` },
+    });
     const metrics = (await http(`${base}/metrics`)).text;
     const missing = METRICS.filter((m) => !metrics.includes(`# TYPE ${m} `));
     checks.push(
@@ -145,14 +195,18 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
         ...(missing.length ? { reason: `missing: ${missing.join(', ')}` } : {}),
       }),
     );
-    const line = await poll(async () => {
-      for (const l of out.split('\n')) {
-        if (!l.includes(traceId)) continue;
-        const j = JSON.parse(l) as Record<string, unknown>;
-        if (j.service === name && j.level && j.timestamp && j.trace_id === traceId) return j;
-      }
-      return undefined;
-    }, 5_000, 200);
+    const line = await poll(
+      async () => {
+        for (const l of out.split('\n')) {
+          if (!l.includes(traceId)) continue;
+          const j = JSON.parse(l) as Record<string, unknown>;
+          if (j.service === name && j.level && j.timestamp && j.trace_id === traceId) return j;
+        }
+        return undefined;
+      },
+      5_000,
+      200,
+    );
     checks.push(
       check({
         id: `${T}.logging`,
@@ -160,17 +214,31 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
         criteria: [`${T}.ac4`],
         status: line ? 'pass' : 'fail',
         evidence: line ? JSON.stringify(line).slice(0, 240) : `no JSON line with trace_id ${traceId}`,
-        ...(line ? {} : { reason: 'the request log line is missing or lacks service/level/timestamp/trace_id' }),
+        ...(line
+          ? {}
+          : { reason: 'the request log line is missing or lacks service/level/timestamp/trace_id' }),
       }),
     );
     if (!isAvailable(ep.traceQuery)) {
-      checks.push(check({ id: `${T}.tracing`, title: titles.tracing, criteria: [`${T}.ac5`], status: 'skip', reason: ep.traceQuery.unavailable }));
+      checks.push(
+        check({
+          id: `${T}.tracing`,
+          title: titles.tracing,
+          criteria: [`${T}.ac5`],
+          status: 'skip',
+          reason: ep.traceQuery.unavailable,
+        }),
+      );
     } else {
       const traceUrl = ep.traceQuery.url;
-      const spans = await poll(async () => {
-        const s = await lookupTrace(traceUrl, traceId);
-        return s.some((x) => x.service === name && x.name === 'GET /v1/info') ? s : undefined;
-      }, 20_000, 500);
+      const spans = await poll(
+        async () => {
+          const s = await lookupTrace(traceUrl, traceId);
+          return s.some((x) => x.service === name && x.name === 'GET /v1/info') ? s : undefined;
+        },
+        20_000,
+        500,
+      );
       checks.push(
         check({
           id: `${T}.tracing`,
@@ -178,7 +246,12 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
           criteria: [`${T}.ac5`],
           status: spans ? 'pass' : 'fail',
           evidence: `trace ${traceId}: ${spans ? spans.map((s) => `${s.service}/${s.name}`).join(', ') : 'not found'}`,
-          ...(spans ? {} : { reason: 'no SERVER span "GET /v1/info" from the generated service in the trace store within 20 s' }),
+          ...(spans
+            ? {}
+            : {
+                reason:
+                  'no SERVER span "GET /v1/info" from the generated service in the trace store within 20 s',
+              }),
         }),
       );
     }
@@ -195,7 +268,12 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
           title: 'SIGTERM: the service drains and exits 0',
           status: code === 0 ? 'pass' : 'fail',
           measured: code ?? 'signal',
-          evidence: out.split('\n').filter((l) => l.includes('shutdown complete')).pop()?.slice(0, 200) ?? 'no "shutdown complete" line',
+          evidence:
+            out
+              .split('\n')
+              .filter((l) => l.includes('shutdown complete'))
+              .pop()
+              ?.slice(0, 200) ?? 'no "shutdown complete" line',
         }),
       );
     }

@@ -10,20 +10,34 @@ import * as assert from 'uvu/assert';
 import type { PlatformContext } from '../../tasks/context.ts';
 import type { Check } from '../../tasks/engine/task.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
+import { serviceTemplate } from '../../tasks/phase0/10-service-template.ts';
 import { e2eValidation } from '../../tasks/phase0/13-e2e-validation.ts';
 import { nativeTarget } from '../../tasks/targets/native.ts';
 import { canBind, freePort } from '../../tasks/targets/native/ports.ts';
 import type { ComponentId } from '../../tasks/targets/target.ts';
 import { e2eChecks } from '../../validation/e2e-checks.ts';
 
-const PORT_KEYS = ['KAFKA_PORT', 'KAFKA_CONTROLLER_PORT', 'KAFKA_METRICS_PORT', 'PROMETHEUS_PORT', 'LAG_EXPORTER_PORT', 'NODE_EXPORTER_PORT', 'OTLP_GRPC_PORT', 'DEMO_PORT'] as const;
+const PORT_KEYS = [
+  'KAFKA_PORT',
+  'KAFKA_CONTROLLER_PORT',
+  'KAFKA_METRICS_PORT',
+  'PROMETHEUS_PORT',
+  'LAG_EXPORTER_PORT',
+  'NODE_EXPORTER_PORT',
+  'OTLP_GRPC_PORT',
+  'DEMO_PORT',
+] as const;
 const ORDER: ComponentId[] = ['event-bus', 'logs', 'traces', 'metrics', 'demo'];
 
-test('native stack: POST /events → SSE, Prometheus, one trace, log lines with its trace_id; REQ figures measured', async () => {
+test('native stack: POST /events → SSE, Prometheus, one trace, log lines with its trace_id; REQ figures measured; 0-10 verify on a generated service', async () => {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'e2e-native-'));
   const ports = new Set<number>();
   while (ports.size < PORT_KEYS.length) ports.add(await freePort());
-  const env: Record<string, string> = { PLATFORM_DIR: dir, PLATFORM_CACHE: resolvePaths().cache, KAFKA_HEAP_MB: '384' };
+  const env: Record<string, string> = {
+    PLATFORM_DIR: dir,
+    PLATFORM_CACHE: resolvePaths().cache,
+    KAFKA_HEAP_MB: '384',
+  };
   [...ports].forEach((p, i) => (env[PORT_KEYS[i]!] = String(p)));
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
@@ -49,9 +63,23 @@ test('native stack: POST /events → SSE, Prometheus, one trace, log lines with 
     assert.ok(await e2eValidation.status!(ctx), '0-13 status: the demo is up and ready');
 
     const checks = new Map((await e2eChecks(ctx, { bench: false })).map((c: Check) => [c.id, c]));
-    const show = (id: string) => `${id}: ${checks.get(id)?.status} ${checks.get(id)?.reason ?? ''} ${checks.get(id)?.evidence ?? ''}`;
-    for (const id of ['0-13.demo-health', '0-13.demo-produce', '0-13.demo-sse', '0-13.demo-metrics-scraped', '0-13.demo-trace', '0-13.demo-logs-trace-id', '0-13.stack-memory', '0-13.stack-start']) {
-      assert.is(checks.get(id)?.status, id === '0-13.stack-start' ? 'skip' : 'pass', `${show(id)}\n${lines.slice(-5).join('\n')}`);
+    const show = (id: string) =>
+      `${id}: ${checks.get(id)?.status} ${checks.get(id)?.reason ?? ''} ${checks.get(id)?.evidence ?? ''}`;
+    for (const id of [
+      '0-13.demo-health',
+      '0-13.demo-produce',
+      '0-13.demo-sse',
+      '0-13.demo-metrics-scraped',
+      '0-13.demo-trace',
+      '0-13.demo-logs-trace-id',
+      '0-13.stack-memory',
+      '0-13.stack-start',
+    ]) {
+      assert.is(
+        checks.get(id)?.status,
+        id === '0-13.stack-start' ? 'skip' : 'pass',
+        `${show(id)}\n${lines.slice(-5).join('\n')}`,
+      );
     }
     assert.is(checks.get('0-13.demo-trace')?.measured, 3, show('0-13.demo-trace'));
     const memMb = Number(checks.get('0-13.stack-memory')?.measured);
@@ -63,10 +91,19 @@ test('native stack: POST /events → SSE, Prometheus, one trace, log lines with 
     assert.match(checks.get('0-13.cluster-start')?.reason ?? '', /k3d only/);
     assert.match(checks.get('0-13.demo-trace-tempo')?.reason ?? '', /Tempo is not provided/);
     assert.match(checks.get('0-13.demo-logs-loki')?.reason ?? '', /Loki is not provided/);
+    // 0-10 on the same stack: a freshly generated service runs against it.
+    const tpl = await serviceTemplate.verify!(ctx);
+    for (const c of tpl) assert.is(c.status, 'pass', `${c.id}: ${c.reason ?? ''} ${c.evidence ?? ''}`);
+    assert.ok(tpl.length >= 12, `0-10 checks: ${tpl.map((c) => c.id).join(', ')}`);
     console.log(`  stack memory ${memMb} MB: ${checks.get('0-13.stack-memory')?.evidence}`);
-    console.log(`  SSE ${checks.get('0-13.demo-sse')?.measured} ms after POST; Prometheus saw it after ${checks.get('0-13.demo-metrics-scraped')?.measured} s`);
+    console.log(
+      `  SSE ${checks.get('0-13.demo-sse')?.measured} ms after POST; Prometheus saw it after ${checks.get('0-13.demo-metrics-scraped')?.measured} s`,
+    );
   } finally {
-    for (const id of started.reverse()) await ctx.target.components[id]?.down?.(ctx).catch((e: unknown) => console.error(`down ${id}: ${String(e)}`));
+    for (const id of started.reverse())
+      await ctx.target.components[id]
+        ?.down?.(ctx)
+        .catch((e: unknown) => console.error(`down ${id}: ${String(e)}`));
     for (const [k, v] of Object.entries(saved)) {
       if (v === undefined) delete process.env[k];
       else process.env[k] = v;

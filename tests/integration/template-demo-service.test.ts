@@ -32,16 +32,32 @@ async function startDemo(env: Record<string, string>): Promise<Demo> {
   child.stderr?.on('data', (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
   const demo = { child, base, output: () => out };
-  await waitUntil(() => fetch(`${base}/health`).then((r) => r.ok, () => false), 15_000, 'demo /health', demo);
+  await waitUntil(
+    () =>
+      fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      ),
+    15_000,
+    'demo /health',
+    demo,
+  );
   return demo;
 }
 
-async function waitUntil(probe: () => Promise<boolean>, ms: number, what: string, demo?: Demo): Promise<void> {
+async function waitUntil(
+  probe: () => Promise<boolean>,
+  ms: number,
+  what: string,
+  demo?: Demo,
+): Promise<void> {
   const until = Date.now() + ms;
   for (;;) {
-    if (demo && demo.child.exitCode !== null) throw new Error(`demo exited (${demo.child.exitCode}) while waiting for ${what}:\n${demo.output()}`);
+    if (demo && demo.child.exitCode !== null)
+      throw new Error(`demo exited (${demo.child.exitCode}) while waiting for ${what}:\n${demo.output()}`);
     if (await probe()) return;
-    if (Date.now() > until) throw new Error(`${what}: not true after ${ms} ms${demo ? `\n${demo.output().slice(-3000)}` : ''}`);
+    if (Date.now() > until)
+      throw new Error(`${what}: not true after ${ms} ms${demo ? `\n${demo.output().slice(-3000)}` : ''}`);
     await new Promise((r) => setTimeout(r, 200));
   }
 }
@@ -63,7 +79,11 @@ async function postEvent(base: string, body: string, contentType = 'application/
 
 /** Messages in the topic = sum over partitions of the high watermark (the topic is new per run). */
 async function messagesIn(bootstrap: string, topic: string): Promise<number> {
-  const admin = new Kafka({ clientId: 'demo-test', brokers: [bootstrap], logLevel: logLevel.NOTHING }).admin();
+  const admin = new Kafka({
+    clientId: 'demo-test',
+    brokers: [bootstrap],
+    logLevel: logLevel.NOTHING,
+  }).admin();
   await admin.connect();
   try {
     const offsets = await admin.fetchTopicOffsets(topic);
@@ -79,9 +99,23 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
   const topic = `demo-it-${process.pid}-${Date.now()}`;
   try {
     broker = await startTestBroker();
-    demo = await startDemo({ KAFKA_BROKERS: broker.bootstrap, EVENTS_TOPIC: topic, KAFKA_GROUP_ID: `${topic}-g`, KAFKA_TIMEOUT_MS: '3000' });
+    demo = await startDemo({
+      KAFKA_BROKERS: broker.bootstrap,
+      EVENTS_TOPIC: topic,
+      KAFKA_GROUP_ID: `${topic}-g`,
+      KAFKA_TIMEOUT_MS: '3000',
+    });
     const { base } = demo;
-    await waitUntil(() => fetch(`${base}/ready`).then((r) => r.status === 200, () => false), 60_000, 'demo /ready', demo);
+    await waitUntil(
+      () =>
+        fetch(`${base}/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      60_000,
+      'demo /ready',
+      demo,
+    );
 
     // Produce → offset in the answer → the same event on the stream.
     const stream = await openEventStream(`${base}/events/stream`);
@@ -91,7 +125,10 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
       assert.is(ok.json.topic, topic);
       assert.type(ok.json.partition, 'number');
       assert.match(String(ok.json.offset), /^\d+$/);
-      const got = await stream.waitFor((e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === ok.json.id, 20_000);
+      const got = await stream.waitFor(
+        (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === ok.json.id,
+        20_000,
+      );
       const data = JSON.parse(got.data) as Record<string, unknown>;
       assert.equal(data.payload, { qty: 3 });
       assert.is(data.offset, ok.json.offset);
@@ -121,7 +158,16 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
 
     // Broker killed: the service stays up, says not ready, answers 503 (bounded), health stays 200.
     await broker.kill();
-    await waitUntil(() => fetch(`${base}/ready`).then((r) => r.status === 503, () => false), 30_000, '/ready 503 with the broker down', demo);
+    await waitUntil(
+      () =>
+        fetch(`${base}/ready`).then(
+          (r) => r.status === 503,
+          () => false,
+        ),
+      30_000,
+      '/ready 503 with the broker down',
+      demo,
+    );
     const down = await postEvent(base, JSON.stringify({ type: 'order.placed', payload: {} }));
     assert.is(down.status, 503, JSON.stringify(down.json));
     assert.match(String(down.json.message), /kafka/);
@@ -129,18 +175,32 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
 
     // Broker back (same data dir and port): ready again, produce and consume work again.
     await broker.restart();
-    await waitUntil(() => fetch(`${base}/ready`).then((r) => r.status === 200, () => false), 90_000, '/ready 200 after the broker returned', demo);
+    await waitUntil(
+      () =>
+        fetch(`${base}/ready`).then(
+          (r) => r.status === 200,
+          () => false,
+        ),
+      90_000,
+      '/ready 200 after the broker returned',
+      demo,
+    );
     const again = await openEventStream(`${base}/events/stream`);
     try {
       let posted: { status: number; json: Record<string, unknown> } | undefined;
       await waitUntil(
-        async () => (posted = await postEvent(base, JSON.stringify({ type: 'order.placed', payload: { n: 2 } }))).status === 201,
+        async () =>
+          (posted = await postEvent(base, JSON.stringify({ type: 'order.placed', payload: { n: 2 } })))
+            .status === 201,
         30_000,
         'POST /events 201 after recovery',
         demo,
       );
       const id = posted?.json.id;
-      await again.waitFor((e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id, 30_000);
+      await again.waitFor(
+        (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id,
+        30_000,
+      );
     } finally {
       again.close();
     }

@@ -3,9 +3,14 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
+import { parse } from 'yaml';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../tasks/engine/task.ts';
-import newService, { generateService, validateServiceName, RESERVED_NAMES } from '../../tasks/cli/commands/new-service.ts';
+import newService, {
+  generateService,
+  validateServiceName,
+  RESERVED_NAMES,
+} from '../../tasks/cli/commands/new-service.ts';
 
 async function tempDir(): Promise<string> {
   return fs.mkdtemp(path.join(os.tmpdir(), 'new-service-'));
@@ -55,16 +60,39 @@ test('generates every template file with the placeholders substituted and escape
     const r = await generateService({ name: 'pricing', description, dir });
     assert.is(r.dir, dir);
     const files = await tree(dir);
-    for (const f of ['package.json', 'Dockerfile', 'README.md', 'src/main.ts', 'src/service.ts', 'src/lib/logging.ts', 'k8s/deployment.yaml', 'k8s/service.yaml', 'k8s/configmap.yaml', 'tests/unit/app.test.ts', 'tests/integration/service.test.ts']) {
+    for (const f of [
+      'package.json',
+      'Dockerfile',
+      'README.md',
+      'src/main.ts',
+      'src/service.ts',
+      'src/lib/logging.ts',
+      'k8s/deployment.yaml',
+      'k8s/service.yaml',
+      'k8s/configmap.yaml',
+      'tests/unit/app.test.ts',
+      'tests/integration/service.test.ts',
+    ]) {
       assert.ok(files.includes(f), `missing ${f}`);
     }
     assert.equal(files, [...r.files].sort());
-    for (const f of files) assert.not.match(await fs.readFile(path.join(dir, f), 'utf8'), /__SERVICE_[A-Z_]+__/, f);
-    const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as { name: string; description: string };
+    for (const f of files)
+      assert.not.match(await fs.readFile(path.join(dir, f), 'utf8'), /__SERVICE_[A-Z_]+__/, f);
+    const pkg = JSON.parse(await fs.readFile(path.join(dir, 'package.json'), 'utf8')) as {
+      name: string;
+      description: string;
+    };
     assert.is(pkg.name, 'pricing');
     assert.is(pkg.description, description);
     assert.match(await fs.readFile(path.join(dir, 'README.md'), 'utf8'), `# pricing\n\n${description}`);
-    assert.match(await fs.readFile(path.join(dir, 'src/config.ts'), 'utf8'), "str(env, 'SERVICE_NAME', 'pricing')");
+    assert.match(
+      await fs.readFile(path.join(dir, 'src/config.ts'), 'utf8'),
+      "str(env, 'SERVICE_NAME', 'pricing')",
+    );
+    const deploy = parse(await fs.readFile(path.join(dir, 'k8s/deployment.yaml'), 'utf8')) as {
+      metadata: { annotations: Record<string, string> };
+    };
+    assert.is(deploy.metadata.annotations.description, description);
     // The .ts escaping must leave a valid string literal: evaluate it.
     const svc = await fs.readFile(path.join(dir, 'src/service.ts'), 'utf8');
     const literal = /description: ('(?:[^'\\]|\\.)*')/.exec(svc)?.[1];
@@ -120,13 +148,24 @@ test('a failure midway leaves nothing behind (no target dir, no temp dir)', asyn
 test('the command: prints where it generated; a bad name is a UsageError before anything is written', async () => {
   const root = await tempDir();
   const out: string[] = [];
-  const io = { out: (l: string) => void out.push(l), err: () => undefined, event: () => undefined, json: false, signal: new AbortController().signal };
+  const io = {
+    out: (l: string) => void out.push(l),
+    err: () => undefined,
+    event: () => undefined,
+    json: false,
+    signal: new AbortController().signal,
+  };
   try {
-    const code = await newService.run({ positionals: ['quotes'], values: { dir: path.join(root, 'q'), description: 'Quotes' } }, io);
+    const code = await newService.run(
+      { positionals: ['quotes'], values: { dir: path.join(root, 'q'), description: 'Quotes' } },
+      io,
+    );
     assert.is(code, 0);
     assert.match(out.join('\n'), /generated .*q \(\d+ files\)/);
     let err: unknown;
-    await newService.run({ positionals: ['Bad_Name'], values: { dir: path.join(root, 'b') } }, io).catch((e) => (err = e));
+    await newService
+      .run({ positionals: ['Bad_Name'], values: { dir: path.join(root, 'b') } }, io)
+      .catch((e) => (err = e));
     assert.instance(err, UsageError);
     assert.equal((await fs.readdir(root)).sort(), ['q']);
   } finally {

@@ -41,7 +41,13 @@ let dir = '';
 
 test.before(async () => {
   root = await fs.mkdtemp(path.join(os.tmpdir(), 'template-static-'));
-  dir = (await generateService({ name: 'static-check', description: 'static validation', dir: path.join(root, 'static-check') })).dir;
+  dir = (
+    await generateService({
+      name: 'static-check',
+      description: 'static validation',
+      dir: path.join(root, 'static-check'),
+    })
+  ).dir;
 });
 test.after(async () => {
   await fs.rm(root, { recursive: true, force: true });
@@ -69,16 +75,30 @@ test('Dockerfile: multi-stage, pinned base, non-root runtime, exec-form CMD, hea
   const cmd = runtime.filter((i) => i.op === 'CMD').pop();
   assert.ok(cmd && cmd.args.startsWith('['), 'CMD in exec form, so node is PID 1 and gets SIGTERM');
   assert.equal(JSON.parse(cmd.args), ['node', 'src/main.ts']);
-  assert.ok(runtime.some((i) => i.op === 'HEALTHCHECK'), 'HEALTHCHECK in the runtime stage');
-  assert.ok(runtime.some((i) => i.op === 'EXPOSE' && i.args.split(/\s+/).includes('8000')), 'EXPOSE 8000');
-  assert.not.ok(ins.some((i) => i.op === 'ADD'), 'COPY, not ADD');
-  assert.not.ok(ins.some((i) => i.op === 'RUN' && /\b(sudo|curl[^|]*\|\s*sh)\b/.test(i.args)), 'no sudo or curl|sh');
+  assert.ok(
+    runtime.some((i) => i.op === 'HEALTHCHECK'),
+    'HEALTHCHECK in the runtime stage',
+  );
+  assert.ok(
+    runtime.some((i) => i.op === 'EXPOSE' && i.args.split(/\s+/).includes('8000')),
+    'EXPOSE 8000',
+  );
+  assert.not.ok(
+    ins.some((i) => i.op === 'ADD'),
+    'COPY, not ADD',
+  );
+  assert.not.ok(
+    ins.some((i) => i.op === 'RUN' && /\b(sudo|curl[^|]*\|\s*sh)\b/.test(i.args)),
+    'no sudo or curl|sh',
+  );
   // Every local source of a COPY exists in the generated service (globs like lock* may match nothing).
   for (const c of ins.filter((i) => i.op === 'COPY' && !i.args.includes('--from='))) {
     const parts = c.args.split(/\s+/).filter((p) => !p.startsWith('--'));
     for (const src of parts.slice(0, -1)) {
       if (src.includes('*')) continue;
-      await fs.access(path.join(dir, src)).catch(() => assert.unreachable(`COPY ${src} (line ${c.line}): no such file in the service`));
+      await fs
+        .access(path.join(dir, src))
+        .catch(() => assert.unreachable(`COPY ${src} (line ${c.line}): no such file in the service`));
     }
   }
   // .dockerignore keeps node_modules out of the build context.
@@ -108,8 +128,10 @@ test('k8s: Deployment probes/resources/non-root, Service selects its pods on the
     assert.is(o?.metadata?.labels?.['app.kubernetes.io/name'], 'static-check');
   }
   const podLabels = deploy?.spec?.template?.metadata?.labels ?? {};
-  for (const [k, v] of Object.entries(deploy?.spec?.selector?.matchLabels ?? {})) assert.is(podLabels[k], v, `selector ${k}`);
-  for (const [k, v] of Object.entries(svc?.spec?.selector ?? {})) assert.is(podLabels[k], v, `service selector ${k}`);
+  for (const [k, v] of Object.entries(deploy?.spec?.selector?.matchLabels ?? {}))
+    assert.is(podLabels[k], v, `selector ${k}`);
+  for (const [k, v] of Object.entries(svc?.spec?.selector ?? {}))
+    assert.is(podLabels[k], v, `service selector ${k}`);
   const pod = deploy?.spec?.template?.spec;
   assert.is(pod?.securityContext?.runAsNonRoot, true);
   const [c] = pod?.containers ?? [];
@@ -117,8 +139,12 @@ test('k8s: Deployment probes/resources/non-root, Service selects its pods on the
   assert.equal(c.livenessProbe?.httpGet?.path, '/health');
   assert.equal(c.readinessProbe?.httpGet?.path, '/ready');
   const portNames = (c.ports ?? []).map((p: { name: string }) => p.name);
-  for (const probe of [c.livenessProbe, c.readinessProbe]) assert.ok(portNames.includes(probe.httpGet.port), `probe port ${probe.httpGet.port}`);
-  assert.ok(portNames.includes(svc?.spec?.ports?.[0]?.targetPort), 'service targetPort names a container port');
+  for (const probe of [c.livenessProbe, c.readinessProbe])
+    assert.ok(portNames.includes(probe.httpGet.port), `probe port ${probe.httpGet.port}`);
+  assert.ok(
+    portNames.includes(svc?.spec?.ports?.[0]?.targetPort),
+    'service targetPort names a container port',
+  );
   for (const k of ['cpu', 'memory']) {
     assert.ok(c.resources?.requests?.[k], `requests.${k}`);
     assert.ok(c.resources?.limits?.[k], `limits.${k}`);
@@ -126,9 +152,13 @@ test('k8s: Deployment probes/resources/non-root, Service selects its pods on the
   assert.is(c.securityContext?.allowPrivilegeEscalation, false);
   assert.is(c.envFrom?.[0]?.configMapRef?.name, cm?.metadata?.name);
   // Drain (SHUTDOWN_TIMEOUT_MS) must fit in the kubelet's grace period.
-  assert.ok(Number(cm?.data?.SHUTDOWN_TIMEOUT_MS) / 1000 < pod?.terminationGracePeriodSeconds, 'shutdown bound < terminationGracePeriodSeconds');
+  assert.ok(
+    Number(cm?.data?.SHUTDOWN_TIMEOUT_MS) / 1000 < pod?.terminationGracePeriodSeconds,
+    'shutdown bound < terminationGracePeriodSeconds',
+  );
   const configSource = await fs.readFile(path.join(dir, 'src', 'config.ts'), 'utf8');
-  for (const key of Object.keys(cm?.data ?? {})) assert.match(configSource, `'${key}'`, `ConfigMap key ${key} is read by src/config.ts`);
+  for (const key of Object.keys(cm?.data ?? {}))
+    assert.match(configSource, `'${key}'`, `ConfigMap key ${key} is read by src/config.ts`);
 });
 
 test('k8s: every manifest validates strictly against the Kubernetes schemas (kubernetes-validate)', async () => {

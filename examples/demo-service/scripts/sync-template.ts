@@ -10,12 +10,14 @@ import { renderTemplate } from '../../../tasks/cli/commands/new-service.ts';
 
 export const DEMO_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
 export const DEMO_NAME = 'demo-service';
-export const DEMO_DESCRIPTION = 'Phase-0 demo: POST /events produces to Kafka, GET /events/stream streams what the consumer reads';
+export const DEMO_DESCRIPTION =
+  'Phase-0 demo: POST /events produces to Kafka, GET /events/stream streams what the consumer reads';
 /** Template files the demo replaces with its own. */
 export const DEMO_OWNED: readonly string[] = ['src/service.ts'];
 /** Template files the demo extends: the template's text, then a marker line, then the demo's part. */
 export const DEMO_EXTENDED: readonly string[] = ['README.md'];
-export const EXTENSION_MARKER = '<!-- demo-service additions below: everything above is generated from templates/service -->';
+export const EXTENSION_MARKER =
+  '<!-- demo-service additions below: everything above is generated from templates/service -->';
 
 export async function renderForDemo(): Promise<Map<string, Buffer>> {
   return renderTemplate({ name: DEMO_NAME, description: DEMO_DESCRIPTION });
@@ -41,7 +43,11 @@ async function main(): Promise<void> {
     console.log(`updated ${rel}`);
     changed++;
   }
-  console.log(changed === 0 ? 'demo-service already matches the template' : `${changed} file(s) updated from templates/service`);
+  console.log(
+    changed === 0
+      ? 'demo-service already matches the template'
+      : `${changed} file(s) updated from templates/service`,
+  );
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) await main();

@@ -3,7 +3,12 @@
 // ServiceParts, so this file stays identical across services (and regenerates cleanly).
 import { STATUS_CODES } from 'node:http';
 import { context, trace, type Span, type Tracer } from '@opentelemetry/api';
-import Fastify, { LogController, type FastifyBaseLogger, type FastifyError, type FastifyInstance } from 'fastify';
+import Fastify, {
+  LogController,
+  type FastifyBaseLogger,
+  type FastifyError,
+  type FastifyInstance,
+} from 'fastify';
 import type { Config } from './config.ts';
 import { BusUnavailableError, type EventBus, type MessageHandler, type TopicSpec } from './kafka/bus.ts';
 import { installHttpTracing, DEFAULT_IGNORED_PATHS } from './lib/http-tracing.ts';
@@ -84,7 +89,13 @@ export async function buildServer(
     const labels = { method: req.method, route, status_code: String(reply.statusCode) };
     metrics.httpRequests.inc(labels);
     metrics.httpDuration.observe(labels, reply.elapsedTime / 1000);
-    const fields = { method: req.method, route, url: req.url, status_code: reply.statusCode, duration_ms: Math.round(reply.elapsedTime * 100) / 100 };
+    const fields = {
+      method: req.method,
+      route,
+      url: req.url,
+      status_code: reply.statusCode,
+      duration_ms: Math.round(reply.elapsedTime * 100) / 100,
+    };
     const write = () => (quiet.has(route) ? logger.debug(fields, 'request') : logger.info(fields, 'request'));
     if (req.traceSpan) context.with(trace.setSpan(context.active(), req.traceSpan), write);
     else write();
@@ -113,7 +124,9 @@ export async function buildServer(
     // A consumer started later would begin at the latest offset and miss what is produced meanwhile.
     if (kafka.ok && state.messaging !== 'started') kafka.detail += '; topics and consumer not started yet';
     kafka.ok &&= state.messaging === 'started';
-    return reply.code(kafka.ok ? 200 : 503).send({ status: kafka.ok ? 'ready' : 'not-ready', checks: { kafka } });
+    return reply
+      .code(kafka.ok ? 200 : 503)
+      .send({ status: kafka.ok ? 'ready' : 'not-ready', checks: { kafka } });
   });
 
   app.get('/metrics', async (_req, reply) => {
@@ -130,7 +143,12 @@ export async function buildServer(
  * retries in the background (the service stays up and /ready says why) until it succeeds or
  * `signal` aborts.
  */
-export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, signal: AbortSignal, state?: ServerState): Promise<void> {
+export async function startMessaging(
+  deps: ServiceDeps,
+  parts: ServiceParts,
+  signal: AbortSignal,
+  state?: ServerState,
+): Promise<void> {
   const log = deps.logger.child({ component: 'messaging' });
   const topics = [...new Set([...(parts.consume?.topics ?? []), ...deps.config.kafkaConsumeTopics])];
   for (let attempt = 1; !signal.aborted; attempt++) {
@@ -138,7 +156,8 @@ export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, sig
       if (parts.topics?.length) await deps.bus.ensureTopics(parts.topics);
       break;
     } catch (e) {
-      if (attempt === 1 || attempt % 10 === 0) log.warn({ error: (e as Error).message, attempt }, 'topics not ensured yet; retrying');
+      if (attempt === 1 || attempt % 10 === 0)
+        log.warn({ error: (e as Error).message, attempt }, 'topics not ensured yet; retrying');
       await new Promise((r) => setTimeout(r, 2_000).unref());
     }
   }
@@ -158,7 +177,10 @@ export async function startMessaging(deps: ServiceDeps, parts: ServiceParts, sig
         if (span) recordError(span, e);
         // No dead-letter topic yet: a failing message is logged (with its trace) and skipped, so
         // one bad message cannot stall its partition.
-        log.error({ error: (e as Error).message, topic: m.topic, partition: m.partition, offset: m.offset }, 'message handler failed');
+        log.error(
+          { error: (e as Error).message, topic: m.topic, partition: m.partition, offset: m.offset },
+          'message handler failed',
+        );
       }
     },
   );

@@ -40,8 +40,18 @@ export function newEvent(body: PostEventBody): DemoEvent {
 export function parseEvent(value: string): DemoEvent | undefined {
   try {
     const v = JSON.parse(value) as Partial<DemoEvent>;
-    if (typeof v.id === 'string' && typeof v.type === 'string' && typeof v.payload === 'object' && v.payload !== null) {
-      return { id: v.id, type: v.type, payload: v.payload as Record<string, unknown>, producedAt: String(v.producedAt ?? '') };
+    if (
+      typeof v.id === 'string' &&
+      typeof v.type === 'string' &&
+      typeof v.payload === 'object' &&
+      v.payload !== null
+    ) {
+      return {
+        id: v.id,
+        type: v.type,
+        payload: v.payload as Record<string, unknown>,
+        producedAt: String(v.producedAt ?? ''),
+      };
     }
   } catch {
     /* not JSON: fall through */

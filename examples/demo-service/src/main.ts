@@ -21,12 +21,19 @@ try {
 
 // Tracing first, so everything created after it is traced. Without an endpoint spans are not
 // exported, but the W3C context still flows (incoming traceparent → Kafka headers).
-const tracing = config.otlpEndpoint ? startTracing({ serviceName: config.serviceName, endpoint: config.otlpEndpoint }) : undefined;
+const tracing = config.otlpEndpoint
+  ? startTracing({ serviceName: config.serviceName, endpoint: config.otlpEndpoint })
+  : undefined;
 const tracer = tracing?.tracer ?? trace.getTracer(config.serviceName);
 const logger = createLogger({ service: config.serviceName, level: config.logLevel });
 const metrics = createMetrics();
 const bus = instrumentBus(
-  createKafkajsBus({ clientId: config.serviceName, brokers: config.kafkaBrokers, timeoutMs: config.kafkaTimeoutMs, logger }),
+  createKafkajsBus({
+    clientId: config.serviceName,
+    brokers: config.kafkaBrokers,
+    timeoutMs: config.kafkaTimeoutMs,
+    logger,
+  }),
   { tracer, metrics },
 );
 const deps: ServiceDeps = { config, logger, tracer, metrics, bus };

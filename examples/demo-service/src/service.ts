@@ -24,15 +24,29 @@ export const createService: CreateService = ({ config, logger, bus, metrics }) =
     topics: [{ topic: EVENTS_TOPIC, partitions: EVENTS_PARTITIONS }],
 
     routes(app) {
-      app.get('/v1/info', async () => ({ service: config.serviceName, description: 'Phase-0 demo: POST /events produces to Kafka, GET /events/stream streams what the consumer reads', topic: EVENTS_TOPIC }));
+      app.get('/v1/info', async () => ({
+        service: config.serviceName,
+        description:
+          'Phase-0 demo: POST /events produces to Kafka, GET /events/stream streams what the consumer reads',
+        topic: EVENTS_TOPIC,
+      }));
 
       app.post<{ Body: PostEventBody }>('/events', { schema: postEventSchema }, async (req, reply) => {
         const event = newEvent(req.body);
         // A BusUnavailableError here becomes a 503 in the shared error handler; the process stays up.
-        const delivery = await bus.produce(EVENTS_TOPIC, { key: req.body.key ?? event.id, value: JSON.stringify(event) });
+        const delivery = await bus.produce(EVENTS_TOPIC, {
+          key: req.body.key ?? event.id,
+          value: JSON.stringify(event),
+        });
         req.log.info({ event_id: event.id, type: event.type, ...delivery }, 'event produced');
         const traceId = trace.getActiveSpan()?.spanContext().traceId;
-        return reply.code(201).send({ id: event.id, topic: delivery.topic, partition: delivery.partition, offset: delivery.offset, traceId });
+        return reply.code(201).send({
+          id: event.id,
+          topic: delivery.topic,
+          partition: delivery.partition,
+          offset: delivery.offset,
+          traceId,
+        });
       });
 
       app.get('/events/stream', (req, reply) => hub.attach(req, reply));
@@ -43,13 +57,30 @@ export const createService: CreateService = ({ config, logger, bus, metrics }) =
       handle: async (m) => {
         const event = parseEvent(m.value);
         if (!event) {
-          logger.warn({ topic: m.topic, partition: m.partition, offset: m.offset }, 'skipped a message that is not a demo event');
+          logger.warn(
+            { topic: m.topic, partition: m.partition, offset: m.offset },
+            'skipped a message that is not a demo event',
+          );
           return;
         }
         // Inside the CONSUMER span: this line carries the producing request's trace_id.
-        logger.info({ event_id: event.id, type: event.type, topic: m.topic, partition: m.partition, offset: m.offset, clients: hub.clients }, 'event consumed');
+        logger.info(
+          {
+            event_id: event.id,
+            type: event.type,
+            topic: m.topic,
+            partition: m.partition,
+            offset: m.offset,
+            clients: hub.clients,
+          },
+          'event consumed',
+        );
         const traceId = trace.getActiveSpan()?.spanContext().traceId;
-        hub.broadcast('event', { ...event, topic: m.topic, partition: m.partition, offset: m.offset, traceId }, `${m.partition}:${m.offset}`);
+        hub.broadcast(
+          'event',
+          { ...event, topic: m.topic, partition: m.partition, offset: m.offset, traceId },
+          `${m.partition}:${m.offset}`,
+        );
       },
     },
 

@@ -12,9 +12,27 @@ export const TEMPLATE_DIR = path.join(REPO_ROOT, 'templates', 'service');
 
 /** Names that would collide with Kubernetes system namespaces, platform components or repo folders. */
 export const RESERVED_NAMES: readonly string[] = [
-  'default', 'kube-system', 'kube-public', 'kube-node-lease', 'infra', 'services',
-  'kafka', 'redpanda', 'prometheus', 'grafana', 'loki', 'tempo', 'alloy', 'otel-collector',
-  'template', 'templates', 'node-modules', 'platform', 'tasks', 'test', 'tests',
+  'default',
+  'kube-system',
+  'kube-public',
+  'kube-node-lease',
+  'infra',
+  'services',
+  'kafka',
+  'redpanda',
+  'prometheus',
+  'grafana',
+  'loki',
+  'tempo',
+  'alloy',
+  'otel-collector',
+  'template',
+  'templates',
+  'node-modules',
+  'platform',
+  'tasks',
+  'test',
+  'tests',
 ];
 
 // DNS-1035 label: what a Kubernetes Service name must be (DNS-1123 that also starts with a letter).
@@ -23,21 +41,30 @@ const MAX_NAME = 63;
 
 /** Throws a one-line UsageError saying what is wrong with the name and what a valid one looks like. */
 export function validateServiceName(name: string): void {
-  const rule = 'lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit (DNS-1123 label), e.g. market-data';
+  const rule =
+    'lowercase letters, digits and dashes, starting with a letter and ending with a letter or digit (DNS-1123 label), e.g. market-data';
   if (name === '') throw new UsageError(`new-service: a service name is required: ${rule}`);
-  if (name.length > MAX_NAME) throw new UsageError(`new-service: '${name}' is ${name.length} characters; at most ${MAX_NAME}`);
-  if (!NAME_RE.test(name)) throw new UsageError(`new-service: '${name}' is not a valid service name: use ${rule}`);
-  if (name.includes('--')) throw new UsageError(`new-service: '${name}' has a double dash; use single dashes between words`);
+  if (name.length > MAX_NAME)
+    throw new UsageError(`new-service: '${name}' is ${name.length} characters; at most ${MAX_NAME}`);
+  if (!NAME_RE.test(name))
+    throw new UsageError(`new-service: '${name}' is not a valid service name: use ${rule}`);
+  if (name.includes('--'))
+    throw new UsageError(`new-service: '${name}' has a double dash; use single dashes between words`);
   if (RESERVED_NAMES.includes(name)) {
-    throw new UsageError(`new-service: '${name}' is reserved (a namespace, platform component or repo folder); pick another name`);
+    throw new UsageError(
+      `new-service: '${name}' is reserved (a namespace, platform component or repo folder); pick another name`,
+    );
   }
 }
 
 export function validateDescription(description: string): void {
   if ([...description].some((ch) => ch.charCodeAt(0) < 0x20 || ch.charCodeAt(0) === 0x7f)) {
-    throw new UsageError('new-service: --description must be one line of text (no newlines or control characters)');
+    throw new UsageError(
+      'new-service: --description must be one line of text (no newlines or control characters)',
+    );
   }
-  if (description.length > 200) throw new UsageError('new-service: --description is longer than 200 characters');
+  if (description.length > 200)
+    throw new UsageError('new-service: --description is longer than 200 characters');
 }
 
 export interface GenerateOptions {
@@ -64,9 +91,21 @@ const PLACEHOLDER = /__SERVICE_[A-Z_]+__/;
 function substitute(relPath: string, text: string, name: string, description: string): string {
   const ext = path.extname(relPath);
   const json = JSON.stringify(description).slice(1, -1);
-  // Markdown takes the text as is; .ts puts it in single quotes; JSON, YAML and the Dockerfile in double quotes.
-  const desc = ext === '.md' ? description : ext === '.ts' ? json.replace(/'/g, "\\'") : json;
-  return text.replaceAll('__SERVICE_NAME__', name).replaceAll('__SERVICE_DESCRIPTION__', desc);
+  // Markdown takes the text as is; .ts puts it in single quotes; YAML in single quotes (prettier's
+  // style: '' escapes a quote, backslashes are literal); JSON and the Dockerfile in double quotes.
+  const desc =
+    ext === '.md'
+      ? description
+      : ext === '.ts'
+        ? json.replace(/'/g, "\\'")
+        : ext === '.yaml' || ext === '.yml'
+          ? description.replace(/'/g, "''")
+          : json;
+  let out = text.replaceAll('__SERVICE_NAME__', name).replaceAll('__SERVICE_DESCRIPTION__', desc);
+  // The template's Markdown shields its placeholders from prettier (it reads __x__ as bold); the
+  // generated file does not need the markers.
+  if (ext === '.md') out = out.replace(/^<!-- prettier-ignore-(start|end) -->\n/gm, '');
+  return out;
 }
 
 async function listFiles(root: string, rel = ''): Promise<string[]> {
@@ -82,7 +121,11 @@ async function listFiles(root: string, rel = ''): Promise<string[]> {
 }
 
 /** Renders the template for `name` into memory: relative path → content. */
-export async function renderTemplate(opts: { name: string; description: string; template?: string }): Promise<Map<string, Buffer>> {
+export async function renderTemplate(opts: {
+  name: string;
+  description: string;
+  template?: string;
+}): Promise<Map<string, Buffer>> {
   const template = opts.template ?? TEMPLATE_DIR;
   const files = new Map<string, Buffer>();
   for (const rel of await listFiles(template)) {
@@ -94,7 +137,10 @@ export async function renderTemplate(opts: { name: string; description: string; 
     }
     const text = substitute(rel, raw.toString('utf8'), opts.name, opts.description);
     const left = PLACEHOLDER.exec(text);
-    if (left) throw new Error(`new-service: template file ${rel} has an unknown placeholder ${left[0]}; fix templates/service`);
+    if (left)
+      throw new Error(
+        `new-service: template file ${rel} has an unknown placeholder ${left[0]}; fix templates/service`,
+      );
     files.set(rel, Buffer.from(text, 'utf8'));
   }
   return files;
@@ -109,7 +155,10 @@ export async function generateService(opts: GenerateOptions): Promise<GenerateRe
     () => true,
     () => false,
   );
-  if (exists) throw new UsageError(`new-service: ${dir} already exists; nothing was written (pick another name or --dir)`);
+  if (exists)
+    throw new UsageError(
+      `new-service: ${dir} already exists; nothing was written (pick another name or --dir)`,
+    );
   const rendered = await renderTemplate({ name: opts.name, description, template: opts.template });
 
   await fs.mkdir(path.dirname(dir), { recursive: true });
@@ -140,13 +189,20 @@ export default defineCommand({
   usage: 'new-service NAME [--description TEXT] [--dir DIR]',
   positionals: true,
   options: {
-    description: { type: 'string', description: 'one line describing the service (README, package.json, k8s labels)' },
+    description: {
+      type: 'string',
+      description: 'one line describing the service (README, package.json, k8s labels)',
+    },
     dir: { type: 'string', description: 'where to create it (default: services/NAME)' },
   },
   run: async (args, io) => {
     const [name, ...extra] = args.positionals;
-    if (name === undefined) throw new UsageError('new-service: missing NAME; usage: tasks.ts new-service NAME [--description TEXT] [--dir DIR]');
-    if (extra.length > 0) throw new UsageError(`new-service: one NAME expected, got also: ${extra.join(' ')}`);
+    if (name === undefined)
+      throw new UsageError(
+        'new-service: missing NAME; usage: tasks.ts new-service NAME [--description TEXT] [--dir DIR]',
+      );
+    if (extra.length > 0)
+      throw new UsageError(`new-service: one NAME expected, got also: ${extra.join(' ')}`);
     const description = typeof args.values.description === 'string' ? args.values.description : undefined;
     const dir = typeof args.values.dir === 'string' ? args.values.dir : undefined;
     const r = await generateService({ name, description, dir });

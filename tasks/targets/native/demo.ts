@@ -18,7 +18,9 @@ export const demoLogFile = (ctx: PlatformContext) => logFileOf(ctx.paths, DEMO_P
 /** 200 from /ready: the demo answers HTTP, Kafka answers it, its consumer fetches. */
 export async function demoReady(port: number, signal?: AbortSignal): Promise<boolean> {
   const timeout = AbortSignal.timeout(3_000);
-  const r = await fetch(`http://127.0.0.1:${port}/ready`, { signal: signal ? AbortSignal.any([signal, timeout]) : timeout }).catch(() => undefined);
+  const r = await fetch(`http://127.0.0.1:${port}/ready`, {
+    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
+  }).catch(() => undefined);
   return r?.status === 200;
 }
 

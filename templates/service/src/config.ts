@@ -60,7 +60,9 @@ function list(env: Env, key: string, fallback: string[]): string[] {
 export function loadConfig(env: Env = process.env): Config {
   const serviceName = str(env, 'SERVICE_NAME', '__SERVICE_NAME__');
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(serviceName)) {
-    throw new ConfigError('config: SERVICE_NAME must be lowercase letters, digits and dashes, starting with a letter');
+    throw new ConfigError(
+      'config: SERVICE_NAME must be lowercase letters, digits and dashes, starting with a letter',
+    );
   }
   const logLevel = str(env, 'LOG_LEVEL', 'info').toLowerCase();
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
@@ -68,11 +70,14 @@ export function loadConfig(env: Env = process.env): Config {
   }
   const kafkaBrokers = list(env, 'KAFKA_BROKERS', ['127.0.0.1:19092']);
   for (const b of kafkaBrokers) {
-    if (!/^[^\s:/]+:\d{1,5}$/.test(b)) throw new ConfigError('config: KAFKA_BROKERS must be a comma-separated list of host:port');
+    if (!/^[^\s:/]+:\d{1,5}$/.test(b))
+      throw new ConfigError('config: KAFKA_BROKERS must be a comma-separated list of host:port');
   }
   const otlp = str(env, 'OTEL_EXPORTER_OTLP_ENDPOINT', '');
   if (otlp && !/^https?:\/\/[^\s/]+/.test(otlp)) {
-    throw new ConfigError('config: OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (or empty)');
+    throw new ConfigError(
+      'config: OTEL_EXPORTER_OTLP_ENDPOINT must be an http:// or https:// URL (or empty)',
+    );
   }
   return {
     serviceName,

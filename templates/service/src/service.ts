@@ -7,7 +7,10 @@ export const createService: CreateService = ({ config, logger }) => ({
   topics: [],
 
   routes(app) {
-    app.get('/v1/info', async () => ({ service: config.serviceName, description: '__SERVICE_DESCRIPTION__' }));
+    app.get('/v1/info', async () => ({
+      service: config.serviceName,
+      description: '__SERVICE_DESCRIPTION__',
+    }));
   },
 
   // Consumes the topics listed here plus KAFKA_CONSUME_TOPICS. Each call runs inside a CONSUMER
@@ -15,7 +18,10 @@ export const createService: CreateService = ({ config, logger }) => ({
   consume: {
     topics: [],
     handle: async (message) => {
-      logger.info({ topic: message.topic, partition: message.partition, offset: message.offset }, 'message consumed');
+      logger.info(
+        { topic: message.topic, partition: message.partition, offset: message.offset },
+        'message consumed',
+      );
     },
   },
 });

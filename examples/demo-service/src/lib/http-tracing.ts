@@ -57,7 +57,7 @@ export function installHttpTracing(app: FastifyInstance, opts: HttpTracingOption
     context.with(ctx, done);
   });
 
-  // Body parsing runs on stream events outside our context: re-enter it before the handler.
+  // Body parsing may complete on stream events outside our context: re-enter it before the handler.
   app.addHook('preHandler', (req: FastifyRequest, _reply: FastifyReply, done: () => void) => {
     const a = active.get(req);
     if (!a) return done();

@@ -74,7 +74,10 @@ export class BusUnavailableError extends Error {
 export async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new BusUnavailableError(`kafka: ${what} got no answer within ${ms} ms`)), ms);
+    timer = setTimeout(
+      () => reject(new BusUnavailableError(`kafka: ${what} got no answer within ${ms} ms`)),
+      ms,
+    );
   });
   try {
     return await Promise.race([work, timeout]);

@@ -1,6 +1,14 @@
 // EventBus on kafkajs. kafkajs is unmaintained since 2.2.4 (see the platform's field notes); it is
 // kept behind EventBus so a maintained client can replace it in one file.
-import { Kafka, Partitioners, logLevel, type Admin, type Consumer, type Producer, type logCreator } from 'kafkajs';
+import {
+  Kafka,
+  Partitioners,
+  logLevel,
+  type Admin,
+  type Consumer,
+  type Producer,
+  type logCreator,
+} from 'kafkajs';
 import type { Logger } from 'pino';
 import {
   BusUnavailableError,
@@ -29,7 +37,10 @@ const toPino =
   () =>
   ({ level, log }) => {
     const { message, ...fields } = log;
-    const child = { component: 'kafkajs', ...pick(fields, ['broker', 'groupId', 'topic', 'error', 'retryCount']) };
+    const child = {
+      component: 'kafkajs',
+      ...pick(fields, ['broker', 'groupId', 'topic', 'error', 'retryCount']),
+    };
     if (level <= logLevel.ERROR) logger.warn(child, message);
     else if (level === logLevel.WARN) logger.info(child, message);
     else logger.debug(child, message);
@@ -40,7 +51,13 @@ function pick(o: Record<string, unknown>, keys: string[]): Record<string, unknow
 }
 
 const headerText = (v: unknown): string | undefined =>
-  typeof v === 'string' ? v : Buffer.isBuffer(v) ? v.toString('utf8') : Array.isArray(v) ? headerText(v[0]) : undefined;
+  typeof v === 'string'
+    ? v
+    : Buffer.isBuffer(v)
+      ? v.toString('utf8')
+      : Array.isArray(v)
+        ? headerText(v[0])
+        : undefined;
 
 export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   const kafka = new Kafka({
@@ -173,7 +190,11 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
         const [meta] = await within(
           opts.timeoutMs,
           `produce to ${topic}`,
-          p.send({ topic, acks: -1, messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }] }),
+          p.send({
+            topic,
+            acks: -1,
+            messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }],
+          }),
         );
         if (!meta) throw new Error(`kafka: broker returned no delivery report for ${topic}`);
         return { topic, partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '' };
@@ -198,7 +219,11 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
           'create topics',
           a.createTopics({
             waitForLeaders: true,
-            topics: missing.map((t) => ({ topic: t.topic, numPartitions: t.partitions, replicationFactor: 1 })),
+            topics: missing.map((t) => ({
+              topic: t.topic,
+              numPartitions: t.partitions,
+              replicationFactor: 1,
+            })),
           }),
         );
         log.info({ topics: missing.map((t) => t.topic) }, 'created topics');
@@ -213,7 +238,8 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
         const cluster = await within(opts.timeoutMs, 'describe cluster', a.describeCluster());
         const brokers = `${cluster.brokers.length} broker(s) answer`;
         if (consumerState === 'none') return { ok: true, detail: brokers };
-        if (consumerState !== 'fetching') return { ok: false, detail: `${brokers}; consumer ${consumerState}` };
+        if (consumerState !== 'fetching')
+          return { ok: false, detail: `${brokers}; consumer ${consumerState}` };
         return { ok: true, detail: `${brokers}; consumer fetching` };
       } catch (e) {
         return { ok: false, detail: (e as Error).message };

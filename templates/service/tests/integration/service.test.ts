@@ -25,12 +25,21 @@ function freePort(): Promise<number> {
   });
 }
 
-async function startService(env: Record<string, string>): Promise<{ child: ChildProcess; base: string; output: () => string }> {
+async function startService(
+  env: Record<string, string>,
+): Promise<{ child: ChildProcess; base: string; output: () => string }> {
   const port = await freePort();
   let out = '';
   const child = spawn(process.execPath, ['src/main.ts'], {
     cwd: ROOT,
-    env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), SERVICE_NAME: 'it-service', OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
+    env: {
+      ...process.env,
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      SERVICE_NAME: 'it-service',
+      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.on('data', (d) => (out += d));
@@ -38,7 +47,13 @@ async function startService(env: Record<string, string>): Promise<{ child: Child
   const base = `http://127.0.0.1:${port}`;
   for (let i = 0; i < 100; i++) {
     if (child.exitCode !== null) throw new Error(`service exited early:\n${out}`);
-    if (await fetch(`${base}/health`).then((r) => r.ok, () => false)) return { child, base, output: () => out };
+    if (
+      await fetch(`${base}/health`).then(
+        (r) => r.ok,
+        () => false,
+      )
+    )
+      return { child, base, output: () => out };
     await new Promise((r) => setTimeout(r, 100));
   }
   child.kill('SIGKILL');
@@ -72,32 +87,44 @@ test('Kafka unreachable: /health 200, /ready 503 naming Kafka, /metrics served; 
   assert.match(svc.output(), '"message":"shutdown complete"');
 });
 
-(BROKERS ? test : test.skip)('with a real broker (KAFKA_BROKERS): /ready 200 and a produced message is consumed with its trace header', async () => {
-  const svc = await startService({ KAFKA_BROKERS: BROKERS ?? '' });
-  try {
-    let ok = false;
-    for (let i = 0; i < 60 && !ok; i++) {
-      ok = (await fetch(`${svc.base}/ready`)).status === 200;
-      if (!ok) await new Promise((r) => setTimeout(r, 250));
+(BROKERS ? test : test.skip)(
+  'with a real broker (KAFKA_BROKERS): /ready 200 and a produced message is consumed with its trace header',
+  async () => {
+    const svc = await startService({ KAFKA_BROKERS: BROKERS ?? '' });
+    try {
+      let ok = false;
+      for (let i = 0; i < 60 && !ok; i++) {
+        ok = (await fetch(`${svc.base}/ready`)).status === 200;
+        if (!ok) await new Promise((r) => setTimeout(r, 250));
+      }
+      assert.ok(ok, `service never became ready:\n${svc.output()}`);
+    } finally {
+      assert.is(await stopService(svc.child), 0);
     }
-    assert.ok(ok, `service never became ready:\n${svc.output()}`);
-  } finally {
-    assert.is(await stopService(svc.child), 0);
-  }
 
-  // The EventBus on its own against the real broker: topic creation, produce, consume.
-  const logger = createLogger({ service: 'it-bus', level: 'error' });
-  const bus = createKafkajsBus({ clientId: 'it-bus', brokers: (BROKERS ?? '').split(','), timeoutMs: 5_000, logger });
-  const topic = `it-template-${process.pid}-${Date.now()}`;
-  try {
-    await bus.ensureTopics([{ topic, partitions: 1 }]);
-    const got = new Promise<string>((resolve) => bus.consume({ topics: [topic], groupId: `${topic}-g`, fromBeginning: true }, async (m) => resolve(m.value)));
-    const d = await bus.produce(topic, { key: 'k', value: 'hello' });
-    assert.is(d.topic, topic);
-    assert.is(await got, 'hello');
-  } finally {
-    await bus.close();
-  }
-});
+    // The EventBus on its own against the real broker: topic creation, produce, consume.
+    const logger = createLogger({ service: 'it-bus', level: 'error' });
+    const bus = createKafkajsBus({
+      clientId: 'it-bus',
+      brokers: (BROKERS ?? '').split(','),
+      timeoutMs: 5_000,
+      logger,
+    });
+    const topic = `it-template-${process.pid}-${Date.now()}`;
+    try {
+      await bus.ensureTopics([{ topic, partitions: 1 }]);
+      const got = new Promise<string>((resolve) =>
+        bus.consume({ topics: [topic], groupId: `${topic}-g`, fromBeginning: true }, async (m) =>
+          resolve(m.value),
+        ),
+      );
+      const d = await bus.produce(topic, { key: 'k', value: 'hello' });
+      assert.is(d.topic, topic);
+      assert.is(await got, 'hello');
+    } finally {
+      await bus.close();
+    }
+  },
+);
 
 test.run();

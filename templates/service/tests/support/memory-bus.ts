@@ -1,6 +1,14 @@
 // STAND-IN for the Kafka broker, for unit tests of the HTTP layer only: an in-memory EventBus
 // whose availability a test switches. The integration tests use a real broker (KAFKA_BROKERS).
-import { BusUnavailableError, type Delivery, type EventBus, type IncomingMessage, type MessageHandler, type OutgoingMessage, type TopicSpec } from '../../src/kafka/bus.ts';
+import {
+  BusUnavailableError,
+  type Delivery,
+  type EventBus,
+  type IncomingMessage,
+  type MessageHandler,
+  type OutgoingMessage,
+  type TopicSpec,
+} from '../../src/kafka/bus.ts';
 
 export class MemoryBus implements EventBus {
   available = true;
@@ -10,10 +18,20 @@ export class MemoryBus implements EventBus {
 
   async produce(topic: string, message: OutgoingMessage): Promise<Delivery> {
     if (!this.available) throw new BusUnavailableError('kafka: stand-in broker is switched off');
-    const delivery = { topic, partition: 0, offset: String(this.produced.filter((p) => p.topic === topic).length) };
+    const delivery = {
+      topic,
+      partition: 0,
+      offset: String(this.produced.filter((p) => p.topic === topic).length),
+    };
     this.produced.push({ topic, message, delivery });
     const incoming: IncomingMessage = {
-      topic, partition: 0, offset: delivery.offset, key: message.key, value: message.value, headers: { ...message.headers }, timestamp: Date.now(),
+      topic,
+      partition: 0,
+      offset: delivery.offset,
+      key: message.key,
+      value: message.value,
+      headers: { ...message.headers },
+      timestamp: Date.now(),
     };
     await this.handler?.(incoming);
     return delivery;
@@ -29,7 +47,9 @@ export class MemoryBus implements EventBus {
   }
 
   async ready() {
-    return this.available ? { ok: true, detail: 'stand-in broker on' } : { ok: false, detail: 'stand-in broker off' };
+    return this.available
+      ? { ok: true, detail: 'stand-in broker on' }
+      : { ok: false, detail: 'stand-in broker off' };
   }
 
   async close(): Promise<void> {

@@ -16,7 +16,13 @@ async function setup() {
   const tracer = trace.getTracer('test');
   const config = loadConfig({ SERVICE_NAME: 'unit-test' });
   const logger = createLogger({ service: 'unit-test', level: 'fatal' });
-  const deps: ServiceDeps = { config, logger, tracer, metrics, bus: instrumentBus(memory, { tracer, metrics }) };
+  const deps: ServiceDeps = {
+    config,
+    logger,
+    tracer,
+    metrics,
+    bus: instrumentBus(memory, { tracer, metrics }),
+  };
   const state: ServerState = { shuttingDown: false, messaging: 'started' };
   const app = await buildServer(deps, createService(deps), state);
   return { app, memory, metrics, state, bus: deps.bus };
@@ -60,7 +66,10 @@ test('/metrics counts requests by route template and status, and Kafka messages 
   const text = (await app.inject({ method: 'GET', url: '/metrics' })).body;
   assert.match(text, 'http_requests_total{method="GET",route="/v1/info",status_code="200"} 1');
   assert.match(text, 'route="unmatched",status_code="404"');
-  assert.match(text, 'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/info",status_code="200"}');
+  assert.match(
+    text,
+    'http_request_duration_seconds_bucket{le="0.005",method="GET",route="/v1/info",status_code="200"}',
+  );
   assert.match(text, 'kafka_messages_produced_total{topic="t.one"} 1');
   assert.match(text, 'kafka_messages_consumed_total{topic="t.one"} 1');
   assert.match(text, 'process_cpu_seconds_total');

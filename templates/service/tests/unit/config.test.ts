@@ -11,7 +11,13 @@ test('defaults work on a developer machine', () => {
 });
 
 test('lists and numbers are parsed', () => {
-  const c = loadConfig({ SERVICE_NAME: 'orders', PORT: '9001', KAFKA_BROKERS: 'a:1, b:2', KAFKA_CONSUME_TOPICS: 'x,y', LOG_LEVEL: 'DEBUG' });
+  const c = loadConfig({
+    SERVICE_NAME: 'orders',
+    PORT: '9001',
+    KAFKA_BROKERS: 'a:1, b:2',
+    KAFKA_CONSUME_TOPICS: 'x,y',
+    LOG_LEVEL: 'DEBUG',
+  });
   assert.is(c.port, 9001);
   assert.equal(c.kafkaBrokers, ['a:1', 'b:2']);
   assert.equal(c.kafkaConsumeTopics, ['x', 'y']);
@@ -30,7 +36,10 @@ test('a bad value names the key and the rule, never the value', () => {
   }
   assert.throws(() => loadConfig({ SERVICE_NAME: 'orders', KAFKA_BROKERS: 'no-port' }), /KAFKA_BROKERS/);
   assert.throws(() => loadConfig({ SERVICE_NAME: 'Orders' }), /SERVICE_NAME/);
-  assert.throws(() => loadConfig({ SERVICE_NAME: 'orders', OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc:4317' }), /OTEL_EXPORTER_OTLP_ENDPOINT/);
+  assert.throws(
+    () => loadConfig({ SERVICE_NAME: 'orders', OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc:4317' }),
+    /OTEL_EXPORTER_OTLP_ENDPOINT/,
+  );
 });
 
 test.run();
