@@ -25,7 +25,8 @@ export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequireme
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
     { name: 'go', min: '1.24', versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },
-    { name: 'gitleaks', versionCmd: [path.join(bin, 'gitleaks'), 'version'], install: 'make dev-setup (scripts/install-git-hooks.sh builds it into .tools/cache/bin)' },
+    // `go install` builds print no version; the installer's stamp file records it.
+    { name: 'gitleaks', min: '8.19', versionCmd: ['sh', '-c', '"$0" version >/dev/null && cat "$0.version"', path.join(bin, 'gitleaks')], install: 'make dev-setup (scripts/install-git-hooks.sh builds it into .tools/cache/bin)' },
   ];
 }
 
