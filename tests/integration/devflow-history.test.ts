@@ -13,7 +13,7 @@ test('gitleaks finds no secret in any commit', async () => {
   assert.ok(fs.existsSync(gitleaks), `missing ${gitleaks}: run make dev-setup`);
   const shallow = await execa('git', ['rev-parse', '--is-shallow-repository'], { cwd: REPO_ROOT });
   assert.is(shallow.stdout.trim(), 'false', 'a shallow clone would hide history from the scan');
-  const r = await execa(gitleaks, ['git', '--redact', '--no-banner', '--no-color', '--log-level', 'error', '--report-format', 'json', '--report-path', '-', REPO_ROOT], { reject: false });
+  const r = await execa(gitleaks, ['git', '--redact', '--no-banner', '--no-color', '--log-level', 'error', '--report-format', 'json', '--report-path', '-', REPO_ROOT], { cwd: REPO_ROOT, reject: false }); // .gitleaksignore is read from the cwd
   const findings = r.exitCode === 1 ? (JSON.parse(r.stdout) as { File: string; StartLine: number; Commit: string; RuleID: string; Fingerprint: string }[]) : [];
   assert.equal(findings.map((f) => `${f.Fingerprint} (${f.RuleID})`), [], 'real key: rotate it; fixture: build it at run time, or add the fingerprint to .gitleaksignore');
   assert.is(r.exitCode, 0, r.stderr);
