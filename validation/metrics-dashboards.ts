@@ -76,7 +76,10 @@ export function dashboardErrors(json: unknown): string[] {
 
 /** Loads every dashboard; throws one line naming the file and the first schema error. */
 export function loadDashboards(dir: string): Dashboard[] {
-  const files = fs.readdirSync(dir).filter((f) => f.endsWith('.json')).sort();
+  const files = fs
+    .readdirSync(dir)
+    .filter((f) => f.endsWith('.json'))
+    .sort();
   const out: Dashboard[] = [];
   const uids = new Set<string>();
   for (const f of files) {
@@ -94,6 +97,8 @@ export function loadDashboards(dir: string): Dashboard[] {
 
 export function dashboardQueries(dashboards: readonly Dashboard[]): DashboardQuery[] {
   return dashboards.flatMap((d) =>
-    d.panels.flatMap((p) => p.targets.map((t) => ({ dashboard: d.title, panel: p.title, refId: t.refId, expr: t.expr }))),
+    d.panels.flatMap((p) =>
+      p.targets.map((t) => ({ dashboard: d.title, panel: p.title, refId: t.refId, expr: t.expr })),
+    ),
   );
 }

@@ -3,8 +3,22 @@
 // parser: the rules and dashboards in this repo are the inputs, and a unit test holds them.
 
 const KEYWORDS = new Set([
-  'by', 'without', 'on', 'ignoring', 'group_left', 'group_right', 'bool', 'and', 'or', 'unless',
-  'offset', 'inf', 'nan', 'atan2', 'start', 'end',
+  'by',
+  'without',
+  'on',
+  'ignoring',
+  'group_left',
+  'group_right',
+  'bool',
+  'and',
+  'or',
+  'unless',
+  'offset',
+  'inf',
+  'nan',
+  'atan2',
+  'start',
+  'end',
 ]);
 
 /** Metric names an expression selects (functions, label names, keywords and literals excluded). */
@@ -60,24 +74,43 @@ export interface Provider {
 }
 
 export function providerOf(metric: string): Provider | undefined {
-  if (metric === 'up' || metric === 'ALERTS' || metric === 'ALERTS_FOR_STATE' || metric.startsWith('scrape_')) {
+  if (
+    metric === 'up' ||
+    metric === 'ALERTS' ||
+    metric === 'ALERTS_FOR_STATE' ||
+    metric.startsWith('scrape_')
+  ) {
     return { job: 'prometheus', exporter: 'Prometheus (synthetic series)', required: metric === 'up' };
   }
-  if (metric.startsWith('prometheus_')) return { job: 'prometheus', exporter: 'Prometheus self-scrape', required: true };
+  if (metric.startsWith('prometheus_'))
+    return { job: 'prometheus', exporter: 'Prometheus self-scrape', required: true };
   if (metric.startsWith('node_')) return { job: 'node', exporter: 'node_exporter', required: true };
   if (metric === 'kafka_brokers' || metric.startsWith('kafka_topic_partition')) {
-    return { job: 'kafka-lag-exporter', exporter: 'kafka_exporter metrics (native: lag exporter)', required: true };
+    return {
+      job: 'kafka-lag-exporter',
+      exporter: 'kafka_exporter metrics (native: lag exporter)',
+      required: true,
+    };
   }
   if (metric.startsWith('kafka_consumergroup_')) {
     // Series exist only once a consumer group has committed offsets.
-    return { job: 'kafka-lag-exporter', exporter: 'kafka_exporter metrics (native: lag exporter)', required: false };
+    return {
+      job: 'kafka-lag-exporter',
+      exporter: 'kafka_exporter metrics (native: lag exporter)',
+      required: false,
+    };
   }
   if (/^(kafka_server|kafka_network|kafka_controller|kafka_log|jvm)_/.test(metric)) {
     return { job: 'kafka', exporter: 'Kafka broker (JMX exporter agent)', required: true };
   }
-  if (metric.startsWith('http_') || metric.startsWith('kafka_messages_') || metric.startsWith('kafka_produce_')) {
+  if (
+    metric.startsWith('http_') ||
+    metric.startsWith('kafka_messages_') ||
+    metric.startsWith('kafka_produce_')
+  ) {
     return { job: 'demo-service', exporter: 'services (prom-client, service template)', required: false };
   }
-  if (metric.startsWith('process_')) return { job: 'prometheus', exporter: 'every scraped process (process collector)', required: true };
+  if (metric.startsWith('process_'))
+    return { job: 'prometheus', exporter: 'every scraped process (process collector)', required: true };
   return undefined;
 }

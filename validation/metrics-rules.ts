@@ -7,15 +7,31 @@ import YAML from 'yaml';
 export interface RuleGroup {
   name: string;
   interval?: string;
-  rules: { record?: string; alert?: string; expr: string; for?: string; labels?: Record<string, string>; annotations?: Record<string, string> }[];
+  rules: {
+    record?: string;
+    alert?: string;
+    expr: string;
+    for?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+  }[];
 }
 
 export const RULE_FILES = ['recording.yml', 'alerts.yml'] as const;
 export const rulesDir = (root: string) => path.join(root, 'manifests', 'prometheus', 'rules');
-export const SEED_ALERTS = ['ServiceDown', 'HighErrorRate', 'HighLatencyP95', 'DiskUsageHigh', 'MemoryUsageHigh', 'KafkaConsumerLagHigh'] as const;
+export const SEED_ALERTS = [
+  'ServiceDown',
+  'HighErrorRate',
+  'HighLatencyP95',
+  'DiskUsageHigh',
+  'MemoryUsageHigh',
+  'KafkaConsumerLagHigh',
+] as const;
 
 export function loadRuleGroups(root: string, file: (typeof RULE_FILES)[number]): RuleGroup[] {
-  const doc = YAML.parse(fs.readFileSync(path.join(rulesDir(root), file), 'utf8')) as { groups?: RuleGroup[] };
+  const doc = YAML.parse(fs.readFileSync(path.join(rulesDir(root), file), 'utf8')) as {
+    groups?: RuleGroup[];
+  };
   return doc.groups ?? [];
 }
 

@@ -16,6 +16,12 @@ export const metrics = defineTask({
   applies: providedBy('metrics'),
   status: (ctx) => component(ctx, 'metrics').status(ctx),
   run: (ctx) => component(ctx, 'metrics').up(ctx),
-  verify: (ctx) => metricsChecks({ root: ctx.paths.root, endpoints: ctx.target.endpoints(), env: ctx.env, signal: ctx.signal }),
+  verify: (ctx) =>
+    metricsChecks({
+      root: ctx.paths.root,
+      endpoints: ctx.target.endpoints(),
+      env: ctx.env,
+      signal: ctx.signal,
+    }),
   timeoutMs: 180_000,
 });

@@ -27,7 +27,8 @@ async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T 
     } catch (e) {
       last = e;
     }
-    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline)
+      throw new Error(`timed out waiting for ${what}${last ? `: ${String(last)}` : ''}`);
     await sleep(1_000);
   }
 }
@@ -54,15 +55,31 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
     const started = await startMetrics(paths, env, broker.bootstrap, AbortSignal.timeout(120_000));
     const rec = await readPid(paths, 'prometheus');
     assert.ok(rec, 'prometheus pid file');
-    console.log(`  measured: prometheus ready in ${started.prometheus?.readyMs} ms, RSS ${((await rssOfTree(rec.pid)) / 2 ** 20).toFixed(1)} MiB`);
+    console.log(
+      `  measured: prometheus ready in ${started.prometheus?.readyMs} ms, RSS ${((await rssOfTree(rec.pid)) / 2 ** 20).toFixed(1)} MiB`,
+    );
 
     // A consumer lag that is really there: 30 messages in, 10 committed.
     const admin = new Admin({ clientId: 'metrics-it', bootstrapBrokers: [broker.bootstrap] });
-    const producer = new Producer({ clientId: 'metrics-it', bootstrapBrokers: [broker.bootstrap], serializers: stringSerializers });
+    const producer = new Producer({
+      clientId: 'metrics-it',
+      bootstrapBrokers: [broker.bootstrap],
+      serializers: stringSerializers,
+    });
     try {
       await admin.createTopics({ topics: [TOPIC], partitions: 1, replicas: 1 });
-      await producer.send({ messages: Array.from({ length: 30 }, (_, i) => ({ topic: TOPIC, key: `k${i}`, value: `v${i}`, partition: 0 })) });
-      await admin.alterConsumerGroupOffsets({ groupId: GROUP, topics: [{ name: TOPIC, partitionOffsets: [{ partition: 0, offset: 10n }] }] });
+      await producer.send({
+        messages: Array.from({ length: 30 }, (_, i) => ({
+          topic: TOPIC,
+          key: `k${i}`,
+          value: `v${i}`,
+          partition: 0,
+        })),
+      });
+      await admin.alterConsumerGroupOffsets({
+        groupId: GROUP,
+        topics: [{ name: TOPIC, partitionOffsets: [{ partition: 0, offset: 10n }] }],
+      });
     } finally {
       await producer.close();
       await admin.close();
@@ -75,12 +92,18 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       return up('kafka') && up('kafka-lag-exporter') && up('node') ? true : undefined;
     });
     const messagesIn = await until('broker MessagesInPerSec for the topic', 60_000, async () => {
-      const v = await scalar(prom, `kafka_server_brokertopicmetrics_messagesinpersec_total{job="kafka",topic="${TOPIC}"}`);
+      const v = await scalar(
+        prom,
+        `kafka_server_brokertopicmetrics_messagesinpersec_total{job="kafka",topic="${TOPIC}"}`,
+      );
       return v === 30 ? v : undefined;
     });
     assert.is(messagesIn, 30);
     const lagValue = await until('consumer lag of the group', 60_000, async () =>
-      scalar(prom, `kafka_consumergroup_lag{job="kafka-lag-exporter",consumergroup="${GROUP}",topic="${TOPIC}",partition="0"}`),
+      scalar(
+        prom,
+        `kafka_consumergroup_lag{job="kafka-lag-exporter",consumergroup="${GROUP}",topic="${TOPIC}",partition="0"}`,
+      ),
     );
     assert.is(lagValue, 20);
 
@@ -97,11 +120,24 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
     const checks = await metricsChecks({ root: paths.root, endpoints, env });
     const by = new Map(checks.map((c) => [c.id, c]));
     for (const id of [
-      '0-4.prometheus-ready', '0-4.retention', '0-4.target.prometheus', '0-4.target.kafka', '0-4.target.kafka-lag-exporter',
-      '0-4.target.node', '0-4.targets', '0-4.rules-loaded', '0-4.rules-evaluate', '0-4.rules-metrics', '0-4.data',
-      '0-4.dashboard.example-app-kafka.queries', '0-4.dashboard.example-app-kafka.metrics',
-      '0-4.dashboard.example-app-resources.metrics', '0-4.dashboard.example-app-overview.metrics',
-      '0-4.promtool-check', '0-4.promtool-test', '0-4.dashboards',
+      '0-4.prometheus-ready',
+      '0-4.retention',
+      '0-4.target.prometheus',
+      '0-4.target.kafka',
+      '0-4.target.kafka-lag-exporter',
+      '0-4.target.node',
+      '0-4.targets',
+      '0-4.rules-loaded',
+      '0-4.rules-evaluate',
+      '0-4.rules-metrics',
+      '0-4.data',
+      '0-4.dashboard.example-app-kafka.queries',
+      '0-4.dashboard.example-app-kafka.metrics',
+      '0-4.dashboard.example-app-resources.metrics',
+      '0-4.dashboard.example-app-overview.metrics',
+      '0-4.promtool-check',
+      '0-4.promtool-test',
+      '0-4.dashboards',
     ]) {
       const c = by.get(id);
       assert.ok(c, `check ${id} missing`);

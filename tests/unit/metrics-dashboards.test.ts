@@ -7,16 +7,29 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { dashboardSchemaChecks } from '../../validation/metrics-checks.ts';
-import { dashboardErrors, dashboardQueries, dashboardsDir, loadDashboards } from '../../validation/metrics-dashboards.ts';
+import {
+  dashboardErrors,
+  dashboardQueries,
+  dashboardsDir,
+  loadDashboards,
+} from '../../validation/metrics-dashboards.ts';
 import { baseMetrics, expandGrafanaVars, metricNames, providerOf } from '../../validation/metrics-promql.ts';
 import { allRuleGroups, recordingRules } from '../../validation/metrics-rules.ts';
 
 const dir = dashboardsDir(REPO_ROOT);
-const raw = (f: string) => JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown> & { panels: Record<string, unknown>[] };
+const raw = (f: string) =>
+  JSON.parse(fs.readFileSync(path.join(dir, f), 'utf8')) as Record<string, unknown> & {
+    panels: Record<string, unknown>[];
+  };
 
 test('the seed four dashboards load and pass the schema', () => {
   const ds = loadDashboards(dir);
-  assert.equal(ds.map((d) => d.title).sort(), ['Example-App Overview', 'Kafka Metrics', 'Resource Usage', 'Service Metrics']);
+  assert.equal(ds.map((d) => d.title).sort(), [
+    'Example-App Overview',
+    'Kafka Metrics',
+    'Resource Usage',
+    'Service Metrics',
+  ]);
   const [c] = dashboardSchemaChecks(REPO_ROOT);
   assert.is(c?.status, 'pass', c?.reason);
 });
@@ -39,25 +52,38 @@ test('the schema rejects a missing uid, a panel without queries, and a panel on 
 });
 
 test('metricNames reads selectors, not functions, labels, keywords or durations', () => {
-  assert.equal(metricNames('sum by (job) (rate(http_requests_total{status_code=~"5.."}[5m]))'), ['http_requests_total']);
+  assert.equal(metricNames('sum by (job) (rate(http_requests_total{status_code=~"5.."}[5m]))'), [
+    'http_requests_total',
+  ]);
   assert.equal(
-    metricNames('histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket[5m])))'),
+    metricNames(
+      'histogram_quantile(0.95, sum by (job, le) (rate(http_request_duration_seconds_bucket[5m])))',
+    ),
     ['http_request_duration_seconds_bucket'],
   );
-  assert.equal(metricNames('1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)'), ['node_memory_MemAvailable_bytes', 'node_memory_MemTotal_bytes']);
+  assert.equal(metricNames('1 - (node_memory_MemAvailable_bytes / node_memory_MemTotal_bytes)'), [
+    'node_memory_MemAvailable_bytes',
+    'node_memory_MemTotal_bytes',
+  ]);
   assert.equal(metricNames('count(up == 0) or vector(0)'), ['up']);
   assert.equal(metricNames('a:b:c / on (job) group_left(route) d offset 5m'), ['a:b:c', 'd']);
   assert.equal(metricNames('count(ALERTS{alertstate="firing", x="by (y)"})'), ['ALERTS']);
 });
 
 test('Grafana variables are expanded to select-all matchers', () => {
-  assert.is(expandGrafanaVars('job:http_requests:rate5m{job=~"$job"}'), 'job:http_requests:rate5m{job=~".*"}');
+  assert.is(
+    expandGrafanaVars('job:http_requests:rate5m{job=~"$job"}'),
+    'job:http_requests:rate5m{job=~".*"}',
+  );
   assert.is(expandGrafanaVars('rate(x[$__rate_interval])'), 'rate(x[5m])');
 });
 
 test('every metric a dashboard or rule reads resolves, through the recording rules, to a known exporter', () => {
   const recording = recordingRules(REPO_ROOT);
-  const exprs = [...dashboardQueries(loadDashboards(dir)).map((q) => q.expr), ...allRuleGroups(REPO_ROOT).flatMap((g) => g.rules.map((r) => r.expr))];
+  const exprs = [
+    ...dashboardQueries(loadDashboards(dir)).map((q) => q.expr),
+    ...allRuleGroups(REPO_ROOT).flatMap((g) => g.rules.map((r) => r.expr)),
+  ];
   const metrics = baseMetrics(exprs.flatMap(metricNames), recording);
   assert.ok(metrics.includes('kafka_consumergroup_lag'));
   assert.ok(metrics.includes('node_filesystem_avail_bytes'));

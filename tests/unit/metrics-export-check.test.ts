@@ -11,29 +11,77 @@ const recording = new Map([
 const demoDown = new Map([['demo-service', 'demo-service is not up at http://127.0.0.1:8000/metrics']]);
 
 test('pass when every base metric behind the recording rules is exported', () => {
-  const c = exportCheck('x.m', 't', ['0-4.ac4'], ['topic:kafka_messages_in:rate5m', 'up'], new Set(['kafka_topic_partition_current_offset', 'up']), recording, new Map());
+  const c = exportCheck(
+    'x.m',
+    't',
+    ['0-4.ac4'],
+    ['topic:kafka_messages_in:rate5m', 'up'],
+    new Set(['kafka_topic_partition_current_offset', 'up']),
+    recording,
+    new Map(),
+  );
   assert.is(c.status, 'pass');
   assert.is(c.measured, '2/2');
 });
 
 test('fail naming the metric when no target exports it', () => {
-  const c = exportCheck('x.m', 't', ['0-4.ac4'], ['topic:kafka_messages_in:rate5m', 'node_memory_MemTotal_bytes'], new Set(['node_memory_MemTotal_bytes']), recording, new Map());
+  const c = exportCheck(
+    'x.m',
+    't',
+    ['0-4.ac4'],
+    ['topic:kafka_messages_in:rate5m', 'node_memory_MemTotal_bytes'],
+    new Set(['node_memory_MemTotal_bytes']),
+    recording,
+    new Map(),
+  );
   assert.is(c.status, 'fail');
   assert.match(c.reason ?? '', /kafka_topic_partition_current_offset/);
-  const typo = exportCheck('x.m', 't', [], ['nodee_memory_total'], new Set(['node_memory_MemTotal_bytes']), recording, demoDown);
+  const typo = exportCheck(
+    'x.m',
+    't',
+    [],
+    ['nodee_memory_total'],
+    new Set(['node_memory_MemTotal_bytes']),
+    recording,
+    demoDown,
+  );
   assert.is(typo.status, 'fail');
   assert.match(typo.reason ?? '', /no known exporter/);
 });
 
 test('service series while the service is down: skip when that is all, pass-with-reason when mixed', () => {
-  const only = exportCheck('x.m', 't', [], ['job:http_requests:rate5m'], new Set(['up']), recording, demoDown);
+  const only = exportCheck(
+    'x.m',
+    't',
+    [],
+    ['job:http_requests:rate5m'],
+    new Set(['up']),
+    recording,
+    demoDown,
+  );
   assert.is(only.status, 'skip');
   assert.match(only.reason ?? '', /demo-service is not up/);
-  const mixed = exportCheck('x.m', 't', [], ['job:http_requests:rate5m', 'up'], new Set(['up']), recording, demoDown);
+  const mixed = exportCheck(
+    'x.m',
+    't',
+    [],
+    ['job:http_requests:rate5m', 'up'],
+    new Set(['up']),
+    recording,
+    demoDown,
+  );
   assert.is(mixed.status, 'pass');
   assert.match(mixed.reason ?? '', /http_requests_total/);
   // The same series with the service up but not exporting them is a failure, not a skip.
-  const broken = exportCheck('x.m', 't', [], ['job:http_requests:rate5m'], new Set(['up']), recording, new Map());
+  const broken = exportCheck(
+    'x.m',
+    't',
+    [],
+    ['job:http_requests:rate5m'],
+    new Set(['up']),
+    recording,
+    new Map(),
+  );
   assert.is(broken.status, 'fail');
 });
 

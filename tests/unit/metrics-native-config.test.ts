@@ -9,17 +9,34 @@ import * as assert from 'uvu/assert';
 import { UsageError } from '../../tasks/engine/task.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
 import { computeLag } from '../../tasks/targets/native/lag-exporter/lag.ts';
-import { metricsPorts, prometheusSpec, renderTemplate, writeConfig } from '../../tasks/targets/native/prometheus.ts';
+import {
+  metricsPorts,
+  prometheusSpec,
+  renderTemplate,
+  writeConfig,
+} from '../../tasks/targets/native/prometheus.ts';
 
 test('renderTemplate fills placeholders and refuses an unknown one', () => {
   assert.is(renderTemplate('a ${X} b ${Y}', { X: 1, Y: 'z' }), 'a 1 b z');
-  assert.throws(() => renderTemplate('a ${MISSING}', {}), (e: Error) => e instanceof UsageError && e.message.includes('${MISSING}'));
+  assert.throws(
+    () => renderTemplate('a ${MISSING}', {}),
+    (e: Error) => e instanceof UsageError && e.message.includes('${MISSING}'),
+  );
 });
 
 test('metricsPorts: defaults, overrides, and a one-line error for a bad port', () => {
-  assert.equal(metricsPorts({}), { prometheus: 9090, kafkaMetrics: 7071, lagExporter: 9308, nodeExporter: 9100, demo: 8000 });
+  assert.equal(metricsPorts({}), {
+    prometheus: 9090,
+    kafkaMetrics: 7071,
+    lagExporter: 9308,
+    nodeExporter: 9100,
+    demo: 8000,
+  });
   assert.is(metricsPorts({ PROMETHEUS_PORT: '19090' }).prometheus, 19090);
-  assert.throws(() => metricsPorts({ LAG_EXPORTER_PORT: '70000' }), (e: Error) => e instanceof UsageError && e.message.startsWith('LAG_EXPORTER_PORT'));
+  assert.throws(
+    () => metricsPorts({ LAG_EXPORTER_PORT: '70000' }),
+    (e: Error) => e instanceof UsageError && e.message.startsWith('LAG_EXPORTER_PORT'),
+  );
 });
 
 test('the rendered native config passes promtool check config, with the ports and rules in it', async () => {
@@ -31,7 +48,14 @@ test('the rendered native config passes promtool check config, with the ports an
     assert.ok(file.startsWith(dir), 'config must land under PLATFORM_DIR');
     const text = fs.readFileSync(file, 'utf8');
     assert.not.match(text, /\$\{/);
-    for (const t of ["'127.0.0.1:19191'", "'127.0.0.1:17171'", "'127.0.0.1:18181'", "'127.0.0.1:9308'", "'127.0.0.1:9100'"]) assert.ok(text.includes(t), `missing target ${t}`);
+    for (const t of [
+      "'127.0.0.1:19191'",
+      "'127.0.0.1:17171'",
+      "'127.0.0.1:18181'",
+      "'127.0.0.1:9308'",
+      "'127.0.0.1:9100'",
+    ])
+      assert.ok(text.includes(t), `missing target ${t}`);
     const r = await execa('promtool', ['check', 'config', file], { reject: false });
     assert.is(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /SUCCESS: 17 rules found/);

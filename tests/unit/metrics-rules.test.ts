@@ -17,19 +17,27 @@ import { allRuleGroups, loadRuleGroups, SEED_ALERTS } from '../../validation/met
 
 function tempRootWithRules(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-rules-'));
-  fs.cpSync(path.join(REPO_ROOT, 'manifests', 'prometheus'), path.join(root, 'manifests', 'prometheus'), { recursive: true });
+  fs.cpSync(path.join(REPO_ROOT, 'manifests', 'prometheus'), path.join(root, 'manifests', 'prometheus'), {
+    recursive: true,
+  });
   return root;
 }
 
 test('promtool check rules and promtool test rules pass on the repo rules', async () => {
   const checks = await promtoolChecks(REPO_ROOT);
-  assert.equal(checks.map((c) => c.id), ['0-4.promtool-check', '0-4.promtool-test']);
+  assert.equal(
+    checks.map((c) => c.id),
+    ['0-4.promtool-check', '0-4.promtool-test'],
+  );
   for (const c of checks) assert.is(c.status, 'pass', `${c.id}: ${c.reason ?? ''}`);
 });
 
 test('the alert unit tests fail when a threshold or a for duration is wrong', async () => {
   for (const [from, to] of [
-    ['consumergroup_topic:kafka_consumergroup_lag:sum > 10000', 'consumergroup_topic:kafka_consumergroup_lag:sum > 20000'],
+    [
+      'consumergroup_topic:kafka_consumergroup_lag:sum > 10000',
+      'consumergroup_topic:kafka_consumergroup_lag:sum > 20000',
+    ],
     ['job:http_requests:error_ratio_rate5m > 0.05', 'job:http_requests:error_ratio_rate5m > 0.10'],
     ['for: 1m', 'for: 3m'],
   ] as const) {
@@ -52,7 +60,15 @@ test('promtool check rules fails on an expression that does not parse', async ()
   const root = tempRootWithRules();
   try {
     const file = path.join(root, 'manifests', 'prometheus', 'rules', 'recording.yml');
-    fs.writeFileSync(file, fs.readFileSync(file, 'utf8').replace('sum by (job) (rate(http_requests_total[5m]))', 'sum by (job) (rate(http_requests_total[5m])'));
+    fs.writeFileSync(
+      file,
+      fs
+        .readFileSync(file, 'utf8')
+        .replace(
+          'sum by (job) (rate(http_requests_total[5m]))',
+          'sum by (job) (rate(http_requests_total[5m])',
+        ),
+    );
     const [checkRules] = await promtoolChecks(root);
     assert.is(checkRules?.status, 'fail');
   } finally {
@@ -73,12 +89,22 @@ test('exactly the seed six alerts, each with a severity and the seed thresholds'
   for (const a of alerts) assert.ok(a.labels?.severity, `${a.alert} has no severity label`);
 });
 
-test('the k3d PrometheusRule objects and dashboard ConfigMaps match the one source (regenerate with validation/metrics-k8s.ts --write)', () => {
-  assert.fixture(fs.readFileSync(prometheusRulesFile(REPO_ROOT), 'utf8'), renderPrometheusRules(REPO_ROOT));
-  assert.fixture(fs.readFileSync(dashboardConfigMapsFile(REPO_ROOT), 'utf8'), renderDashboardConfigMaps(REPO_ROOT));
-  const text = renderPrometheusRules(REPO_ROOT);
+test('the k3d PrometheusRule objects and dashboard ConfigMaps match the one source (regenerate with validation/metrics-k8s.ts --write)', async () => {
+  assert.fixture(
+    fs.readFileSync(prometheusRulesFile(REPO_ROOT), 'utf8'),
+    await renderPrometheusRules(REPO_ROOT),
+  );
+  assert.fixture(
+    fs.readFileSync(dashboardConfigMapsFile(REPO_ROOT), 'utf8'),
+    await renderDashboardConfigMaps(REPO_ROOT),
+  );
+  const text = await renderPrometheusRules(REPO_ROOT);
   const rules = allRuleGroups(REPO_ROOT).flatMap((g) => g.rules);
-  for (const r of rules) assert.ok(text.includes(r.record ?? `alert: ${r.alert}`), `${r.record ?? r.alert} missing from the PrometheusRule`);
+  for (const r of rules)
+    assert.ok(
+      text.includes(r.record ?? `alert: ${r.alert}`),
+      `${r.record ?? r.alert} missing from the PrometheusRule`,
+    );
 });
 
 test.run();

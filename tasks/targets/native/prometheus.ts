@@ -31,7 +31,8 @@ export function metricsPorts(env: Env = process.env): MetricsPorts {
     const v = env[key];
     if (v === undefined || v === '') return def;
     const n = Number(v);
-    if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError(`${key} must be a TCP port 1-65535; fix it in .env`);
+    if (!Number.isInteger(n) || n < 1 || n > 65535)
+      throw new UsageError(`${key} must be a TCP port 1-65535; fix it in .env`);
     return n;
   };
   return {
@@ -44,15 +45,23 @@ export function metricsPorts(env: Env = process.env): MetricsPorts {
 }
 
 export const rulesDir = (paths: Paths) => path.join(paths.root, 'manifests', 'prometheus', 'rules');
-export const configTemplate = (paths: Paths) => path.join(paths.root, 'manifests', 'native', 'prometheus', 'prometheus.yml');
+export const configTemplate = (paths: Paths) =>
+  path.join(paths.root, 'manifests', 'native', 'prometheus', 'prometheus.yml');
 export const renderedConfig = (paths: Paths) => path.join(paths.platform, 'prometheus', 'prometheus.yml');
 export const prometheusData = (paths: Paths) => path.join(paths.data, 'prometheus');
 
 /** Replaces every `${NAME}`; a name without a value is an error, so no placeholder reaches Prometheus. */
-export function renderTemplate(template: string, vars: Readonly<Record<string, string | number>>, where = 'template'): string {
+export function renderTemplate(
+  template: string,
+  vars: Readonly<Record<string, string | number>>,
+  where = 'template',
+): string {
   return template.replace(/\$\{([A-Z0-9_]+)\}/g, (_, name: string) => {
     const v = vars[name];
-    if (v === undefined) throw new UsageError(`${where}: no value for \${${name}}; add it to the renderer in tasks/targets/native/prometheus.ts`);
+    if (v === undefined)
+      throw new UsageError(
+        `${where}: no value for \${${name}}; add it to the renderer in tasks/targets/native/prometheus.ts`,
+      );
     return String(v);
   });
 }
@@ -79,7 +88,9 @@ export async function writeConfig(paths: Paths, ports: MetricsPorts): Promise<st
 }
 
 async function httpOk(url: string, signal?: AbortSignal): Promise<boolean> {
-  const res = await fetch(url, { signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(2_000)]) : AbortSignal.timeout(2_000) });
+  const res = await fetch(url, {
+    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(2_000)]) : AbortSignal.timeout(2_000),
+  });
   await res.arrayBuffer().catch(() => undefined);
   return res.ok;
 }
@@ -153,7 +164,10 @@ export async function installPrometheus(log: (line: string) => void): Promise<vo
     throw new UsageError(`${missing.join(' and ')} missing; install with: sudo ${APT_COMMAND}`);
   }
   log(`installing ${missing.join(' ')} from Debian: ${APT_COMMAND}`);
-  await execa('apt-get', ['install', '-y', ...PROMETHEUS_APT], { env: { DEBIAN_FRONTEND: 'noninteractive' }, timeout: 600_000 });
+  await execa('apt-get', ['install', '-y', ...PROMETHEUS_APT], {
+    env: { DEBIAN_FRONTEND: 'noninteractive' },
+    timeout: 600_000,
+  });
   // The packages start their own services where systemd runs; the platform runs its own
   // processes with the project's config, so the distribution's services must not hold the ports.
   for (const unit of PROMETHEUS_APT) {
@@ -184,7 +198,10 @@ export function metricsStack(paths: Paths, env: Env, kafkaBootstrap: string): Me
 export async function requireBinaries(): Promise<void> {
   const missing: string[] = [];
   for (const cmd of PROMETHEUS_APT) if (!(await onPath(cmd))) missing.push(cmd);
-  if (missing.length > 0) throw new UsageError(`${missing.join(' and ')} not found on PATH; install with: sudo ${APT_COMMAND} (or run setup as root)`);
+  if (missing.length > 0)
+    throw new UsageError(
+      `${missing.join(' and ')} not found on PATH; install with: sudo ${APT_COMMAND} (or run setup as root)`,
+    );
 }
 
 /** Starts the exporters, then Prometheus; returns each process's time to ready in ms. */
@@ -199,7 +216,8 @@ export async function startMetrics(
   await writeConfig(paths, ports);
   const stack = metricsStack(paths, env, kafkaBootstrap);
   const out: Record<string, { pid: number; readyMs: number; already: boolean }> = {};
-  for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus]) out[spec.name] = await start(spec, paths, signal);
+  for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus])
+    out[spec.name] = await start(spec, paths, signal);
   return out;
 }
 
@@ -223,8 +241,14 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
       return true;
     },
     async up(ctx) {
-      for (const [name, r] of Object.entries(await startMetrics(ctx.paths, envOf(ctx), kafkaBootstrap(), ctx.signal))) {
-        ctx.log(r.already ? `${name}: already running (pid ${r.pid})` : `${name}: ready in ${r.readyMs} ms (pid ${r.pid})`);
+      for (const [name, r] of Object.entries(
+        await startMetrics(ctx.paths, envOf(ctx), kafkaBootstrap(), ctx.signal),
+      )) {
+        ctx.log(
+          r.already
+            ? `${name}: already running (pid ${r.pid})`
+            : `${name}: ready in ${r.readyMs} ms (pid ${r.pid})`,
+        );
       }
     },
     down: (ctx) => stopMetrics(ctx.paths),
@@ -232,7 +256,9 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
       const stack = metricsStack(ctx.paths, envOf(ctx), kafkaBootstrap());
       return [
         `render ${path.relative(ctx.paths.root, configTemplate(ctx.paths))} -> ${renderedConfig(ctx.paths)}`,
-        ...[stack.nodeExporter, stack.lagExporter, stack.prometheus].map((p) => [p.command, ...p.args].join(' ')),
+        ...[stack.nodeExporter, stack.lagExporter, stack.prometheus].map((p) =>
+          [p.command, ...p.args].join(' '),
+        ),
       ];
     },
     async rows(ctx) {

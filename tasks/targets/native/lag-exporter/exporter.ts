@@ -42,7 +42,12 @@ async function snapshot(admin: Admin) {
     for (const g of await admin.listConsumerGroupOffsets({ groups })) {
       for (const t of g.topics) {
         for (const p of t.partitions) {
-          committed.push({ group: g.groupId, topic: t.name, partition: p.partitionIndex, offset: p.committedOffset });
+          committed.push({
+            group: g.groupId,
+            topic: t.name,
+            partition: p.partitionIndex,
+            offset: p.committedOffset,
+          });
         }
       }
     }
@@ -53,7 +58,11 @@ async function snapshot(admin: Admin) {
 export function createRegistry(admin: Admin): Registry {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const brokers = new Gauge({ name: 'kafka_brokers', help: 'Number of brokers in the cluster', registers: [registry] });
+  const brokers = new Gauge({
+    name: 'kafka_brokers',
+    help: 'Number of brokers in the cluster',
+    registers: [registry],
+  });
   const end = new Gauge({
     name: 'kafka_topic_partition_current_offset',
     help: 'Log-end offset of a topic partition',
@@ -95,15 +104,24 @@ export function createRegistry(admin: Admin): Registry {
         up.set(1);
       } catch (e) {
         up.set(0);
-        process.stderr.write(`${JSON.stringify({ level: 'error', msg: 'offset read failed', err: (e as Error).message })}\n`);
+        process.stderr.write(
+          `${JSON.stringify({ level: 'error', msg: 'offset read failed', err: (e as Error).message })}\n`,
+        );
       }
     },
   });
   return registry;
 }
 
-export async function serve(opts: LagExporterOptions): Promise<{ server: http.Server; close: () => Promise<void> }> {
-  const admin = new Admin({ clientId: 'kafka-lag-exporter', bootstrapBrokers: [opts.bootstrap], retries: 1, timeout: 5_000 });
+export async function serve(
+  opts: LagExporterOptions,
+): Promise<{ server: http.Server; close: () => Promise<void> }> {
+  const admin = new Admin({
+    clientId: 'kafka-lag-exporter',
+    bootstrapBrokers: [opts.bootstrap],
+    retries: 1,
+    timeout: 5_000,
+  });
   const registry = createRegistry(admin);
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') {
@@ -132,6 +150,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
   const bootstrap = process.env.KAFKA_BOOTSTRAP ?? '127.0.0.1:19092';
   const port = Number(process.env.LAG_EXPORTER_PORT ?? 9308);
   const { close } = await serve({ bootstrap, port, host: process.env.LAG_EXPORTER_HOST });
-  process.stdout.write(`${JSON.stringify({ level: 'info', msg: 'kafka lag exporter listening', port, bootstrap })}\n`);
-  for (const sig of ['SIGTERM', 'SIGINT'] as const) process.once(sig, () => void close().then(() => process.exit(0)));
+  process.stdout.write(
+    `${JSON.stringify({ level: 'info', msg: 'kafka lag exporter listening', port, bootstrap })}\n`,
+  );
+  for (const sig of ['SIGTERM', 'SIGINT'] as const)
+    process.once(sig, () => void close().then(() => process.exit(0)));
 }

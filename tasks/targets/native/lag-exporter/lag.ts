@@ -19,7 +19,10 @@ export interface LagSample {
 }
 
 /** `endOffsets` maps `topic/partition` to the log-end offset. */
-export function computeLag(committed: readonly CommittedOffset[], endOffsets: ReadonlyMap<string, bigint>): LagSample[] {
+export function computeLag(
+  committed: readonly CommittedOffset[],
+  endOffsets: ReadonlyMap<string, bigint>,
+): LagSample[] {
   const out: LagSample[] = [];
   for (const c of committed) {
     if (c.offset < 0n) continue; // -1: nothing committed for this partition
