@@ -68,6 +68,13 @@ export function demoComponent(): Component<PlatformContext> {
     down: async (ctx) => {
       await stop(DEMO_PROCESS, ctx.paths, { port: portOf(ctx), graceMs: 15_000 });
     },
+    plan: async (ctx) => {
+      const spec = demoSpec(ctx);
+      const env = ['PORT', 'KAFKA_BROKERS', 'OTEL_EXPORTER_OTLP_ENDPOINT', 'EVENTS_TOPIC'].map(
+        (k) => `${k}=${spec.env?.[k] ?? ''}`,
+      );
+      return [`${env.join(' ')} ${spec.command} ${spec.args.join(' ')}`];
+    },
     rows: async (ctx): Promise<ProcessRow[]> => {
       const rec = await readPid(ctx.paths, DEMO_PROCESS);
       const port = portOf(ctx);
