@@ -37,7 +37,7 @@ for (const dir of dirs) {
   const ctx = await parse(path.resolve(dir), pattern, { cwd: process.cwd() });
   if (ctx.suites.length === 0) continue;
   captured = '';
-  await run(ctx.suites, {});
+  await run(ctx.suites, { bail: false });
   const plain = captured.replace(/\u001b\[[0-9;]*m/g, '');
   total += Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   passed += Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
