@@ -146,6 +146,8 @@ export function perfTestArgs(
   ];
 }
 
+const JVM_START_GRACE_MS = 30_000;
+
 /** Runs ProducerPerformance to completion, Ctrl-C, the first send error or a stall. */
 export async function runPerfTest(
   jvm: PerfTestJvm,
@@ -160,7 +162,8 @@ export async function runPerfTest(
   const lines: PerfTestLine[] = [];
   const stderrTail: string[] = [];
   let windowed = 0;
-  let lastLineUs = nowUs();
+  // The JVM takes a few seconds to start (more on a busy machine) before its first line.
+  let lastLineUs = nowUs() + JVM_START_GRACE_MS * 1000;
   const sub = execa(jvm.java, args, {
     reject: false,
     buffer: false,

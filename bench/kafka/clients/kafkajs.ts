@@ -6,6 +6,9 @@ import { within } from './types.ts';
 
 const { Kafka, CompressionTypes, logLevel } = kafkajs;
 
+/** A first join on a fresh broker creates __consumer_offsets: slow on a busy machine. */
+const GROUP_JOIN_TIMEOUT_MS = 90_000;
+
 function client(cfg: ClientConfig): kafkajs.Kafka {
   return new Kafka({
     clientId: cfg.clientId,
@@ -43,7 +46,17 @@ export function kafkajsProducer(cfg: ClientConfig): ProducerDriver {
 }
 
 export function kafkajsConsumer(cfg: ClientConfig, groupId: string): ConsumerDriver {
-  const consumer = client(cfg).consumer({
+  // The consumer may retry longer than the producer: its first group join on a fresh broker
+  // waits for __consumer_offsets to be created. A dead broker still ends the run through the
+  // producer's stall watchdog, and close() is bounded.
+  const consumer = new Kafka({
+    clientId: cfg.clientId,
+    brokers: [cfg.bootstrap],
+    logLevel: logLevel.NOTHING,
+    connectionTimeout: 3000,
+    requestTimeout: cfg.requestTimeoutMs,
+    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 3000 },
+  }).consumer({
     groupId,
     minBytes: 1,
     maxWaitTimeInMs: 100,
@@ -55,14 +68,19 @@ export function kafkajsConsumer(cfg: ClientConfig, groupId: string): ConsumerDri
     async start(topic, onMessage) {
       await consumer.connect();
       await consumer.subscribe({ topics: [topic], fromBeginning: true });
-      const joined = new Promise<void>((resolve) => consumer.on(consumer.events.GROUP_JOIN, () => resolve()));
+      const joined = new Promise<void>((resolve, reject) => {
+        consumer.on(consumer.events.GROUP_JOIN, () => resolve());
+        consumer.on(consumer.events.CRASH, (e) => {
+          if (!e.payload.restart) reject(e.payload.error);
+        });
+      });
       await consumer.run({
         eachBatchAutoResolve: true,
         eachBatch: async ({ batch }) => {
           for (const m of batch.messages) if (m.value) onMessage(m.value);
         },
       });
-      await within(joined, 30_000, 'kafkajs consumer group join');
+      await within(joined, GROUP_JOIN_TIMEOUT_MS, 'kafkajs consumer group join');
     },
     close: () => within(consumer.disconnect(), 3000, 'kafkajs consumer disconnect'),
   };

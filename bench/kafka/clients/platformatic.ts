@@ -37,8 +37,11 @@ export function platformaticProducer(cfg: ClientConfig): ProducerDriver {
 }
 
 export function platformaticConsumer(cfg: ClientConfig, groupId: string): ConsumerDriver {
+  // More retries than the producer: the first join on a fresh broker waits for __consumer_offsets.
   const consumer = new Consumer({
     ...base(cfg),
+    retries: 10,
+    retryDelay: 300,
     groupId,
     minBytes: 1,
     maxWaitTime: 100,
