@@ -39,6 +39,16 @@ export function describeOutcome(o: TopicOutcome): string {
   }
 }
 
+// kafkajs 2.2.4 (unmaintained) schedules its request-queue check with a negative delay when it is
+// not throttled; Node >= 23 then prints a TimeoutNegativeWarning (the delay is clamped to 1 ms, so
+// nothing is wrong). Drop exactly that warning so it does not clutter every CLI run.
+const emitWarning = process.emitWarning.bind(process);
+process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
+  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
+  if (type === 'TimeoutNegativeWarning') return;
+  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
+}) as typeof process.emitWarning;
+
 /**
  * A kafkajs client tuned for orchestration: short timeouts, no retry storm, no log noise.
  * kafkajs is unmaintained (last release 2.2.4) but speaks the admin/produce/fetch versions a

@@ -12,7 +12,7 @@ import { UsageError } from '../../engine/task.ts';
 import { orchestratorKafka } from '../../topics.ts';
 import type { Component, ProcessRow } from '../target.ts';
 import { installKafkaJars, javaBin, kafkaJars, kafkaManifestDir, requireJava, type KafkaJars } from './kafka-install.ts';
-import { dirSize, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
+import { readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 import { canBind, portOwner } from './ports.ts';
 
 export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
@@ -275,9 +275,25 @@ export async function restartKafka(opts: KafkaRunOptions): Promise<number> {
   return Math.round(performance.now() - t0);
 }
 
+/**
+ * Bytes on disk under a directory, like `du`: Kafka preallocates 10 MiB sparse index files per
+ * partition, so the apparent size (what dirSize adds up) overstates a fresh broker by ~20 MiB a
+ * partition.
+ */
+export async function diskUsage(dir: string): Promise<number> {
+  let total = 0;
+  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
+  for (const e of entries) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) total += await diskUsage(p);
+    else total += ((await fsp.stat(p).catch(() => undefined))?.blocks ?? 0) * 512;
+  }
+  return total;
+}
+
 export async function kafkaRows(paths: Paths, s: KafkaSettings): Promise<ProcessRow[]> {
   const rec = await readPid(paths, KAFKA_PROCESS);
-  const dataBytes = await dirSize(kafkaDataDir(paths));
+  const dataBytes = await diskUsage(kafkaDataDir(paths));
   if (!rec) return [{ name: KAFKA_PROCESS, state: 'stopped', port: s.port, dataBytes }];
   const ready = await kafkaReady(kafkaBootstrap(s));
   return [
