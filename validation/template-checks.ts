@@ -144,7 +144,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
   }
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--no-warnings', 'src/main.ts'], {
     cwd: dir,
     env: {
       ...process.env,

@@ -24,7 +24,7 @@ interface Demo {
 async function startDemo(env: Record<string, string>): Promise<Demo> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, [DEMO_MAIN], {
+  const child = spawn(process.execPath, ['--no-warnings', DEMO_MAIN], {
     env: { ...process.env, HOST: '127.0.0.1', PORT: String(port), OTEL_EXPORTER_OTLP_ENDPOINT: '', ...env },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

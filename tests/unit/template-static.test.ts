@@ -74,7 +74,7 @@ test('Dockerfile: multi-stage, pinned base, non-root runtime, exec-form CMD, hea
   assert.not.ok(['root', '0', '0:0'].includes(user.args.trim()), `runtime USER ${user.args} is root`);
   const cmd = runtime.filter((i) => i.op === 'CMD').pop();
   assert.ok(cmd && cmd.args.startsWith('['), 'CMD in exec form, so node is PID 1 and gets SIGTERM');
-  assert.equal(JSON.parse(cmd.args), ['node', 'src/main.ts']);
+  assert.equal(JSON.parse(cmd.args), ['node', '--no-warnings', 'src/main.ts']);
   assert.ok(
     runtime.some((i) => i.op === 'HEALTHCHECK'),
     'HEALTHCHECK in the runtime stage',

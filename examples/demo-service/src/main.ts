@@ -26,6 +26,9 @@ const tracing = config.otlpEndpoint
   : undefined;
 const tracer = tracing?.tracer ?? trace.getTracer(config.serviceName);
 const logger = createLogger({ service: config.serviceName, level: config.logLevel });
+// Node's own warnings (deprecations, kafkajs's negative timer) as JSON lines, not raw stderr text:
+// `start` runs node with --no-warnings, which silences only the default printer.
+process.on('warning', (w) => logger.warn({ warning: w.name }, w.message));
 const metrics = createMetrics();
 const bus = instrumentBus(
   createKafkajsBus({

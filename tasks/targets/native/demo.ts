@@ -32,7 +32,8 @@ export function demoSpec(ctx: PlatformContext): ProcessSpec {
   return {
     name: DEMO_PROCESS,
     command: process.execPath,
-    args: [path.join(ctx.paths.root, 'examples', 'demo-service', 'src', 'main.ts')],
+    // --no-warnings: the service logs Node's warnings itself as JSON (the log file stays JSON lines).
+    args: ['--no-warnings', path.join(ctx.paths.root, 'examples', 'demo-service', 'src', 'main.ts')],
     cwd: ctx.paths.root,
     env: {
       SERVICE_NAME: DEMO_PROCESS,

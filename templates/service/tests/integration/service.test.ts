@@ -30,7 +30,7 @@ async function startService(
 ): Promise<{ child: ChildProcess; base: string; output: () => string }> {
   const port = await freePort();
   let out = '';
-  const child = spawn(process.execPath, ['src/main.ts'], {
+  const child = spawn(process.execPath, ['--no-warnings', 'src/main.ts'], {
     cwd: ROOT,
     env: {
       ...process.env,
