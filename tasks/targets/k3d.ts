@@ -18,7 +18,7 @@ import {
   type PortForward,
 } from './docker/port-forward.ts';
 import { recordTiming } from './docker/timings.ts';
-import { requireTools, TOOLS, type DockerTool } from './docker/tools.ts';
+import { installDockerTools, requireTools, TOOLS, type DockerTool } from './docker/tools.ts';
 import type { Component, ComponentId, Endpoints, ProcessRow, Target } from './target.ts';
 
 /** metadata.name in manifests/k3d/cluster.yaml (a unit test keeps them equal). */
@@ -312,6 +312,15 @@ async function helmDeployed(ctx: PlatformContext, release: string): Promise<bool
 
 function clusterComponent(): Component<PlatformContext> {
   return {
+    /** dev-setup: builds k3d and Helm when missing; Docker and kubectl must come from the system. */
+    async install(ctx) {
+      const results = await installDockerTools({ signal: ctx.signal, log: ctx.log });
+      for (const r of results) ctx.log(`${r.tool}: ${r.action} (${r.detail})`);
+      const missing = results.filter((r) => r.action === 'skipped');
+      if (missing.length) {
+        throw new UsageError(missing.map((r) => `${r.tool} not found on PATH: ${r.detail}`).join('; '));
+      }
+    },
     plan: async (ctx) => planLines(k3dSteps(envOf(ctx)).cluster),
     async status(ctx) {
       const info = await clusterInfo(ctx);

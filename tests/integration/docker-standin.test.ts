@@ -521,6 +521,42 @@ test('installDockerTools with a STAND-IN go whose proxy refuses `go install`: bu
   }
 });
 
+test('stand-in tools: dev-setup install hooks: k3d checks/builds its tools and names a missing Docker; compose pulls the images', async () => {
+  const f = await fixture(k3dTarget(), 'fresh');
+  try {
+    await comp(f.ctx.target, 'cluster').install!(f.ctx);
+    assert.ok(
+      f.lines.some((l) => l.startsWith('k3d: present')),
+      'k3d reported present',
+    );
+    const partial = mkdtempSync(path.join(os.tmpdir(), 'standin-partial-'));
+    try {
+      for (const t of ['k3d', 'helm', 'kubectl'])
+        symlinkSync(path.join(STANDIN_BIN, 'standin.mjs'), path.join(partial, t));
+      process.env.PATH = `${partial}${path.delimiter}${NODE_DIR}`;
+      const err = await comp(f.ctx.target, 'cluster').install!(f.ctx).then(
+        () => undefined,
+        (e: Error) => e,
+      );
+      assert.instance(err, UsageError);
+      assert.match(err!.message, /^docker not found on PATH: install Docker Engine/);
+    } finally {
+      rmSync(partial, { recursive: true, force: true });
+    }
+    process.env.PATH = `${STANDIN_BIN}${path.delimiter}${NODE_DIR}`;
+    const compose = composeTarget();
+    const n = f.calls().length;
+    await comp(compose, 'compose-stack').install!({ ...f.ctx, target: compose });
+    assert.equal(f.calls().slice(n), [
+      'docker compose version --short',
+      "docker info --format '{{.ServerVersion}}'",
+      'docker compose --env-file manifests/compose/.env.docker --file manifests/compose/docker-compose.infra.yml pull --quiet',
+    ]);
+  } finally {
+    await f.cleanup();
+  }
+});
+
 test('topics.txt (read by the k3d Job and compose redpanda-init) is generated from tasks/topics.ts', () => {
   const committed = readFileSync(TOPICS_FILE, 'utf8');
   assert.fixture(

@@ -27,7 +27,7 @@ export const TOOLS: Record<DockerTool, ToolRequirement> = {
     name: 'k3d',
     min: K3D_VERSION,
     versionCmd: ['k3d', 'version'],
-    install: `run \`npx tsx tasks.ts setup\` (builds it with \`go install ${K3D_GO_PACKAGE}\`) or see https://k3d.io/#installation`,
+    install: `run \`npx tsx tasks.ts dev-setup\` (builds it with \`go install ${K3D_GO_PACKAGE}\`) or see https://k3d.io/#installation`,
   },
   kubectl: {
     name: 'kubectl',
@@ -39,7 +39,7 @@ export const TOOLS: Record<DockerTool, ToolRequirement> = {
     name: 'helm',
     min: HELM_VERSION,
     versionCmd: ['helm', 'version', '--short'],
-    install: `run \`npx tsx tasks.ts setup\` (builds it with \`go install ${HELM_GO_PACKAGE}\`) or see https://helm.sh/docs/intro/install/`,
+    install: `run \`npx tsx tasks.ts dev-setup\` (builds it with \`go install ${HELM_GO_PACKAGE}\`) or see https://helm.sh/docs/intro/install/`,
   },
 };
 
