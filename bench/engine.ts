@@ -157,7 +157,9 @@ console.log(
 );
 for (const [c, us] of Object.entries(result.overhead.perNodeUsMedian)) {
   const cpu = result.overhead.perNodeCpuUsMedian[c];
-  console.log(`  ${c.padEnd(15)} ${String(us).padStart(5)} µs wall, ${String(cpu).padStart(5)} µs CPU per node`);
+  console.log(
+    `  ${c.padEnd(15)} ${String(us).padStart(5)} µs wall, ${String(cpu).padStart(5)} µs CPU per node`,
+  );
 }
 console.log(
   `sleeping DAG: ${sleepers.length} nodes, critical path ${cp.ms} ms over ${cp.ids.length} nodes, serial sum ${serial} ms`,

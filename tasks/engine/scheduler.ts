@@ -40,6 +40,8 @@ export interface RunOptions<Ctx extends BaseContext> {
   signal?: AbortSignal;
   /** Overall deadline for the run in ms: no retry starts after it, running nodes are aborted at it. */
   deadlineMs?: number;
+  /** How long an aborted or timed-out step may take to settle before the engine moves on. */
+  abortGraceMs?: number;
   /** First retry delay; doubles per attempt (TaskSpec.backoffMs overrides per node). */
   backoffMs?: number;
   target?: string;
@@ -200,6 +202,7 @@ async function runNode<Ctx extends BaseContext>(
   const base = { id: t.id, name: t.name, logFile };
   const startedAt = Date.now();
   const mk = (signal: AbortSignal) => opts.makeContext(t, { signal, log, logFile });
+  const grace = opts.abortGraceMs ?? ABORT_GRACE_MS;
   const end = (state: NodeState, extra: Partial<NodeRecord> = {}): { rec: NodeRecord; tail?: string } => {
     const rec: NodeRecord = { ...base, state, startedAt, endedAt: Date.now(), ...extra };
     if (extra.reason && state !== 'up-to-date') log(`${state}: ${extra.reason}`);
@@ -213,7 +216,7 @@ async function runNode<Ctx extends BaseContext>(
     if (!t.verify) return end('done', { checks: [], reason: 'no verify step' });
     emit({ type: 'node-start', ...base, title: t.title, at: Date.now(), attempt: 1, step: 'verify' });
     try {
-      const checks = await attempt((s) => t.verify!(mk(s)), runSignal, t.timeoutMs, `${t.id} verify`);
+      const checks = await attempt((s) => t.verify!(mk(s)), runSignal, t.timeoutMs, `${t.id} verify`, grace);
       const failed = checks.filter((c) => c.status === 'fail');
       for (const c of checks) log(`check ${c.id}: ${c.status}${c.measured !== undefined ? ` ${c.measured}${c.unit ? ` ${c.unit}` : ''}` : ''}${c.reason ? ` (${c.reason})` : ''}`);
       return failed.length
@@ -232,7 +235,7 @@ async function runNode<Ctx extends BaseContext>(
   if (!opts.force && t.status) {
     emit({ type: 'node-start', ...base, title: t.title, at: Date.now(), attempt: 0, step: 'status' });
     try {
-      if (await attempt((s) => t.status!(mk(s)), runSignal, t.timeoutMs, `${t.id} status`)) {
+      if (await attempt((s) => t.status!(mk(s)), runSignal, t.timeoutMs, `${t.id} status`, grace)) {
         return end('up-to-date', { reason: 'already up (status); use --force to rerun' });
       }
     } catch (e) {
@@ -247,7 +250,7 @@ async function runNode<Ctx extends BaseContext>(
   for (let n = 1; ; n++) {
     emit({ type: 'node-start', ...base, title: t.title, at: Date.now(), attempt: n, step: 'run' });
     try {
-      await attempt((s) => t.run!(mk(s)), runSignal, t.timeoutMs, `${t.id} run`);
+      await attempt((s) => t.run!(mk(s)), runSignal, t.timeoutMs, `${t.id} run`, grace);
       return end('done', { attempts: n });
     } catch (e) {
       logError(log, e);
@@ -281,7 +284,13 @@ function logError(log: (l: string) => void, e: unknown) {
  * step's timeout. A step that ignores its signal gets ABORT_GRACE_MS to settle, then the engine
  * reports it and moves on.
  */
-async function attempt<T>(fn: (s: AbortSignal) => Promise<T>, runSignal: AbortSignal, timeoutMs: number | undefined, what: string): Promise<T> {
+async function attempt<T>(
+  fn: (s: AbortSignal) => Promise<T>,
+  runSignal: AbortSignal,
+  timeoutMs: number | undefined,
+  what: string,
+  graceMs: number,
+): Promise<T> {
   const ac = new AbortController();
   const onRunAbort = () => ac.abort(runSignal.reason);
   if (runSignal.aborted) onRunAbort();
@@ -292,8 +301,13 @@ async function attempt<T>(fn: (s: AbortSignal) => Promise<T>, runSignal: AbortSi
   const aborted = new Promise<never>((_, reject) => {
     onAbort = () => {
       // Prefer the step's own error once it settles (it killed its children); cap the wait.
-      const grace = sleep(ABORT_GRACE_MS, undefined, { ref: false });
-      void Promise.race([work.then(() => undefined, () => undefined), grace]).then(() => reject(ac.signal.reason));
+      // The grace timer holds the loop open while it waits, and is cancelled once the step settles.
+      const stopGrace = new AbortController();
+      const grace = sleep(graceMs, undefined, { signal: stopGrace.signal }).catch(() => undefined);
+      void Promise.race([work.then(() => undefined, () => undefined), grace]).then(() => {
+        stopGrace.abort();
+        reject(ac.signal.reason);
+      });
     };
     if (ac.signal.aborted) onAbort();
     else ac.signal.addEventListener('abort', onAbort, { once: true });

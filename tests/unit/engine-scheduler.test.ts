@@ -93,6 +93,15 @@ test('a run that exceeds its timeout fails with a timeout reason and its signal 
   assert.ok(sawAbort, 'the node saw its signal abort');
 });
 
+test('a step that ignores its signal still times out: the engine moves on after the grace', async () => {
+  const deaf = node('deaf', [], { timeoutMs: 20, run: () => new Promise<void>(() => {}) });
+  const after = node('after', [deaf]);
+  const r = await run([deaf, after], { abortGraceMs: 10 });
+  assert.is(byId(r).deaf!.state, 'failed');
+  assert.is(byId(r).deaf!.reason, 'deaf run timed out after 20 ms');
+  assert.is(byId(r).after!.state, 'skipped');
+});
+
 test('retries with exponential backoff until success', async () => {
   let calls = 0;
   const events: EngineEvent[] = [];
