@@ -48,6 +48,7 @@ export function nativeTarget(): Target<PlatformContext> {
       { name: 'mvn', min: '3.6', versionCmd: ['mvn', '-v'], install: 'apt-get install maven (resolves the Kafka jars from Maven Central)' },
       { name: 'prometheus', min: '2.40', versionCmd: ['prometheus', '--version'], install: 'apt-get install prometheus' },
       { name: 'promtool', min: '2.40', versionCmd: ['promtool', '--version'], install: 'apt-get install prometheus (ships promtool)' },
+      { name: 'prometheus-node-exporter', min: '1.5', versionCmd: ['prometheus-node-exporter', '--version'], install: 'apt-get install prometheus-node-exporter (host CPU, memory, disk for the alerts)' },
     ],
   };
 }
