@@ -91,6 +91,11 @@ export async function validateKubernetes(file: string): Promise<K8sValidation> {
 /** `kubectl kustomize DIR` (offline; kubectl ships kustomize). */
 export async function kustomizeBuild(dir: string): Promise<string> {
   const r = await execa('kubectl', ['kustomize', dir], { reject: false });
+  if (r.exitCode === undefined) {
+    throw new Error(
+      'kubectl not found on PATH: the static checks render manifests with `kubectl kustomize` (apt-get install kubectl)',
+    );
+  }
   if (r.exitCode !== 0) throw new Error(`kubectl kustomize ${dir} failed: ${r.stderr.trim()}`);
   return r.stdout;
 }
