@@ -121,7 +121,7 @@ export async function writeResults(run: BenchRun, outDir: string): Promise<Writt
   const subtitle = `${p.mode} · ${p.size} B messages · ${p.partitions} partitions · acks=${p.acks} · ${p.mode === 'latency' ? `${p.rate} msg/s` : `${p.messages} messages`}${run.status === 'partial' ? ' · PARTIAL' : ''}`;
   await fsp.writeFile(
     svg,
-    percentilePlotSvg('Kafka produce latency by percentile (REQ-0.2)', plotSeries(run), subtitle),
+    percentilePlotSvg('Kafka latency by percentile (REQ-0.2)', plotSeries(run), subtitle),
   );
   await fsp.writeFile(json, JSON.stringify(run, null, 2) + '\n');
   return { json, svg, hgrm };

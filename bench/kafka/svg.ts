@@ -10,7 +10,7 @@ export interface PlotSeries {
 const COLORS = ['#1f77b4', '#d62728', '#2ca02c', '#ff7f0e', '#9467bd', '#8c564b', '#e377c2', '#17becf'];
 const W = 760;
 const H = 420;
-const M = { left: 64, right: 20, top: 40, bottom: 90 };
+const M = { left: 64, right: 44, top: 40, bottom: 90 };
 const MAX_NINES = 5;
 
 const esc = (s: string) =>
@@ -47,7 +47,13 @@ export function percentilePlotSvg(title: string, series: PlotSeries[], subtitle 
     out.push(`<text x="${W / 2}" y="33" text-anchor="middle" fill="#555">${esc(subtitle)}</text>`);
   for (let k = 0; k <= xMax; k++) {
     const px = M.left + (k / xMax) * pw;
-    const label = k === 0 ? '0%' : `${(100 * (1 - Math.pow(10, -k))).toFixed(Math.max(0, k - 2))}%`;
+    // The last tick is where 100% (the max) is drawn when the data reaches it.
+    const label =
+      k === 0
+        ? '0%'
+        : k === MAX_NINES
+          ? 'max'
+          : `${(100 * (1 - Math.pow(10, -k))).toFixed(Math.max(0, k - 2))}%`;
     out.push(
       `<line x1="${px.toFixed(1)}" y1="${M.top}" x2="${px.toFixed(1)}" y2="${M.top + ph}" stroke="#ddd"/>`,
       `<text x="${px.toFixed(1)}" y="${M.top + ph + 14}" text-anchor="middle">${label}</text>`,

@@ -111,8 +111,9 @@ test('throughput mode, all three clients: every message acked, side-by-side rati
 
 test('bad parameters against a real broker: unknown topic (no auto-create) is exit 2, unreachable broker exit 1', async () => {
   const errors: string[] = [];
-  const orig = console.error;
+  const [origErr, origLog] = [console.error, console.log];
   console.error = (l: string) => errors.push(l);
+  console.log = () => undefined;
   try {
     const code = await main([
       '--bootstrap',
@@ -142,7 +143,8 @@ test('bad parameters against a real broker: unknown topic (no auto-create) is ex
     );
     assert.match(errors[errors.length - 1]!, /unreachable/);
   } finally {
-    console.error = orig;
+    console.error = origErr;
+    console.log = origLog;
   }
 });
 
