@@ -152,14 +152,15 @@ export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
     const lines = text.split('\n').filter((l) => l.trim()).slice(-200);
     if (lines.length === 0) continue;
     checked++;
-    const json = lines.filter((l) => {
+    const isJson = (l: string) => {
       try {
         return typeof JSON.parse(l) === 'object';
       } catch {
         return false;
       }
-    }).length;
-    if (json < lines.length) bad.push(`${name}.log ${json}/${lines.length} JSON`);
+    };
+    const other = lines.filter((l) => !isJson(l));
+    if (other.length) bad.push(`${name}.log ${lines.length - other.length}/${lines.length} JSON, first other line: ${JSON.stringify(other[0]?.slice(0, 100))}`);
   }
   return check({
     id,

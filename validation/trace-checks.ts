@@ -203,7 +203,10 @@ export async function traceRoundTripChecks(ctx: PlatformContext): Promise<{ chec
   try {
     sent = await sendVerifyTrace(ep.otlpGrpc.url, logFile);
   } catch (e) {
-    const reason = `sending to ${ep.otlpGrpc.url}: ${errText(e)}`;
+    const msg = errText(e);
+    const reason = /UNAVAILABLE|ECONNREFUSED/.test(msg)
+      ? `nothing accepts OTLP on ${ep.otlpGrpc.url}: bring the trace receiver up (npx tsx tasks.ts up 0-6)`
+      : `sending to ${ep.otlpGrpc.url}: ${msg}`;
     return {
       checks: [
         check({ id: ids.received, title: titles.received, criteria: ['0-6.ac1', '0-6.ac2'], status: 'fail', reason }),

@@ -12,6 +12,12 @@ import { traceSinkReady } from './probe.ts';
 export const TRACE_SINK = 'trace-sink';
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
 
+/** Relative to the repository when inside it (the usual .platform/), else absolute (PLATFORM_DIR elsewhere). */
+const shown = (root: string, p: string) => {
+  const rel = path.relative(root, p);
+  return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
+};
+
 const portOf = (ctx: PlatformContext) => Number(ctx.env.OTLP_GRPC_PORT ?? process.env.OTLP_GRPC_PORT ?? '4317');
 
 export function traceSinkSpec(ctx: PlatformContext): ProcessSpec {
@@ -64,7 +70,7 @@ export function traceSinkComponent(): Component<PlatformContext> {
           uptimeMs: Date.now() - Date.parse(rec.startedAt),
           rssBytes: await rssOfTree(rec.pid),
           dataBytes,
-          detail: `development trace sink (not Tempo); spans in ${path.relative(ctx.paths.root, tracesDir(ctx.paths))}`,
+          detail: `development trace sink (not Tempo); spans in ${shown(ctx.paths.root, tracesDir(ctx.paths))}`,
         },
       ];
     },
@@ -89,7 +95,7 @@ export function nativeLogsComponent(): Component<PlatformContext> {
         name: 'logs',
         state: (await writable(ctx.paths.logs)) ? 'running' : 'stopped',
         dataBytes: await dirSize(ctx.paths.logs),
-        detail: `JSON-lines files under ${path.relative(ctx.paths.root, ctx.paths.logs) || ctx.paths.logs}; no Loki natively`,
+        detail: `JSON-lines files under ${shown(ctx.paths.root, ctx.paths.logs)}; no Loki natively`,
       },
     ],
   };
