@@ -43,7 +43,11 @@ export interface ReportData {
   generatedAt: string;
   target: { name: string; why: string; describe?: string };
   machine: MachineFacts;
-  summary: { criteria: Record<CheckStatus, number>; requirements: Record<CheckStatus, number>; checks: Record<CheckStatus, number> };
+  summary: {
+    criteria: Record<CheckStatus, number>;
+    requirements: Record<CheckStatus, number>;
+    checks: Record<CheckStatus, number>;
+  };
   criteria: Row[];
   requirements: Row[];
   /** Checks that name no seed criterion or REQ: shown so no measured fact is dropped. */
@@ -68,7 +72,12 @@ export async function machineFacts(): Promise<MachineFacts> {
   const osRelease = await fsp.readFile('/etc/os-release', 'utf8').catch(() => '');
   const pretty = /^PRETTY_NAME="?([^"\n]*)"?/m.exec(osRelease)?.[1];
   const java = await execa('java', ['-version'], { reject: false, timeout: 10_000 }).catch(() => undefined);
-  const javaLine = java && java.exitCode === 0 ? String(java.stderr || java.stdout).split('\n')[0]?.trim() : undefined;
+  const javaLine =
+    java && java.exitCode === 0
+      ? String(java.stderr || java.stdout)
+          .split('\n')[0]
+          ?.trim()
+      : undefined;
   return {
     cpuModel: cpus[0]?.model.trim() ?? 'unknown',
     cpuCount: cpus.length,
@@ -81,19 +90,39 @@ export async function machineFacts(): Promise<MachineFacts> {
 }
 
 /** Worst status wins: any fail → fail; any pass and no fail → pass; only skips → skip. */
-function aggregate(id: string, text: string, checks: Check[], noCheck: { status: CheckStatus; reason: string }, task?: string): Row {
+function aggregate(
+  id: string,
+  text: string,
+  checks: Check[],
+  noCheck: { status: CheckStatus; reason: string },
+  task?: string,
+): Row {
   const join = (f: (c: Check) => string | number | undefined) => {
-    const v = [...new Set(checks.map(f).filter((x) => x !== undefined && x !== '').map(String))];
+    const v = [
+      ...new Set(
+        checks
+          .map(f)
+          .filter((x) => x !== undefined && x !== '')
+          .map(String),
+      ),
+    ];
     return v.length ? v.join('; ') : undefined;
   };
-  if (checks.length === 0) return { id, task, text, status: noCheck.status, reason: noCheck.reason, checks: [] };
-  const status: CheckStatus = checks.some((c) => c.status === 'fail') ? 'fail' : checks.some((c) => c.status === 'pass') ? 'pass' : 'skip';
+  if (checks.length === 0)
+    return { id, task, text, status: noCheck.status, reason: noCheck.reason, checks: [] };
+  const status: CheckStatus = checks.some((c) => c.status === 'fail')
+    ? 'fail'
+    : checks.some((c) => c.status === 'pass')
+      ? 'pass'
+      : 'skip';
   return {
     id,
     task,
     text,
     status,
-    measured: join((c) => (c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)),
+    measured: join((c) =>
+      c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`,
+    ),
     threshold: join((c) => c.threshold),
     evidence: join((c) => c.evidence),
     reason: join((c) => (c.status === 'pass' ? undefined : c.reason ? `${c.id}: ${c.reason}` : undefined)),
@@ -114,19 +143,38 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
   // fails its criteria (nothing was proven); a node that does not apply here skips them.
   const whyNoCheck = (task: string): { status: CheckStatus; reason: string } => {
     const n = nodeOf.get(task);
-    if (!n) return { status: 'skip', reason: `no check ran for this criterion (task ${task} was not part of this verify run)` };
-    if (n.state === 'not-applicable') return { status: 'skip', reason: `no check ran for this criterion: task ${task} does not apply here (${n.reason})` };
+    if (!n)
+      return {
+        status: 'skip',
+        reason: `no check ran for this criterion (task ${task} was not part of this verify run)`,
+      };
+    if (n.state === 'not-applicable')
+      return {
+        status: 'skip',
+        reason: `no check ran for this criterion: task ${task} does not apply here (${n.reason})`,
+      };
     if (n.state === 'failed' || n.state === 'interrupted') {
-      return { status: 'fail', reason: `no check ran for this criterion: task ${task} verify ${n.state}${n.reason ? ` (${n.reason})` : ''}` };
+      return {
+        status: 'fail',
+        reason: `no check ran for this criterion: task ${task} verify ${n.state}${n.reason ? ` (${n.reason})` : ''}`,
+      };
     }
     return { status: 'skip', reason: 'no check ran for this criterion' };
   };
   const criteria = CRITERIA.map((c) =>
-    aggregate(c.id, c.text, checks.filter((k) => k.criteria?.includes(c.id)), whyNoCheck(c.task), c.task),
+    aggregate(
+      c.id,
+      c.text,
+      checks.filter((k) => k.criteria?.includes(c.id)),
+      whyNoCheck(c.task),
+      c.task,
+    ),
   );
   const requirements = Object.entries(REQUIREMENTS).map(([id, text]) => {
     const viaCriteria = new Set(CRITERIA.filter((c) => c.requirement === id).map((c) => c.id));
-    const covering = checks.filter((k) => k.requirement === id || k.criteria?.some((c) => viaCriteria.has(c)));
+    const covering = checks.filter(
+      (k) => k.requirement === id || k.criteria?.some((c) => viaCriteria.has(c)),
+    );
     return aggregate(id, text, covering, { status: 'skip', reason: 'no check ran for this requirement' });
   });
   const known = new Set(CRITERIA.map((c) => c.id));
@@ -139,12 +187,22 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
     criteria,
     requirements,
     otherChecks,
-    nodes: input.verify.nodes.map((n) => ({ id: n.id, name: n.name, state: n.state, ...(n.reason ? { reason: n.reason } : {}) })),
+    nodes: input.verify.nodes.map((n) => ({
+      id: n.id,
+      name: n.name,
+      state: n.state,
+      ...(n.reason ? { reason: n.reason } : {}),
+    })),
     runs: { ...(input.up ? { up: input.up } : {}), verify: input.verify },
   });
 }
 
-const cell = (s: string | number | undefined) => (s === undefined || s === '' ? '—' : String(s).replace(/\|/g, '\\|').replace(/\s*\n\s*/g, ' '));
+const cell = (s: string | number | undefined) =>
+  s === undefined || s === ''
+    ? '—'
+    : String(s)
+        .replace(/\|/g, '\\|')
+        .replace(/\s*\n\s*/g, ' ');
 const mark = (s: CheckStatus) => (s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ fail' : '⏭️ skip');
 
 export function renderMarkdown(r: ReportData, svgRelative: string): string {
@@ -167,7 +225,10 @@ export function renderMarkdown(r: ReportData, svgRelative: string): string {
     '',
     '| REQ | requirement | status | measured | threshold | evidence | reason / checks |',
     '| --- | --- | --- | --- | --- | --- | --- |',
-    ...r.requirements.map((q) => `| ${q.id} | ${cell(q.text)} | ${mark(q.status)} | ${cell(q.measured)} | ${cell(q.threshold)} | ${cell(q.evidence)} | ${cell(q.reason ?? q.checks.join(', '))} |`),
+    ...r.requirements.map(
+      (q) =>
+        `| ${q.id} | ${cell(q.text)} | ${mark(q.status)} | ${cell(q.measured)} | ${cell(q.threshold)} | ${cell(q.evidence)} | ${cell(q.reason ?? q.checks.join(', '))} |`,
+    ),
     '',
   );
   for (const t of SEED_TASKS) {
@@ -180,30 +241,52 @@ export function renderMarkdown(r: ReportData, svgRelative: string): string {
       '',
       '| criterion | status | measured | threshold | evidence | reason / checks |',
       '| --- | --- | --- | --- | --- | --- |',
-      ...rows.map((c) => `| ${c.id}: ${cell(c.text)} | ${mark(c.status)} | ${cell(c.measured)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.status === 'pass' ? c.checks.join(', ') : (c.reason ?? c.checks.join(', ')))} |`),
+      ...rows.map(
+        (c) =>
+          `| ${c.id}: ${cell(c.text)} | ${mark(c.status)} | ${cell(c.measured)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.status === 'pass' ? c.checks.join(', ') : (c.reason ?? c.checks.join(', ')))} |`,
+      ),
       '',
     );
   }
   if (r.otherChecks.length) {
-    L.push('## Other checks', '', '| check | status | measured | threshold | evidence | reason |', '| --- | --- | --- | --- | --- | --- |');
+    L.push(
+      '## Other checks',
+      '',
+      '| check | status | measured | threshold | evidence | reason |',
+      '| --- | --- | --- | --- | --- | --- |',
+    );
     for (const c of r.otherChecks) {
-      L.push(`| ${c.id}: ${cell(c.title)} | ${mark(c.status)} | ${cell(c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.reason)} |`);
+      L.push(
+        `| ${c.id}: ${cell(c.title)} | ${mark(c.status)} | ${cell(c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.reason)} |`,
+      );
     }
     L.push('');
   }
-  L.push('## Run timeline', '', `Which node ran when, and the critical path (outlined).`, '', `![run timeline](${svgRelative})`, '');
+  L.push(
+    '## Run timeline',
+    '',
+    `Which node ran when, and the critical path (outlined).`,
+    '',
+    `![run timeline](${svgRelative})`,
+    '',
+  );
   return redact(L.join('\n'));
 }
 
 /** Builds and writes the report; returns the paths written and a one-line summary. */
-export async function writeReport(input: ReportInput): Promise<{ markdown: string; json: string; svg: string; summary: string }> {
+export async function writeReport(
+  input: ReportInput,
+): Promise<{ markdown: string; json: string; svg: string; summary: string }> {
   const machine = input.machine ?? (await machineFacts());
   const data = buildReport({ ...input, machine });
   const md = path.join(input.root, REPORT_MD);
   const json = path.join(input.root, REPORT_JSON);
   const svg = path.join(input.root, TIMELINE_SVG);
   await Promise.all([md, json, svg].map((f) => fsp.mkdir(path.dirname(f), { recursive: true })));
-  const panels: Panel[] = [...(input.up ? [{ title: 'last up', run: input.up }] : []), { title: 'this verify', run: input.verify }];
+  const panels: Panel[] = [
+    ...(input.up ? [{ title: 'last up', run: input.up }] : []),
+    { title: 'this verify', run: input.verify },
+  ];
   await writeAtomic(svg, redact(renderTimelineSvg(panels)));
   await writeAtomic(md, renderMarkdown(data, path.relative(path.dirname(md), svg)));
   await writeAtomic(json, JSON.stringify(data, null, 2) + '\n');

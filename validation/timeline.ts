@@ -11,7 +11,8 @@ const COLOURS: Record<string, string> = {
   interrupted: '#ef6c00',
 };
 
-const esc = (s: string) => s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
+const esc = (s: string) =>
+  s.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;');
 const fmt = (ms: number) => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`);
 
 export interface Panel {
@@ -40,15 +41,23 @@ export function renderTimelineSvg(panels: readonly Panel[]): string {
     // Time axis: quarters of the run.
     for (let q = 0; q <= 4; q++) {
       const x = labelW + (chartW * q) / 4;
-      parts.push(`<line x1="${x}" y1="${y}" x2="${x}" y2="${y + 4}" stroke="#555"/><text x="${x}" y="${y + 16}" text-anchor="middle" font-size="10">${fmt((total * q) / 4)}</text>`);
+      parts.push(
+        `<line x1="${x}" y1="${y}" x2="${x}" y2="${y + 4}" stroke="#555"/><text x="${x}" y="${y + 16}" text-anchor="middle" font-size="10">${fmt((total * q) / 4)}</text>`,
+      );
     }
     y += 30;
   }
   const legend = Object.entries(COLOURS)
-    .map(([s, c], i) => `<rect x="${4 + i * 140}" y="${y}" width="12" height="12" fill="${c}"/><text x="${20 + i * 140}" y="${y + 11}" font-size="11">${s}</text>`)
+    .map(
+      ([s, c], i) =>
+        `<rect x="${4 + i * 140}" y="${y}" width="12" height="12" fill="${c}"/><text x="${20 + i * 140}" y="${y + 11}" font-size="11">${s}</text>`,
+    )
     .join('');
   y += 20;
-  parts.push(legend, `<text x="4" y="${y + 10}" font-size="11">black outline: on the critical path (the longest chain of needs by measured duration)</text>`);
+  parts.push(
+    legend,
+    `<text x="4" y="${y + 10}" font-size="11">black outline: on the critical path (the longest chain of needs by measured duration)</text>`,
+  );
   y += 20;
   return [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${width}" height="${y}" viewBox="0 0 ${width} ${y}" font-family="sans-serif" font-size="12">`,
@@ -59,7 +68,15 @@ export function renderTimelineSvg(panels: readonly Panel[]): string {
   ].join('\n');
 }
 
-function bar(n: NodeRecord, y: number, total: number, t0: number, labelW: number, chartW: number, critical: boolean): string {
+function bar(
+  n: NodeRecord,
+  y: number,
+  total: number,
+  t0: number,
+  labelW: number,
+  chartW: number,
+  critical: boolean,
+): string {
   const label = `<text x="4" y="${y + 13}">${esc(`${n.id} ${n.name}`)}</text>`;
   const colour = COLOURS[n.state] ?? '#000';
   const title = `<title>${esc(`${n.id} ${n.state}${n.reason ? `: ${n.reason}` : ''}`)}</title>`;

@@ -34,7 +34,9 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const onSignal = (sig: NodeJS.Signals) => {
     presses++;
     if (presses === 1) {
-      err(`${PROG}: ${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping running tasks and their processes, writing state (press Ctrl-C again to force)`);
+      err(
+        `${PROG}: ${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping running tasks and their processes, writing state (press Ctrl-C again to force)`,
+      );
       controller.abort(new Error(`interrupted (${sig})`));
       return;
     }
@@ -50,7 +52,10 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   try {
     if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
       const about = name === 'help' && rest[0] ? findCommand(rest[0]) : undefined;
-      write((about ? commandHelp(about) : globalHelp()) + '\n');
+      const text = (about ? commandHelp(about) : globalHelp()) + '\n';
+      // No command at all is a usage error: the help goes to stderr so stdout stays clean.
+      if (name === undefined) writeErr(text);
+      else write(text);
       return name === undefined ? 2 : 0;
     }
     const spec = findCommand(name);
@@ -119,14 +124,21 @@ function parse(spec: CommandSpec, argv: string[]): ParsedArgs {
         // parseArgs rejects keys set to undefined: copy only what the spec sets.
         Object.entries(options).map(([k, { type, short, multiple, default: d }]) => [
           k,
-          { type, ...(short ? { short } : {}), ...(multiple ? { multiple } : {}), ...(d !== undefined ? { default: d } : {}) },
+          {
+            type,
+            ...(short ? { short } : {}),
+            ...(multiple ? { multiple } : {}),
+            ...(d !== undefined ? { default: d } : {}),
+          },
         ]),
       ) as ParseArgsConfig['options'],
       allowPositionals: true,
       strict: true,
     });
     if (positionals.length > 0 && !spec.positionals) {
-      throw new UsageError(`${spec.name}: unexpected argument '${positionals[0]}'; see '${PROG} ${spec.name} --help'`);
+      throw new UsageError(
+        `${spec.name}: unexpected argument '${positionals[0]}'; see '${PROG} ${spec.name} --help'`,
+      );
     }
     return { values: values as ParsedArgs['values'], positionals };
   } catch (e) {
@@ -137,7 +149,9 @@ function parse(spec: CommandSpec, argv: string[]): ParsedArgs {
       throw new UsageError(`${spec.name}: unknown option '${opt ?? '?'}'; see '${PROG} ${spec.name} --help'`);
     }
     if (code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE') {
-      throw new UsageError(`${spec.name}: option '${opt ?? '?'}' ${/argument missing/.test((e as Error).message) ? 'needs a value' : 'takes no value'}; see '${PROG} ${spec.name} --help'`);
+      throw new UsageError(
+        `${spec.name}: option '${opt ?? '?'}' ${/argument missing/.test((e as Error).message) ? 'needs a value' : 'takes no value'}; see '${PROG} ${spec.name} --help'`,
+      );
     }
     throw new UsageError(`${spec.name}: ${oneLine(e)}`);
   }

@@ -11,14 +11,21 @@ export const GLOBAL_OPTIONS: Record<string, OptionSpec> = {
 export const targetOption: Record<string, OptionSpec> = {
   target: {
     type: 'string',
-    description: 'k3d | compose | native | auto (default auto: k3d when a Docker engine answers, else native)',
+    description:
+      'k3d | compose | native | auto (default auto: k3d when a Docker engine answers, else native)',
   },
 };
 
 export const runOptions: Record<string, OptionSpec> = {
-  concurrency: { type: 'string', description: `nodes run at once (default ${DEFAULT_CONCURRENCY}; the work is I/O-bound)` },
+  concurrency: {
+    type: 'string',
+    description: `nodes run at once (default ${DEFAULT_CONCURRENCY}; the work is I/O-bound)`,
+  },
   'fail-fast': { type: 'boolean', description: 'start nothing new after the first failure' },
-  deadline: { type: 'string', description: 'overall deadline in seconds: no retry starts after it, running nodes are stopped at it' },
+  deadline: {
+    type: 'string',
+    description: 'overall deadline in seconds: no retry starts after it, running nodes are stopped at it',
+  },
 };
 
 /** A positive whole number or a usage error naming the flag. */

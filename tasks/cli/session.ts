@@ -66,15 +66,30 @@ export function commandContext(s: Session, command: string, io: CliIO): Platform
 }
 
 /** The target's components in the seed's dependency order (cluster first, demo last). */
-export const COMPONENT_ORDER: readonly ComponentId[] = ['cluster', 'event-bus', 'metrics', 'logs', 'traces', 'compose-stack', 'demo'];
+export const COMPONENT_ORDER: readonly ComponentId[] = [
+  'cluster',
+  'event-bus',
+  'metrics',
+  'logs',
+  'traces',
+  'compose-stack',
+  'demo',
+];
 
 export async function readState(s: { stateFile: string }, io: CliIO): Promise<PlatformState> {
   return loadState(s.stateFile, (w) => io.err(w));
 }
 
 function progressFor(io: CliIO): Progress {
-  if (io.json) return { onEvent: (e: EngineEvent) => io.event(e as unknown as Record<string, unknown>), done: async () => {} };
-  return createProgress(chooseMode({ isTTY: process.stdout.isTTY, env: process.env }), { out: io.out, err: io.err });
+  if (io.json)
+    return {
+      onEvent: (e: EngineEvent) => io.event(e as unknown as Record<string, unknown>),
+      done: async () => {},
+    };
+  return createProgress(chooseMode({ isTTY: process.stdout.isTTY, env: process.env }), {
+    out: io.out,
+    err: io.err,
+  });
 }
 
 /** Runs `up` or `verify` over a selection, shows progress, and always writes the state (even on Ctrl-C). */

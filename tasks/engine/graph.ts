@@ -23,7 +23,10 @@ export function buildGraph<Ctx extends BaseContext>(tasks: readonly Task<Ctx>[])
   const byId = new Map<string, Task<Ctx>>();
   for (const t of tasks) {
     const seen = byId.get(t.id);
-    if (seen) throw new GraphError(`task graph: duplicate task id '${t.id}' (${seen.name} and ${t.name}); give each node its own id`);
+    if (seen)
+      throw new GraphError(
+        `task graph: duplicate task id '${t.id}' (${seen.name} and ${t.name}); give each node its own id`,
+      );
     byId.set(t.id, t);
   }
   const dependents = new Map<string, Task<Ctx>[]>(tasks.map((t) => [t.id, []]));
@@ -85,7 +88,9 @@ function topoOrder<Ctx extends BaseContext>(tasks: readonly Task<Ctx>[]): Task<C
 export function resolveId<Ctx extends BaseContext>(graph: Graph<Ctx>, idOrName: string): Task<Ctx> {
   const t = graph.byId.get(idOrName) ?? graph.order.find((x) => x.name === idOrName);
   if (!t) {
-    throw new UsageError(`unknown task id '${idOrName}'; known: ${graph.order.map((x) => x.id).join(', ')} (see 'tasks.ts list')`);
+    throw new UsageError(
+      `unknown task id '${idOrName}'; known: ${graph.order.map((x) => x.id).join(', ')} (see 'tasks.ts list')`,
+    );
   }
   return t;
 }
@@ -104,7 +109,10 @@ export function closure<Ctx extends BaseContext>(graph: Graph<Ctx>, ids: readonl
 }
 
 /** Layer k holds the nodes whose longest chain of needs inside `subset` has length k. */
-export function layers<Ctx extends BaseContext>(graph: Graph<Ctx>, subset: readonly Task<Ctx>[] = graph.order): Task<Ctx>[][] {
+export function layers<Ctx extends BaseContext>(
+  graph: Graph<Ctx>,
+  subset: readonly Task<Ctx>[] = graph.order,
+): Task<Ctx>[][] {
   const inSet = new Set(subset.map((t) => t.id));
   const depth = new Map<string, number>();
   for (const t of graph.order) {

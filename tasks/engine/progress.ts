@@ -63,19 +63,29 @@ function plainProgress(io: ProgressIO): Progress {
       switch (e.type) {
         case 'run-start':
           e.nodes.forEach((n) => names.set(n.id, n.name));
-          say(`${e.command}: ${e.nodes.length} node(s) [${e.nodes.map((n) => n.id).join(', ')}], concurrency ${e.concurrency}`);
+          say(
+            `${e.command}: ${e.nodes.length} node(s) [${e.nodes.map((n) => n.id).join(', ')}], concurrency ${e.concurrency}`,
+          );
           break;
         case 'node-start':
-          say(`${label(e.id, e.name)} ${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`}`);
+          say(
+            `${label(e.id, e.name)} ${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`}`,
+          );
           break;
         case 'node-retry':
-          say(`${label(e.id, names.get(e.id) ?? '')} attempt ${e.attempt - 1} failed (${e.error}); retrying in ${fmtMs(e.delayMs)}`);
+          say(
+            `${label(e.id, names.get(e.id) ?? '')} attempt ${e.attempt - 1} failed (${e.error}); retrying in ${fmtMs(e.delayMs)}`,
+          );
           break;
         case 'node-end': {
           // Only work that ran has a duration worth printing (skips and n/a take ~0 ms).
           const took = e.state === 'done' || e.state === 'failed' ? ` in ${fmtMs(e.durationMs)}` : '';
-          const checks = e.checks?.length ? ` (${e.checks.filter((c) => c.status === 'pass').length}/${e.checks.length} checks pass)` : '';
-          say(`${label(e.id, e.name)} ${STATE_WORD[e.state] ?? e.state}${took}${checks}${e.reason ? `: ${e.reason}` : ''}`);
+          const checks = e.checks?.length
+            ? ` (${e.checks.filter((c) => c.status === 'pass').length}/${e.checks.length} checks pass)`
+            : '';
+          say(
+            `${label(e.id, e.name)} ${STATE_WORD[e.state] ?? e.state}${took}${checks}${e.reason ? `: ${e.reason}` : ''}`,
+          );
           if (e.state === 'failed') failureLines(e).forEach(say);
           break;
         }
@@ -115,24 +125,42 @@ function ttyProgress(io: ProgressIO): Progress {
                 const d = nodes.get(n.id)!;
                 d.wrapper = task;
                 // The engine may have started the node before listr ran this function.
-                task.title = latest.get(n.id) ?? redact(`${n.id} ${n.title} (waiting${n.needs.length ? ` for ${n.needs.join(', ')}` : ''})`);
+                task.title =
+                  latest.get(n.id) ??
+                  redact(`${n.id} ${n.title} (waiting${n.needs.length ? ` for ${n.needs.join(', ')}` : ''})`);
                 const end = await d.promise;
                 const took = end.durationMs > 0 ? ` ${fmtMs(end.durationMs)}` : '';
-                if (end.state === 'skipped' || end.state === 'not-applicable' || end.state === 'interrupted') {
-                  task.skip(redact(`${n.id} ${n.title}: ${STATE_WORD[end.state]}${end.reason ? `: ${end.reason}` : ''}`));
+                if (
+                  end.state === 'skipped' ||
+                  end.state === 'not-applicable' ||
+                  end.state === 'interrupted'
+                ) {
+                  task.skip(
+                    redact(
+                      `${n.id} ${n.title}: ${STATE_WORD[end.state]}${end.reason ? `: ${end.reason}` : ''}`,
+                    ),
+                  );
                   return;
                 }
-                if (end.state === 'failed') throw new Error(redact(`${n.id} ${n.title}: ${end.reason ?? 'failed'}`));
+                if (end.state === 'failed')
+                  throw new Error(redact(`${n.id} ${n.title}: ${end.reason ?? 'failed'}`));
                 task.title = redact(`${n.id} ${n.title} (${STATE_WORD[end.state]}${took})`);
               },
             })),
-            { concurrent: true, exitOnError: false, registerSignalListeners: false, collectErrors: false } as never,
+            {
+              concurrent: true,
+              exitOnError: false,
+              registerSignalListeners: false,
+              collectErrors: false,
+            } as never,
           );
           listr = list.run().catch(() => undefined);
           break;
         }
         case 'node-start': {
-          const title = redact(`${e.id} ${e.title} (${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`})`);
+          const title = redact(
+            `${e.id} ${e.title} (${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? `, attempt ${e.attempt}` : ''}`})`,
+          );
           latest.set(e.id, title);
           const w = nodes.get(e.id)?.wrapper;
           if (w) w.title = title;
@@ -140,7 +168,10 @@ function ttyProgress(io: ProgressIO): Progress {
         }
         case 'node-retry': {
           const w = nodes.get(e.id)?.wrapper;
-          if (w) w.output = redact(`attempt ${e.attempt - 1} failed (${e.error}); retrying in ${fmtMs(e.delayMs)}`);
+          if (w)
+            w.output = redact(
+              `attempt ${e.attempt - 1} failed (${e.error}); retrying in ${fmtMs(e.delayMs)}`,
+            );
           break;
         }
         case 'node-end':

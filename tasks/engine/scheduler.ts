@@ -17,11 +17,32 @@ export const ABORT_GRACE_MS = 5_000;
 const TAIL_LINES = 20;
 
 export type EngineEvent =
-  | { type: 'run-start'; command: RunCommand; at: number; concurrency: number; nodes: { id: string; name: string; title: string; needs: string[] }[] }
-  | { type: 'node-start'; id: string; name: string; title: string; at: number; attempt: number; step: 'status' | 'run' | 'verify' }
+  | {
+      type: 'run-start';
+      command: RunCommand;
+      at: number;
+      concurrency: number;
+      nodes: { id: string; name: string; title: string; needs: string[] }[];
+    }
+  | {
+      type: 'node-start';
+      id: string;
+      name: string;
+      title: string;
+      at: number;
+      attempt: number;
+      step: 'status' | 'run' | 'verify';
+    }
   | { type: 'node-retry'; id: string; at: number; attempt: number; delayMs: number; error: string }
   | ({ type: 'node-end'; title: string; at: number; durationMs: number; logTail?: string } & NodeRecord)
-  | { type: 'run-end'; command: RunCommand; at: number; durationMs: number; interrupted: boolean; counts: Record<NodeState, number> };
+  | {
+      type: 'run-end';
+      command: RunCommand;
+      at: number;
+      durationMs: number;
+      interrupted: boolean;
+      counts: Record<NodeState, number>;
+    };
 
 export type RunCommand = 'up' | 'verify';
 
@@ -79,7 +100,8 @@ export async function runGraph<Ctx extends BaseContext>(
   opts: RunOptions<Ctx>,
 ): Promise<RunResult> {
   const limit = opts.concurrency ?? DEFAULT_CONCURRENCY;
-  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`concurrency must be a whole number >= 1, got ${limit}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new RangeError(`concurrency must be a whole number >= 1, got ${limit}`);
   const emit = opts.onEvent ?? (() => {});
   const startedAt = Date.now();
   const inSel = new Set(selection.map((t) => t.id));
@@ -92,7 +114,9 @@ export async function runGraph<Ctx extends BaseContext>(
   else opts.signal?.addEventListener('abort', userAbort, { once: true });
   const deadlineAt = opts.deadlineMs === undefined ? Infinity : startedAt + opts.deadlineMs;
   const deadlineTimer =
-    opts.deadlineMs === undefined ? undefined : setTimeout(() => run.abort(new DeadlineExceeded(opts.deadlineMs!)), opts.deadlineMs);
+    opts.deadlineMs === undefined
+      ? undefined
+      : setTimeout(() => run.abort(new DeadlineExceeded(opts.deadlineMs!)), opts.deadlineMs);
 
   fs.mkdirSync(opts.logDir, { recursive: true });
   emit({
@@ -100,7 +124,12 @@ export async function runGraph<Ctx extends BaseContext>(
     command: opts.command,
     at: startedAt,
     concurrency: limit,
-    nodes: order.map((t) => ({ id: t.id, name: t.name, title: t.title, needs: t.needs.filter((n) => inSel.has(n.id)).map((n) => n.id) })),
+    nodes: order.map((t) => ({
+      id: t.id,
+      name: t.name,
+      title: t.title,
+      needs: t.needs.filter((n) => inSel.has(n.id)).map((n) => n.id),
+    })),
   });
 
   const results = new Map<string, NodeRecord>();
@@ -117,14 +146,27 @@ export async function runGraph<Ctx extends BaseContext>(
   const finish = (t: Task<Ctx>, rec: NodeRecord, logTail?: string) => {
     results.set(t.id, rec);
     pending.delete(t.id);
-    const durationMs = rec.startedAt !== undefined && rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : 0;
-    emit({ type: 'node-end', ...rec, title: t.title, at: rec.endedAt ?? Date.now(), durationMs, ...(logTail ? { logTail } : {}) });
+    const durationMs =
+      rec.startedAt !== undefined && rec.endedAt !== undefined ? rec.endedAt - rec.startedAt : 0;
+    emit({
+      type: 'node-end',
+      ...rec,
+      title: t.title,
+      at: rec.endedAt ?? Date.now(),
+      durationMs,
+      ...(logTail ? { logTail } : {}),
+    });
     // In `up`, a node whose need did not succeed is skipped, naming the node that failed first in the chain.
     const blocks = opts.command === 'up' && !SATISFIED.has(rec.state);
     for (const d of graph.dependents.get(t.id) ?? []) {
       if (!pending.has(d.id)) continue;
       if (blocks) {
-        skip(d, rec.reason?.startsWith('blocked by ') ? rec.reason : `blocked by ${t.id} (${rec.state}${rec.reason ? `: ${rec.reason}` : ''})`);
+        skip(
+          d,
+          rec.reason?.startsWith('blocked by ')
+            ? rec.reason
+            : `blocked by ${t.id} (${rec.state}${rec.reason ? `: ${rec.reason}` : ''})`,
+        );
         continue;
       }
       const left = remaining.get(d.id)! - 1;
@@ -162,13 +204,25 @@ export async function runGraph<Ctx extends BaseContext>(
   for (const t of order) if (pending.has(t.id)) skip(t, why);
 
   const nodes = order.map((t) => results.get(t.id)!);
-  const durations = new Map(nodes.filter((n) => n.startedAt && n.endedAt).map((n) => [n.id, n.endedAt! - n.startedAt!]));
+  const durations = new Map(
+    nodes.filter((n) => n.startedAt && n.endedAt).map((n) => [n.id, n.endedAt! - n.startedAt!]),
+  );
   const endedAt = Date.now();
   const interrupted = run.signal.aborted && !(run.signal.reason instanceof DeadlineExceeded);
   const counts = Object.fromEntries(
-    (['done', 'up-to-date', 'failed', 'skipped', 'not-applicable', 'interrupted'] as NodeState[]).map((s) => [s, nodes.filter((n) => n.state === s).length]),
+    (['done', 'up-to-date', 'failed', 'skipped', 'not-applicable', 'interrupted'] as NodeState[]).map((s) => [
+      s,
+      nodes.filter((n) => n.state === s).length,
+    ]),
   ) as Record<NodeState, number>;
-  emit({ type: 'run-end', command: opts.command, at: endedAt, durationMs: endedAt - startedAt, interrupted, counts });
+  emit({
+    type: 'run-end',
+    command: opts.command,
+    at: endedAt,
+    durationMs: endedAt - startedAt,
+    interrupted,
+    counts,
+  });
   const ok = !interrupted && nodes.every((n) => SATISFIED.has(n.state));
   return {
     ok,
@@ -218,16 +272,26 @@ async function runNode<Ctx extends BaseContext>(
     try {
       const checks = await attempt((s) => t.verify!(mk(s)), runSignal, t.timeoutMs, `${t.id} verify`, grace);
       const failed = checks.filter((c) => c.status === 'fail');
-      for (const c of checks) log(`check ${c.id}: ${c.status}${c.measured !== undefined ? ` ${c.measured}${c.unit ? ` ${c.unit}` : ''}` : ''}${c.reason ? ` (${c.reason})` : ''}`);
+      for (const c of checks)
+        log(
+          `check ${c.id}: ${c.status}${c.measured !== undefined ? ` ${c.measured}${c.unit ? ` ${c.unit}` : ''}` : ''}${c.reason ? ` (${c.reason})` : ''}`,
+        );
       return failed.length
-        ? end('failed', { checks, reason: `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.id).join(', ')}`, attempts: 1 })
+        ? end('failed', {
+            checks,
+            reason: `${failed.length} of ${checks.length} checks failed: ${failed.map((c) => c.id).join(', ')}`,
+            attempts: 1,
+          })
         : end('done', { checks, attempts: 1 });
     } catch (e) {
       logError(log, e);
-      if (runSignal.aborted && !(runSignal.reason instanceof DeadlineExceeded)) return end('interrupted', { reason: 'interrupted', checks: [] });
+      if (runSignal.aborted && !(runSignal.reason instanceof DeadlineExceeded))
+        return end('interrupted', { reason: 'interrupted', checks: [] });
       // A verify step that throws is a failed check: the report shows the message.
       const reason = firstLine(e);
-      const checks = [check({ id: `${t.id}.verify`, task: t.id, title: `${t.title}: verify step`, status: 'fail', reason })];
+      const checks = [
+        check({ id: `${t.id}.verify`, task: t.id, title: `${t.title}: verify step`, status: 'fail', reason }),
+      ];
       return end('failed', { checks, reason, attempts: 1 });
     }
   }
@@ -239,7 +303,8 @@ async function runNode<Ctx extends BaseContext>(
         return end('up-to-date', { reason: 'already up (status); use --force to rerun' });
       }
     } catch (e) {
-      if (runSignal.aborted) return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason ?? e) });
+      if (runSignal.aborted)
+        return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason ?? e) });
       log(`status check failed, treating as not done: ${firstLine(e)}`);
     }
   }
@@ -254,11 +319,15 @@ async function runNode<Ctx extends BaseContext>(
       return end('done', { attempts: n });
     } catch (e) {
       logError(log, e);
-      if (runSignal.aborted) return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason ?? e), attempts: n });
+      if (runSignal.aborted)
+        return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason ?? e), attempts: n });
       const delayMs = backoff * 2 ** (n - 1);
       if (n > retries) return end('failed', { reason: firstLine(e), attempts: n });
       if (Date.now() + delayMs > deadlineAt) {
-        return end('failed', { reason: `${firstLine(e)} (no retry: the overall deadline comes first)`, attempts: n });
+        return end('failed', {
+          reason: `${firstLine(e)} (no retry: the overall deadline comes first)`,
+          attempts: n,
+        });
       }
       emit({ type: 'node-retry', id: t.id, at: Date.now(), attempt: n + 1, delayMs, error: firstLine(e) });
       log(`attempt ${n} failed; retrying in ${fmtMs(delayMs)}`);
@@ -271,11 +340,16 @@ async function runNode<Ctx extends BaseContext>(
   }
 }
 
-const interruptedOrFailed = (s: AbortSignal): NodeState => (s.reason instanceof DeadlineExceeded ? 'failed' : 'interrupted');
+const interruptedOrFailed = (s: AbortSignal): NodeState =>
+  s.reason instanceof DeadlineExceeded ? 'failed' : 'interrupted';
 
 /** Known one-line errors (not built yet, usage) log their message; anything else its stack. */
 function logError(log: (l: string) => void, e: unknown) {
-  const plain = e instanceof UsageError || e instanceof StepTimeout || e instanceof DeadlineExceeded || (e instanceof Error && e.name === 'NotImplementedError');
+  const plain =
+    e instanceof UsageError ||
+    e instanceof StepTimeout ||
+    e instanceof DeadlineExceeded ||
+    (e instanceof Error && e.name === 'NotImplementedError');
   log(e instanceof Error ? (plain ? `${e.name}: ${e.message}` : (e.stack ?? e.message)) : String(e));
 }
 
@@ -295,7 +369,10 @@ async function attempt<T>(
   const onRunAbort = () => ac.abort(runSignal.reason);
   if (runSignal.aborted) onRunAbort();
   runSignal.addEventListener('abort', onRunAbort, { once: true });
-  const timer = timeoutMs === undefined ? undefined : setTimeout(() => ac.abort(new StepTimeout(what, timeoutMs)), timeoutMs);
+  const timer =
+    timeoutMs === undefined
+      ? undefined
+      : setTimeout(() => ac.abort(new StepTimeout(what, timeoutMs)), timeoutMs);
   const work = Promise.resolve().then(() => fn(ac.signal));
   let onAbort: () => void = () => {};
   const aborted = new Promise<never>((_, reject) => {
@@ -304,7 +381,13 @@ async function attempt<T>(
       // The grace timer holds the loop open while it waits, and is cancelled once the step settles.
       const stopGrace = new AbortController();
       const grace = sleep(graceMs, undefined, { signal: stopGrace.signal }).catch(() => undefined);
-      void Promise.race([work.then(() => undefined, () => undefined), grace]).then(() => {
+      void Promise.race([
+        work.then(
+          () => undefined,
+          () => undefined,
+        ),
+        grace,
+      ]).then(() => {
         stopGrace.abort();
         reject(ac.signal.reason);
       });
@@ -332,4 +415,3 @@ export function tail(file: string, n = TAIL_LINES): string {
     return '';
   }
 }
-

@@ -54,7 +54,10 @@ export const emptyState = (): PlatformState => ({ version: 1, nodes: {}, lastRun
 export const stateFile = (platformDir: string) => path.join(platformDir, 'state.json');
 
 /** Reads the state; a missing file is a fresh state, a corrupt one is moved aside with a warning. */
-export async function loadState(file: string, warn: (line: string) => void = () => {}): Promise<PlatformState> {
+export async function loadState(
+  file: string,
+  warn: (line: string) => void = () => {},
+): Promise<PlatformState> {
   let text: string;
   try {
     text = await fsp.readFile(file, 'utf8');
@@ -72,7 +75,9 @@ export async function loadState(file: string, warn: (line: string) => void = () 
   } catch (e) {
     const aside = `${file}.corrupt-${Date.now()}`;
     await fsp.rename(file, aside).catch(() => undefined);
-    warn(`state: ${file} is corrupt (${(e as Error).message}); kept it as ${aside} and started from a fresh state`);
+    warn(
+      `state: ${file} is corrupt (${(e as Error).message}); kept it as ${aside} and started from a fresh state`,
+    );
     return emptyState();
   }
 }
@@ -92,7 +97,12 @@ export function recordRun(state: PlatformState, run: RunRecord): PlatformState {
     const prev = nodes[n.id];
     nodes[n.id] =
       run.command === 'verify'
-        ? { ...(prev ?? { id: n.id, name: n.name, state: n.state }), checks: n.checks, verifiedAt: n.endedAt, verifyState: n.state }
+        ? {
+            ...(prev ?? { id: n.id, name: n.name, state: n.state }),
+            checks: n.checks,
+            verifiedAt: n.endedAt,
+            verifyState: n.state,
+          }
         : { ...n, checks: prev?.checks };
   }
   return { version: 1, nodes, lastRun: { ...state.lastRun, [run.command]: run } };

@@ -40,7 +40,10 @@ export interface BaseContext {
   logFile: string;
 }
 
-export interface TaskSpec<Ctx extends BaseContext, Needs extends readonly Task<Ctx>[] = readonly Task<Ctx>[]> {
+export interface TaskSpec<
+  Ctx extends BaseContext,
+  Needs extends readonly Task<Ctx>[] = readonly Task<Ctx>[],
+> {
   /** Seed id, `0-1` … `0-13`. */
   id: string;
   /** Short kebab-case name, e.g. `event-bus`. */

@@ -47,17 +47,29 @@ async function make(ctx: PlatformContext, args: string[]): Promise<{ ok: boolean
 async function missingCommands(out: string, root: string): Promise<string[]> {
   const { commands } = await import('../cli/commands/index.ts');
   const names = new Set(commands.map((c) => c.name));
-  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as { scripts?: Record<string, string> };
+  const pkg = JSON.parse(fs.readFileSync(path.join(root, 'package.json'), 'utf8')) as {
+    scripts?: Record<string, string>;
+  };
   const missing: string[] = [];
-  for (const m of out.matchAll(/tasks\.ts ([a-z][\w-]*)/g)) if (!names.has(m[1]!)) missing.push(`tasks.ts has no command '${m[1]}'`);
-  for (const m of out.matchAll(/npm run ([\w:-]+)/g)) if (!pkg.scripts?.[m[1]!]) missing.push(`package.json has no script '${m[1]}'`);
+  for (const m of out.matchAll(/tasks\.ts ([a-z][\w-]*)/g))
+    if (!names.has(m[1]!)) missing.push(`tasks.ts has no command '${m[1]}'`);
+  for (const m of out.matchAll(/npm run ([\w:-]+)/g))
+    if (!pkg.scripts?.[m[1]!]) missing.push(`package.json has no script '${m[1]}'`);
   if (/^npm test$/m.test(out) && !pkg.scripts?.test) missing.push("package.json has no script 'test'");
   return missing;
 }
 
 async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
   if (!fs.existsSync(makefilePath(ctx))) {
-    return [check({ id: '0-11.makefile', title: 'Makefile exists', status: 'fail', criteria: ['0-11.ac1'], reason: `no Makefile at ${makefilePath(ctx)}` })];
+    return [
+      check({
+        id: '0-11.makefile',
+        title: 'Makefile exists',
+        status: 'fail',
+        criteria: ['0-11.ac1'],
+        reason: `no Makefile at ${makefilePath(ctx)}`,
+      }),
+    ];
   }
   const checks: Check[] = [];
   const help = await make(ctx, ['help']);
@@ -73,7 +85,13 @@ async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
       unit: 'targets listed',
       threshold: `all ${SEED_TARGETS.length + 1} seed targets`,
       evidence: 'make help',
-      ...(help.ok && missingHelp.length === 0 ? {} : { reason: help.ok ? `not listed: ${missingHelp.join(', ')}` : `make help failed: ${help.out.split('\n')[0]}` }),
+      ...(help.ok && missingHelp.length === 0
+        ? {}
+        : {
+            reason: help.ok
+              ? `not listed: ${missingHelp.join(', ')}`
+              : `make help failed: ${help.out.split('\n')[0]}`,
+          }),
     }),
   );
   for (const t of SEED_TARGETS) {
@@ -110,7 +128,11 @@ async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
       status: docText && undocumented.length === 0 ? 'pass' : 'fail',
       criteria: ['0-11.ac12'],
       evidence: path.relative(ctx.paths.root, doc),
-      ...(docText === undefined ? { reason: `${path.relative(ctx.paths.root, doc)} is missing` } : undocumented.length ? { reason: `not documented: ${undocumented.join(', ')}` } : {}),
+      ...(docText === undefined
+        ? { reason: `${path.relative(ctx.paths.root, doc)} is missing` }
+        : undocumented.length
+          ? { reason: `not documented: ${undocumented.join(', ')}` }
+          : {}),
     }),
   );
   return checks;
@@ -124,7 +146,9 @@ export const makefile = defineTask({
   // The Makefile is part of the repository: done when it is there and make can read it.
   status: async (ctx) => fs.existsSync(makefilePath(ctx)) && (await make(ctx, ['-n', 'help'])).ok,
   run: async (ctx) => {
-    throw new Error(`no usable Makefile at ${makefilePath(ctx)}; restore it from git (git checkout Makefile)`);
+    throw new Error(
+      `no usable Makefile at ${makefilePath(ctx)}; restore it from git (git checkout Makefile)`,
+    );
   },
   verify: verifyMakefile,
 });

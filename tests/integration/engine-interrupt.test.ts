@@ -32,7 +32,11 @@ async function until(what: string, cond: () => boolean, capMs = 60_000) {
   }
 }
 
-function startCli(scenario: string, argv: string[], dir: string): ResultPromise<{ reject: false; all: true }> {
+function startCli(
+  scenario: string,
+  argv: string[],
+  dir: string,
+): ResultPromise<{ reject: false; all: true }> {
   return execa(process.execPath, ['--import', 'tsx', FIXTURE, scenario, ...argv], {
     reject: false,
     all: true,
@@ -53,8 +57,13 @@ test('Ctrl-C during a run with real children: no child survives, state written, 
     // The children were killed by their nodes' signals; give init a moment to reap them.
     await until('children gone', () => !pids.some(alive), 10_000).catch(() => undefined);
     assert.equal(pids.filter(alive), [], 'no sleep child left alive');
-    const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as { nodes: Record<string, { state: string }> };
-    assert.equal(['s1', 's2', 's3'].map((id) => state.nodes[id]?.state), ['interrupted', 'interrupted', 'interrupted']);
+    const state = JSON.parse(fs.readFileSync(path.join(dir, 'state.json'), 'utf8')) as {
+      nodes: Record<string, { state: string }>;
+    };
+    assert.equal(
+      ['s1', 's2', 's3'].map((id) => state.nodes[id]?.state),
+      ['interrupted', 'interrupted', 'interrupted'],
+    );
     assert.is(state.nodes.s4?.state, 'skipped', 'the node that needed an interrupted one never started');
     assert.match(r.all ?? '', 'press Ctrl-C again to force');
   } finally {

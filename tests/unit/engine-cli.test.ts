@@ -23,7 +23,11 @@ async function cli(argv: string[], tasks?: () => T[], extra: MainOptions = {}) {
       stdout: (t) => (out += t),
       stderr: (t) => (err += t),
       runtime: tasks
-        ? { tasks: async () => tasks(), chooseTarget: async () => ({ target: fixtureTarget(), why: 'test fixture' }), loadEnv: async () => ({}) }
+        ? {
+            tasks: async () => tasks(),
+            chooseTarget: async () => ({ target: fixtureTarget(), why: 'test fixture' }),
+            loadEnv: async () => ({}),
+          }
         : undefined,
       ...extra,
     });
@@ -72,7 +76,8 @@ test('a graph with a cycle: the cycle path on one line, exit 2', async () => {
 test('--help per command comes from its spec; global help lists every command', async () => {
   const g = await cli(['--help']);
   assert.is(g.code, 0);
-  for (const c of ['up', 'down', 'verify', 'status', 'plan', 'graph', 'list', 'clean']) assert.match(g.out, new RegExp(`\\n  ${c} +\\S`));
+  for (const c of ['up', 'down', 'verify', 'status', 'plan', 'graph', 'list', 'clean'])
+    assert.match(g.out, new RegExp(`\\n  ${c} +\\S`));
   const u = await cli(['up', '--help']);
   assert.is(u.code, 0);
   assert.match(u.out, '--concurrency <value>');
@@ -108,12 +113,25 @@ test('up twice: the second run only calls status; exit codes 0 both times', asyn
 test('--json: every stdout line is one JSON event; a failed node makes exit 1', async () => {
   process.env.PLATFORM_DIR = tempDir();
   try {
-    const bad = defineTask<PlatformContext>({ id: 'bad', name: 'bad', title: 'fails', run: async () => { throw new Error('broken'); } });
+    const bad = defineTask<PlatformContext>({
+      id: 'bad',
+      name: 'bad',
+      title: 'fails',
+      run: async () => {
+        throw new Error('broken');
+      },
+    });
     const dep = defineTask<PlatformContext>({ id: 'dep', name: 'dep', title: 'needs bad', needs: [bad] });
     const r = await cli(['up', '--json'], () => [bad, dep]);
     assert.is(r.code, 1);
-    const events = r.out.trimEnd().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
-    assert.equal(events.map((e) => e.type), ['target', 'run-start', 'node-start', 'node-end', 'node-end', 'run-end']);
+    const events = r.out
+      .trimEnd()
+      .split('\n')
+      .map((l) => JSON.parse(l) as Record<string, unknown>);
+    assert.equal(
+      events.map((e) => e.type),
+      ['target', 'run-start', 'node-start', 'node-end', 'node-end', 'run-end'],
+    );
     const depEnd = events.find((e) => e.type === 'node-end' && e.id === 'dep');
     assert.is(depEnd?.reason, 'blocked by bad (failed: broken)');
   } finally {
@@ -129,15 +147,35 @@ test('verify --report writes the Markdown, JSON and SVG from the checks, exit 1 
       id: '0-3',
       name: 'event-bus',
       title: 'bus',
-      verify: async () => [check({ id: '0-3.rt', title: 'round trip', status: 'pass', criteria: ['0-3.ac8'], measured: 12, unit: 'ms', threshold: '< 1000' })],
+      verify: async () => [
+        check({
+          id: '0-3.rt',
+          title: 'round trip',
+          status: 'pass',
+          criteria: ['0-3.ac8'],
+          measured: 12,
+          unit: 'ms',
+          threshold: '< 1000',
+        }),
+      ],
     });
-    const bad = defineTask<PlatformContext>({ id: '0-4', name: 'metrics', title: 'metrics', verify: async () => { throw new Error('prometheus refused'); } });
+    const bad = defineTask<PlatformContext>({
+      id: '0-4',
+      name: 'metrics',
+      title: 'metrics',
+      verify: async () => {
+        throw new Error('prometheus refused');
+      },
+    });
     const r = await cli(['verify', '--report', '--report-dir', root], () => [good, bad]);
     assert.is(r.code, 1);
     const md = path.join(root, 'docs/phase-0-validation-report.md');
     assert.ok(fs.existsSync(md));
     const text = fs.readFileSync(md, 'utf8');
-    assert.match(text, '| 0-3.ac8: Test scripts verify produce/consume functionality | ✅ pass | 12 ms | < 1000 |');
+    assert.match(
+      text,
+      '| 0-3.ac8: Test scripts verify produce/consume functionality | ✅ pass | 12 ms | < 1000 |',
+    );
     assert.match(text, /0-4\.ac1: .*❌ fail.*task 0-4 verify failed \(prometheus refused\)/);
     assert.ok(fs.existsSync(path.join(root, 'validation/report.json')));
     assert.ok(fs.existsSync(path.join(root, 'docs/phase-0-timeline.svg')));
@@ -165,10 +203,15 @@ test('down stops components last-first; clean also removes data, logs and state 
   process.env.PLATFORM_DIR = dir;
   process.env.PLATFORM_CACHE = path.join(dir, 'cache');
   try {
-    for (const sub of ['data/kafka', 'logs', 'run', 'cache/jars']) fs.mkdirSync(path.join(dir, sub), { recursive: true });
+    for (const sub of ['data/kafka', 'logs', 'run', 'cache/jars'])
+      fs.mkdirSync(path.join(dir, sub), { recursive: true });
     fs.writeFileSync(path.join(dir, 'state.json'), '{}');
     const calls: string[] = [];
-    const runtime = { tasks: async () => [], chooseTarget: async () => ({ target: targetWithComponents(calls), why: 'test' }), loadEnv: async () => ({}) };
+    const runtime = {
+      tasks: async () => [],
+      chooseTarget: async () => ({ target: targetWithComponents(calls), why: 'test' }),
+      loadEnv: async () => ({}),
+    };
     const d = await cli(['down'], undefined, { runtime });
     assert.is(d.code, 0, d.err);
     assert.equal(calls, ['metrics', 'event-bus', 'cluster']);
@@ -182,11 +225,22 @@ test('down stops components last-first; clean also removes data, logs and state 
   }
 });
 
-test('status prints the process table from the components and each node\'s last outcome', async () => {
+test("status prints the process table from the components and each node's last outcome", async () => {
   process.env.PLATFORM_DIR = tempDir();
   try {
-    const svc = defineTask<PlatformContext>({ id: 'svc', name: 'svc', title: 'svc', run: async () => { throw new Error('nope'); } });
-    const runtime = { tasks: async () => [svc], chooseTarget: async () => ({ target: targetWithComponents([]), why: 'test' }), loadEnv: async () => ({}) };
+    const svc = defineTask<PlatformContext>({
+      id: 'svc',
+      name: 'svc',
+      title: 'svc',
+      run: async () => {
+        throw new Error('nope');
+      },
+    });
+    const runtime = {
+      tasks: async () => [svc],
+      chooseTarget: async () => ({ target: targetWithComponents([]), why: 'test' }),
+      loadEnv: async () => ({}),
+    };
     await cli(['up'], undefined, { runtime });
     const r = await cli(['status'], undefined, { runtime });
     assert.is(r.code, 0, r.err);

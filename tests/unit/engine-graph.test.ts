@@ -52,34 +52,66 @@ test('a duplicate id is rejected', () => {
 test('closure selects the node and exactly what it needs', () => {
   const { all } = diamond();
   const g = buildGraph(all);
-  assert.equal(closure(g, ['b']).map((t) => t.id), ['a', 'b']);
-  assert.equal(closure(g, ['d']).map((t) => t.id), ['a', 'b', 'c', 'd']);
-  assert.equal(closure(g, ['e', 'b']).map((t) => t.id), ['a', 'b', 'e']);
-  assert.equal(closure(g, ['nb']).map((t) => t.id), ['a', 'b'], 'a name works as well as an id');
+  assert.equal(
+    closure(g, ['b']).map((t) => t.id),
+    ['a', 'b'],
+  );
+  assert.equal(
+    closure(g, ['d']).map((t) => t.id),
+    ['a', 'b', 'c', 'd'],
+  );
+  assert.equal(
+    closure(g, ['e', 'b']).map((t) => t.id),
+    ['a', 'b', 'e'],
+  );
+  assert.equal(
+    closure(g, ['nb']).map((t) => t.id),
+    ['a', 'b'],
+    'a name works as well as an id',
+  );
   assert.equal(closure(g, []).length, 5, 'no ids: everything');
 });
 
 test('an unknown task id in a selection is a usage error listing the known ids', () => {
   const g = buildGraph(diamond().all);
-  assert.throws(() => closure(g, ['0-99']), (e: Error) => e instanceof UsageError && /unknown task id '0-99'; known: a, b, c, d, e/.test(e.message));
+  assert.throws(
+    () => closure(g, ['0-99']),
+    (e: Error) => e instanceof UsageError && /unknown task id '0-99'; known: a, b, c, d, e/.test(e.message),
+  );
 });
 
 test('topological order puts needs first even when the list does not', () => {
   const { a, b, c, d, e } = diamond();
   const g = buildGraph([d, e, c, b, a]);
   const pos = new Map(g.order.map((t, i) => [t.id, i]));
-  for (const t of g.order) for (const n of t.needs) assert.ok(pos.get(n.id)! < pos.get(t.id)!, `${n.id} before ${t.id}`);
+  for (const t of g.order)
+    for (const n of t.needs) assert.ok(pos.get(n.id)! < pos.get(t.id)!, `${n.id} before ${t.id}`);
 });
 
 test('layers group nodes by their longest chain of needs', () => {
   const g = buildGraph(diamond().all);
-  assert.equal(layers(g).map((l) => l.map((t) => t.id)), [['a', 'e'], ['b', 'c'], ['d']]);
-  assert.equal(layers(g, closure(g, ['c'])).map((l) => l.map((t) => t.id)), [['a'], ['c']]);
+  assert.equal(
+    layers(g).map((l) => l.map((t) => t.id)),
+    [['a', 'e'], ['b', 'c'], ['d']],
+  );
+  assert.equal(
+    layers(g, closure(g, ['c'])).map((l) => l.map((t) => t.id)),
+    [['a'], ['c']],
+  );
 });
 
 test('critical path follows the longest summed durations', () => {
   const g = buildGraph(diamond().all);
-  const cp = criticalPath(g, new Map([['a', 1], ['b', 5], ['c', 2], ['d', 1], ['e', 6]]));
+  const cp = criticalPath(
+    g,
+    new Map([
+      ['a', 1],
+      ['b', 5],
+      ['c', 2],
+      ['d', 1],
+      ['e', 6],
+    ]),
+  );
   assert.equal(cp, { ids: ['a', 'b', 'd'], ms: 7 });
 });
 

@@ -7,8 +7,19 @@ import { SEED_TASKS } from '../../validation/criteria.ts';
 
 const before = ['0-1', '0-2', '0-3', '0-4', '0-5', '0-6', '0-7', '0-8', '0-9', '0-10'];
 const SEED_NEEDS: Record<string, string[]> = {
-  '0-1': [], '0-2': ['0-1'], '0-3': ['0-2'], '0-4': ['0-2'], '0-5': ['0-4'], '0-6': ['0-5'], '0-7': [],
-  '0-8': ['0-1'], '0-9': ['0-1'], '0-10': ['0-6', '0-9'], '0-11': before, '0-12': before, '0-13': before,
+  '0-1': [],
+  '0-2': ['0-1'],
+  '0-3': ['0-2'],
+  '0-4': ['0-2'],
+  '0-5': ['0-4'],
+  '0-6': ['0-5'],
+  '0-7': [],
+  '0-8': ['0-1'],
+  '0-9': ['0-1'],
+  '0-10': ['0-6', '0-9'],
+  '0-11': before,
+  '0-12': before,
+  '0-13': before,
 };
 
 test('the phase-0 graph validates and holds every seed task once', () => {
@@ -21,7 +32,8 @@ test('the phase-0 graph validates and holds every seed task once', () => {
 test("each node needs at least what the seed's task table says", () => {
   for (const t of phase0) {
     const has = new Set(t.needs.map((n) => n.id));
-    for (const need of SEED_NEEDS[t.id] ?? ['(not a seed task)']) assert.ok(has.has(need), `${t.id} must need ${need}`);
+    for (const need of SEED_NEEDS[t.id] ?? ['(not a seed task)'])
+      assert.ok(has.has(need), `${t.id} must need ${need}`);
   }
 });
 

@@ -14,18 +14,30 @@ async function runWith(mode: 'json' | 'plain') {
   registerSecret(SECRET);
   const lines: string[] = [];
   const progress = createProgress(mode, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
-  const a = node('a', [], { run: async (ctx) => { ctx.log(`token=${SECRET}`); throw new Error(`auth failed for ${SECRET}`); } });
+  const a = node('a', [], {
+    run: async (ctx) => {
+      ctx.log(`token=${SECRET}`);
+      throw new Error(`auth failed for ${SECRET}`);
+    },
+  });
   const b = node('b', [a]);
   const c = node('c', [], { applies: () => ({ notApplicable: 'not here' }) });
   const g = buildGraph([a, b, c]);
-  await runGraph(g, g.order, { command: 'up', makeContext: baseContext, logDir: tempDir(), onEvent: progress.onEvent });
+  await runGraph(g, g.order, {
+    command: 'up',
+    makeContext: baseContext,
+    logDir: tempDir(),
+    onEvent: progress.onEvent,
+  });
   await progress.done();
   return lines;
 }
 
 test('--json emits one JSON event per line, every line parses', async () => {
   const lines = await runWith('json');
-  const events = lines.map((l) => JSON.parse(l) as { type: string; id?: string; state?: string; reason?: string });
+  const events = lines.map(
+    (l) => JSON.parse(l) as { type: string; id?: string; state?: string; reason?: string },
+  );
   assert.is(events[0]!.type, 'run-start');
   assert.is(events.at(-1)!.type, 'run-end');
   const ends = Object.fromEntries(events.filter((e) => e.type === 'node-end').map((e) => [e.id, e]));

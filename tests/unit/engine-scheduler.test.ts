@@ -14,7 +14,8 @@ const opts = (extra: Partial<RunOptions<BaseContext>> = {}): RunOptions<BaseCont
   ...extra,
 });
 
-const run = (nodes: Node[], extra: Partial<RunOptions<BaseContext>> = {}) => runGraph(buildGraph(nodes), buildGraph(nodes).order, opts(extra));
+const run = (nodes: Node[], extra: Partial<RunOptions<BaseContext>> = {}) =>
+  runGraph(buildGraph(nodes), buildGraph(nodes).order, opts(extra));
 const byId = (r: Awaited<ReturnType<typeof run>>) => Object.fromEntries(r.nodes.map((n) => [n.id, n]));
 
 test('the concurrency cap is never exceeded and is reached', async () => {
@@ -46,7 +47,11 @@ test('the concurrency cap is never exceeded and is reached', async () => {
 });
 
 test('a failure skips exactly its dependents, saying which node blocked them and why', async () => {
-  const a = node('a', [], { run: async () => { throw new Error('boom'); } });
+  const a = node('a', [], {
+    run: async () => {
+      throw new Error('boom');
+    },
+  });
   const b = node('b', [a]);
   const c = node('c', [b]);
   const x = node('x');
@@ -67,8 +72,17 @@ test('a failure skips exactly its dependents, saying which node blocked them and
 
 test('--fail-fast starts nothing new after the first failure', async () => {
   const calls: string[] = [];
-  const a = node('a', [], { run: async () => { calls.push('a'); throw new Error('boom'); } });
-  const x = node('x', [], { run: async () => { calls.push('x'); } });
+  const a = node('a', [], {
+    run: async () => {
+      calls.push('a');
+      throw new Error('boom');
+    },
+  });
+  const x = node('x', [], {
+    run: async () => {
+      calls.push('x');
+    },
+  });
   const r = await run([a, x], { concurrency: 1, failFast: true });
   assert.equal(calls, ['a']);
   assert.is(byId(r).x!.state, 'skipped');
@@ -116,12 +130,25 @@ test('retries with exponential backoff until success', async () => {
   assert.is(byId(r).flaky!.state, 'done');
   assert.is(byId(r).flaky!.attempts, 3);
   const retries = events.filter((e) => e.type === 'node-retry');
-  assert.equal(retries.map((e) => [e.attempt, e.delayMs, e.error]), [[2, 2, 'try 1'], [3, 4, 'try 2']]);
+  assert.equal(
+    retries.map((e) => [e.attempt, e.delayMs, e.error]),
+    [
+      [2, 2, 'try 1'],
+      [3, 4, 'try 2'],
+    ],
+  );
 });
 
 test('retries stop when they are used up', async () => {
   let calls = 0;
-  const bad = node('bad', [], { retries: 2, backoffMs: 1, run: async () => { calls++; throw new Error('nope'); } });
+  const bad = node('bad', [], {
+    retries: 2,
+    backoffMs: 1,
+    run: async () => {
+      calls++;
+      throw new Error('nope');
+    },
+  });
   const r = await run([bad]);
   assert.is(calls, 3);
   assert.is(byId(r).bad!.state, 'failed');
@@ -130,14 +157,26 @@ test('retries stop when they are used up', async () => {
 
 test('no retry starts past the overall deadline', async () => {
   let calls = 0;
-  const bad = node('bad', [], { retries: 5, backoffMs: 60_000, run: async () => { calls++; throw new Error('nope'); } });
+  const bad = node('bad', [], {
+    retries: 5,
+    backoffMs: 60_000,
+    run: async () => {
+      calls++;
+      throw new Error('nope');
+    },
+  });
   const r = await run([bad], { deadlineMs: 30_000 });
   assert.is(calls, 1);
   assert.is(byId(r).bad!.reason, 'nope (no retry: the overall deadline comes first)');
 });
 
 test('a not-applicable node satisfies its dependents and is neither pass nor failure', async () => {
-  const na = node('na', [], { applies: () => ({ notApplicable: 'target X does not provide it' }), run: async () => { throw new Error('must not run'); } });
+  const na = node('na', [], {
+    applies: () => ({ notApplicable: 'target X does not provide it' }),
+    run: async () => {
+      throw new Error('must not run');
+    },
+  });
   const after = node('after', [na]);
   const r = await run([na, after]);
   assert.ok(r.ok);
@@ -185,15 +224,26 @@ test('aborting the run interrupts running nodes and starts nothing else', async 
 });
 
 test('verify: checks are collected, a throwing verify step becomes a failed check, failures do not block', async () => {
-  const good = node('g', [], { verify: async () => [check({ id: 'g.one', title: 'one', status: 'pass', measured: 3, unit: 'ms' })] });
-  const bad = node('b', [good], { verify: async () => { throw new Error('endpoint refused'); } });
-  const after = node('c', [bad], { verify: async () => [check({ id: 'c.x', title: 'x', status: 'skip', reason: 'no endpoint' })] });
+  const good = node('g', [], {
+    verify: async () => [check({ id: 'g.one', title: 'one', status: 'pass', measured: 3, unit: 'ms' })],
+  });
+  const bad = node('b', [good], {
+    verify: async () => {
+      throw new Error('endpoint refused');
+    },
+  });
+  const after = node('c', [bad], {
+    verify: async () => [check({ id: 'c.x', title: 'x', status: 'skip', reason: 'no endpoint' })],
+  });
   const r = await run([good, bad, after], { command: 'verify' });
   const s = byId(r);
   assert.is(s.g!.state, 'done');
   assert.is(s.g!.checks![0]!.measured, 3);
   assert.is(s.b!.state, 'failed');
-  assert.equal(s.b!.checks!.map((c) => [c.id, c.status, c.reason]), [['b.verify', 'fail', 'endpoint refused']]);
+  assert.equal(
+    s.b!.checks!.map((c) => [c.id, c.status, c.reason]),
+    [['b.verify', 'fail', 'endpoint refused']],
+  );
   assert.is(s.c!.state, 'done', 'verify of a dependent still runs');
 });
 

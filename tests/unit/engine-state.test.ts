@@ -3,7 +3,14 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { emptyState, loadState, recordRun, saveState, stateFile, type RunRecord } from '../../tasks/engine/state.ts';
+import {
+  emptyState,
+  loadState,
+  recordRun,
+  saveState,
+  stateFile,
+  type RunRecord,
+} from '../../tasks/engine/state.ts';
 import { tempDir } from '../fixtures/engine/nodes.ts';
 
 const runRec = (command: 'up' | 'verify', state: 'done' | 'failed'): RunRecord => ({
@@ -14,7 +21,16 @@ const runRec = (command: 'up' | 'verify', state: 'done' | 'failed'): RunRecord =
   concurrency: 4,
   interrupted: false,
   criticalPath: { ids: ['a'], ms: 1 },
-  nodes: [{ id: 'a', name: 'na', state, startedAt: 1, endedAt: 2, checks: command === 'verify' ? [{ id: 'a.x', task: 'a', title: 'x', status: 'pass' }] : undefined }],
+  nodes: [
+    {
+      id: 'a',
+      name: 'na',
+      state,
+      startedAt: 1,
+      endedAt: 2,
+      checks: command === 'verify' ? [{ id: 'a.x', task: 'a', title: 'x', status: 'pass' }] : undefined,
+    },
+  ],
 });
 
 test('a missing file is a fresh state without a warning', async () => {
@@ -49,7 +65,11 @@ for (const [what, text] of [
     assert.match(warnings[0]!, `${file} is corrupt`);
     const aside = fs.readdirSync(dir).filter((f) => f.startsWith('state.json.corrupt-'));
     assert.is(aside.length, 1);
-    assert.is(fs.readFileSync(path.join(dir, aside[0]!), 'utf8'), text, 'the corrupt bytes are kept for a look');
+    assert.is(
+      fs.readFileSync(path.join(dir, aside[0]!), 'utf8'),
+      text,
+      'the corrupt bytes are kept for a look',
+    );
   });
 }
 

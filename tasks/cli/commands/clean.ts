@@ -13,11 +13,19 @@ export const clean = defineCommand({
   async run(args, io) {
     const { s, failures } = await downCommand(args, io);
     if (failures) {
-      io.err('clean: some components did not stop; data left in place so nothing is deleted under a running process');
+      io.err(
+        'clean: some components did not stop; data left in place so nothing is deleted under a running process',
+      );
       return 1;
     }
     const entries = await fsp.readdir(s.paths.platform).catch(() => [] as string[]);
-    const doomed = [s.paths.data, s.paths.logs, s.paths.run, s.stateFile, ...entries.filter((e) => e.startsWith('state.json.')).map((e) => `${s.paths.platform}/${e}`)];
+    const doomed = [
+      s.paths.data,
+      s.paths.logs,
+      s.paths.run,
+      s.stateFile,
+      ...entries.filter((e) => e.startsWith('state.json.')).map((e) => `${s.paths.platform}/${e}`),
+    ];
     for (const p of doomed) {
       if (s.paths.cache.startsWith(p)) continue; // never delete the cache, even when it lives inside
       await fsp.rm(p, { recursive: true, force: true });

@@ -22,7 +22,12 @@ export const graph = defineCommand({
     const print = (text: string) => io.out(text);
     // Unweighted critical path: the longest chain of needs.
     const data = {
-      nodes: g.order.map((t) => ({ id: t.id, name: t.name, title: t.title, needs: t.needs.map((n) => n.id) })),
+      nodes: g.order.map((t) => ({
+        id: t.id,
+        name: t.name,
+        title: t.title,
+        needs: t.needs.map((n) => n.id),
+      })),
       edges: edges.map(([from, to]) => ({ from, to })),
       layers: layers(g).map((l) => l.map((t) => t.id)),
       longestChain: criticalPath(g, new Map(g.order.map((t) => [t.id, 1]))).ids,
@@ -31,11 +36,24 @@ export const graph = defineCommand({
     if (format === 'json') {
       print(JSON.stringify(data, null, 2));
     } else if (format === 'dot') {
-      print(['digraph phase0 {', '  rankdir=LR;', ...g.order.map((t) => `  "${t.id}" [label="${t.id}\\n${t.name}"];`),
-        ...edges.map(([a, b]) => `  "${a}" -> "${b}";`), '}'].join('\n'));
+      print(
+        [
+          'digraph phase0 {',
+          '  rankdir=LR;',
+          ...g.order.map((t) => `  "${t.id}" [label="${t.id}\\n${t.name}"];`),
+          ...edges.map(([a, b]) => `  "${a}" -> "${b}";`),
+          '}',
+        ].join('\n'),
+      );
     } else {
       const nid = (id: string) => `n${id.replace(/\W/g, '_')}`;
-      print(['graph LR', ...g.order.map((t) => `  ${nid(t.id)}["${t.id} ${t.name}"]`), ...edges.map(([a, b]) => `  ${nid(a)} --> ${nid(b)}`)].join('\n'));
+      print(
+        [
+          'graph LR',
+          ...g.order.map((t) => `  ${nid(t.id)}["${t.id} ${t.name}"]`),
+          ...edges.map(([a, b]) => `  ${nid(a)} --> ${nid(b)}`),
+        ].join('\n'),
+      );
     }
     return 0;
   },

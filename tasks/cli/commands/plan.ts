@@ -16,27 +16,50 @@ export const plan = defineCommand({
     const selection = select(graph, args.positionals);
     const s = await openSession(args, io, graph);
     const ctx = commandContext(s, 'plan', io);
-    const decisions: { id: string; name: string; action: 'run' | 'skip: already up' | 'skip: not applicable'; reason?: string }[] = [];
+    const decisions: {
+      id: string;
+      name: string;
+      action: 'run' | 'skip: already up' | 'skip: not applicable';
+      reason?: string;
+    }[] = [];
     for (const t of selection) {
       const applies = t.applies?.(ctx) ?? true;
       if (applies !== true) {
-        decisions.push({ id: t.id, name: t.name, action: 'skip: not applicable', reason: applies.notApplicable });
+        decisions.push({
+          id: t.id,
+          name: t.name,
+          action: 'skip: not applicable',
+          reason: applies.notApplicable,
+        });
         continue;
       }
       let upNow: boolean;
       try {
         upNow = t.status ? await t.status(ctx) : false;
       } catch (e) {
-        decisions.push({ id: t.id, name: t.name, action: 'run', reason: `status failed: ${(e as Error).message.split('\n')[0]}` });
+        decisions.push({
+          id: t.id,
+          name: t.name,
+          action: 'run',
+          reason: `status failed: ${(e as Error).message.split('\n')[0]}`,
+        });
         continue;
       }
-      decisions.push({ id: t.id, name: t.name, action: upNow ? 'skip: already up' : 'run', ...(t.run || upNow ? {} : { reason: 'no run step' }) });
+      decisions.push({
+        id: t.id,
+        name: t.name,
+        action: upNow ? 'skip: already up' : 'run',
+        ...(t.run || upNow ? {} : { reason: 'no run step' }),
+      });
     }
     const layerIds = layers(graph, selection).map((l) => l.map((t) => t.id));
     io.out(`order: ${selection.map((t) => t.id).join(' → ')}`);
-    layerIds.forEach((l, i) => io.out(`layer ${i}: ${l.join(', ')}${l.length > 1 ? '  (may run concurrently)' : ''}`));
+    layerIds.forEach((l, i) =>
+      io.out(`layer ${i}: ${l.join(', ')}${l.length > 1 ? '  (may run concurrently)' : ''}`),
+    );
     io.out('');
-    for (const d of decisions) io.out(`${d.id.padEnd(5)} ${d.name.padEnd(18)} ${d.action}${d.reason ? ` (${d.reason})` : ''}`);
+    for (const d of decisions)
+      io.out(`${d.id.padEnd(5)} ${d.name.padEnd(18)} ${d.action}${d.reason ? ` (${d.reason})` : ''}`);
     const commands: Record<string, string[]> = {};
     for (const id of COMPONENT_ORDER) {
       const c = s.target.components[id];
@@ -52,7 +75,14 @@ export const plan = defineCommand({
       io.out(`commands the ${s.target.name} target would run:`);
       for (const [id, lines] of Object.entries(commands)) for (const l of lines) io.out(`  [${id}] ${l}`);
     }
-    io.event({ type: 'plan', target: s.target.name, order: selection.map((t) => t.id), layers: layerIds, nodes: decisions, commands });
+    io.event({
+      type: 'plan',
+      target: s.target.name,
+      order: selection.map((t) => t.id),
+      layers: layerIds,
+      nodes: decisions,
+      commands,
+    });
     return 0;
   },
 });

@@ -11,7 +11,11 @@ const ago = (at?: number) => (at === undefined ? '-' : `${fmtMs(Date.now() - at)
 
 export function table(header: string[], rows: string[][]): string[] {
   const w = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!))).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => (i === r.length - 1 ? c : c.padEnd(w[i]!)))
+      .join('  ')
+      .trimEnd();
   return [line(header), ...rows.map(line)];
 }
 
@@ -31,14 +35,27 @@ export const status = defineCommand({
       try {
         procs.push(...(await c.rows(ctx)));
       } catch (e) {
-        procs.push({ name: id, state: 'unhealthy', detail: `rows failed: ${(e as Error).message.split('\n')[0]}` });
+        procs.push({
+          name: id,
+          state: 'unhealthy',
+          detail: `rows failed: ${(e as Error).message.split('\n')[0]}`,
+        });
       }
     }
     if (procs.length === 0) io.out(`processes: the ${s.target.name} target reports none yet`);
     else {
       table(
         ['NAME', 'STATE', 'PID', 'PORT', 'UPTIME', 'RSS', 'DATA', 'DETAIL'],
-        procs.map((p) => [p.name, p.state, String(p.pid ?? '-'), String(p.port ?? '-'), p.uptimeMs === undefined ? '-' : fmtMs(p.uptimeMs), mib(p.rssBytes), mib(p.dataBytes), p.detail ?? '']),
+        procs.map((p) => [
+          p.name,
+          p.state,
+          String(p.pid ?? '-'),
+          String(p.port ?? '-'),
+          p.uptimeMs === undefined ? '-' : fmtMs(p.uptimeMs),
+          mib(p.rssBytes),
+          mib(p.dataBytes),
+          p.detail ?? '',
+        ]),
       ).forEach((l) => io.out(l));
     }
     const state = await readState(s, io);
@@ -47,10 +64,22 @@ export const status = defineCommand({
       ['ID', 'NAME', 'LAST UP', 'WHEN', 'LAST VERIFY', 'REASON'],
       graph.order.map((t) => {
         const n = state.nodes[t.id];
-        return [t.id, t.name, n?.state ?? 'never run', ago(n?.endedAt), n?.verifyState ?? '-', n?.reason ?? ''];
+        return [
+          t.id,
+          t.name,
+          n?.state ?? 'never run',
+          ago(n?.endedAt),
+          n?.verifyState ?? '-',
+          n?.reason ?? '',
+        ];
       }),
     ).forEach((l) => io.out(l));
-    io.event({ type: 'status', target: s.target.name, processes: procs, nodes: graph.order.map((t) => ({ id: t.id, name: t.name, ...state.nodes[t.id] })) });
+    io.event({
+      type: 'status',
+      target: s.target.name,
+      processes: procs,
+      nodes: graph.order.map((t) => ({ id: t.id, name: t.name, ...state.nodes[t.id] })),
+    });
     return 0;
   },
 });

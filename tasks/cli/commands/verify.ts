@@ -14,8 +14,14 @@ export const verify = defineCommand({
   options: {
     ...targetOption,
     ...runOptions,
-    report: { type: 'boolean', description: 'write docs/phase-0-validation-report.md, validation/report.json and the timeline SVG' },
-    'report-dir': { type: 'string', description: 'write the report under this directory instead of the repository root' },
+    report: {
+      type: 'boolean',
+      description: 'write docs/phase-0-validation-report.md, validation/report.json and the timeline SVG',
+    },
+    'report-dir': {
+      type: 'string',
+      description: 'write the report under this directory instead of the repository root',
+    },
   },
   async run(args, io) {
     const graph = await loadGraph();
@@ -25,7 +31,9 @@ export const verify = defineCommand({
     const session = await openSession(args, io, graph);
     const result = await runSelection(session, 'verify', selection, args, io);
     const checks = result.nodes.flatMap((n) => n.checks ?? []);
-    const counts = ['pass', 'fail', 'skip'].map((s) => `${checks.filter((c) => c.status === s).length} ${s}`).join(', ');
+    const counts = ['pass', 'fail', 'skip']
+      .map((s) => `${checks.filter((c) => c.status === s).length} ${s}`)
+      .join(', ');
     io.out(`checks: ${checks.length} (${counts})`);
     if (flag(args, 'report') && !result.interrupted) {
       const state = await readState(session, io);
