@@ -12,11 +12,21 @@ import { tempDir } from '../fixtures/engine/nodes.ts';
 
 type T = Task<PlatformContext>;
 
+// Tests point PLATFORM_DIR/PLATFORM_CACHE at temp dirs; put back whatever the runner had.
+const SAVED = { PLATFORM_DIR: process.env.PLATFORM_DIR, PLATFORM_CACHE: process.env.PLATFORM_CACHE };
+function restoreEnv() {
+  for (const [k, v] of Object.entries(SAVED)) {
+    if (v === undefined) delete process.env[k];
+    else process.env[k] = v;
+  }
+}
+
 async function cli(argv: string[], tasks?: () => T[], extra: MainOptions = {}) {
   let out = '';
   let err = '';
   const prev = process.env.PLATFORM_DIR;
-  process.env.PLATFORM_DIR = prev ?? tempDir();
+  // Never the runner's own PLATFORM_DIR: a test that did not set one gets a temp dir.
+  process.env.PLATFORM_DIR = prev !== SAVED.PLATFORM_DIR && prev ? prev : tempDir();
   try {
     const code = await main(argv, {
       signals: false,
@@ -59,7 +69,7 @@ test('bad input: one clear line and exit 2', async () => {
       assert.ok(oneLine(r.err), `one line for ${argv.join(' ')}: ${r.err}`);
     }
   } finally {
-    delete process.env.PLATFORM_DIR;
+    restoreEnv();
   }
 });
 
@@ -106,7 +116,7 @@ test('up twice: the second run only calls status; exit codes 0 both times', asyn
     assert.equal(calls, ['status', 'run', 'status']);
     assert.match(second.out, '[svc svc] already up: already up (status); use --force to rerun');
   } finally {
-    delete process.env.PLATFORM_DIR;
+    restoreEnv();
   }
 });
 
@@ -135,7 +145,7 @@ test('--json: every stdout line is one JSON event; a failed node makes exit 1', 
     const depEnd = events.find((e) => e.type === 'node-end' && e.id === 'dep');
     assert.is(depEnd?.reason, 'blocked by bad (failed: broken)');
   } finally {
-    delete process.env.PLATFORM_DIR;
+    restoreEnv();
   }
 });
 
@@ -181,7 +191,7 @@ test('verify --report writes the Markdown, JSON and SVG from the checks, exit 1 
     assert.ok(fs.existsSync(path.join(root, 'docs/phase-0-timeline.svg')));
     assert.match(text, '![run timeline](phase-0-timeline.svg)');
   } finally {
-    delete process.env.PLATFORM_DIR;
+    restoreEnv();
   }
 });
 
@@ -220,8 +230,7 @@ test('down stops components last-first; clean also removes data, logs and state 
     assert.equal(fs.readdirSync(dir).sort(), ['cache']);
     assert.ok(fs.existsSync(path.join(dir, 'cache/jars')), 'downloaded tools survive clean');
   } finally {
-    delete process.env.PLATFORM_DIR;
-    delete process.env.PLATFORM_CACHE;
+    restoreEnv();
   }
 });
 
@@ -248,7 +257,7 @@ test("status prints the process table from the components and each node's last o
     assert.match(r.out, /event-bus-proc +running +4242 +1234/);
     assert.match(r.out, /svc +svc +failed .* nope/);
   } finally {
-    delete process.env.PLATFORM_DIR;
+    restoreEnv();
   }
 });
 
