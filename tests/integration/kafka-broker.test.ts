@@ -10,7 +10,10 @@ import { UsageError } from '../../tasks/engine/task.ts';
 import { startKafka, stopKafka, kafkaRows, kafkaLastStart, KAFKA_PROCESS } from '../../tasks/targets/native/kafka.ts';
 import { canBind, freePort, isListening } from '../../tasks/targets/native/ports.ts';
 import { isAlive, readPid } from '../../tasks/targets/native/supervisor.ts';
-import { ensureTopics, SEED_TOPICS } from '../../tasks/topics.ts';
+import { execa } from 'execa';
+import type { Admin } from 'kafkajs';
+import { REPO_ROOT } from '../../tasks/paths.ts';
+import { ensureTopics, orchestratorKafka, retryRetriable, SEED_TOPICS } from '../../tasks/topics.ts';
 import { brokerReadyCheck, durabilityChecks, roundTripChecks, topicsMatchSeedChecks } from '../../validation/kafka-checks.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 
@@ -19,6 +22,14 @@ async function exited(pid: number): Promise<boolean> {
   if (!isAlive(pid)) return true;
   const stat = await fs.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   return stat === '' || stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z');
+}
+
+/** Deletes a topic, waits until the broker forgets it (deletion is asynchronous), creates it anew. */
+async function recreate(admin: Admin, topic: string, partitions: number): Promise<void> {
+  await admin.deleteTopics({ topics: [topic], timeout: 15_000 });
+  for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++) await new Promise((r) => setTimeout(r, 200));
+  await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] }));
+  await retryRetriable(() => admin.fetchTopicOffsets(topic));
 }
 
 const lifecycle = suite<{ broker?: TestBroker }>('kafka: real broker lifecycle');
@@ -107,6 +118,41 @@ lifecycle('acks=all messages survive a restart through the orchestrator; nothing
   assert.ok(typeof restart?.measured === 'number' && restart.measured > 0);
   const pidAfter = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
   assert.ok(pidAfter !== undefined && pidAfter !== pidBefore, 'a new broker process after the restart');
+});
+
+lifecycle('CLI topics-create: unchanged run exits 0; a mismatched topic exits 1 naming both numbers', async ({ broker }) => {
+  const b = broker!;
+  const env = {
+    ...process.env,
+    PLATFORM_DIR: b.paths.platform,
+    KAFKA_PORT: String(b.port),
+    KAFKA_CONTROLLER_PORT: String(b.settings.controllerPort),
+    KAFKA_METRICS_PORT: String(b.settings.metricsPort),
+    CI: 'true',
+  };
+  const cli = () => execa('npx', ['tsx', 'tasks.ts', 'topics-create', '--target', 'native'], { cwd: REPO_ROOT, env, reject: false });
+  const ok = await cli();
+  assert.is(ok.exitCode, 0, ok.stderr);
+  assert.is(ok.stdout.match(/already present, unchanged/g)?.length, 6, ok.stdout);
+  assert.match(ok.stdout, /all 6 topics already present, nothing changed/);
+
+  // Make orders.filled disagree with the seed, then put it back.
+  const admin = orchestratorKafka(b.bootstrap).admin();
+  await admin.connect();
+  try {
+    await recreate(admin, 'orders.filled', 2);
+    const bad = await cli();
+    assert.is(bad.exitCode, 1, bad.stdout);
+    assert.match(bad.stdout, /orders\.filled: exists with 2 partitions, the seed says 3/);
+    assert.match(bad.stdout, /1 topic\(s\) differ from the seed; nothing was changed on them/);
+    const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[5]]);
+    assert.is(c?.status, 'fail');
+    assert.match(c?.reason ?? '', /has 2 partitions, the seed says 3/);
+  } finally {
+    await recreate(admin, 'orders.filled', 3);
+    await admin.disconnect();
+  }
+  assert.is((await ensureTopics(b.bootstrap, [SEED_TOPICS[5]]))[0]?.outcome, 'unchanged');
 });
 
 lifecycle('the broker log is JSON lines', async ({ broker }) => {
