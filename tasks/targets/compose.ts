@@ -113,6 +113,18 @@ async function requireEngine(ctx: PlatformContext): Promise<void> {
   }
 }
 
+/**
+ * One `docker compose up/stop/down` at a time in this process: the engine runs ready nodes
+ * concurrently (0-7 and 0-3…0-6 on this target), and concurrent operations on one Compose
+ * project race on the same containers and network.
+ */
+let composeQueue: Promise<unknown> = Promise.resolve();
+function serial<T>(fn: () => Promise<T>): Promise<T> {
+  const next = composeQueue.then(fn, fn);
+  composeQueue = next.catch(() => undefined);
+  return next;
+}
+
 function groupComponent(id: GroupId): Component<PlatformContext> {
   return {
     // dev-setup: pull the pinned images once, so the first `up` is measured without downloads.
@@ -134,23 +146,24 @@ function groupComponent(id: GroupId): Component<PlatformContext> {
     },
     async up(ctx) {
       await requireEngine(ctx);
-      const t0 = performance.now();
-      await run(ctx, composeUpCmd(id));
-      if (id === 'compose-stack') {
-        await recordTiming(ctx.paths, 'compose-up', {
-          ms: Math.round(performance.now() - t0),
-          command: formatCmd(composeUpCmd(id)),
-        });
-      }
+      await serial(async () => {
+        const t0 = performance.now();
+        await run(ctx, composeUpCmd(id));
+        if (id === 'compose-stack') {
+          await recordTiming(ctx.paths, 'compose-up', {
+            ms: Math.round(performance.now() - t0),
+            command: formatCmd(composeUpCmd(id)),
+          });
+        }
+      });
     },
     async down(ctx) {
       await requireTools(['docker'], 'compose');
       const g = GROUPS[id];
       // `down` keeps named volumes (no --volumes): data survives, as the seed asks.
-      await run(
-        ctx,
-        id === 'compose-stack' ? compose(FULL_FILE, 'down') : compose(g.file, 'stop', ...g.services),
-      );
+      const cmd =
+        id === 'compose-stack' ? compose(FULL_FILE, 'down') : compose(g.file, 'stop', ...g.services);
+      await serial(() => run(ctx, cmd));
     },
     async rows(ctx) {
       const rows = await ps(ctx, id);

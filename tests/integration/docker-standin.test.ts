@@ -354,6 +354,26 @@ test('stand-in tools: compose stack: up --wait on the infra file, then idempoten
   }
 });
 
+test('stand-in tools: concurrent compose components run their docker compose up one at a time', async () => {
+  const f = await fixture(composeTarget(), 'fresh');
+  try {
+    process.env.STANDIN_UP_MS = '1500';
+    await Promise.all([
+      comp(f.ctx.target, 'compose-stack').up(f.ctx),
+      comp(f.ctx.target, 'event-bus').up(f.ctx),
+    ]);
+    const ups = f.calls().filter((l) => / up --detach/.test(l) || l.includes('(up finished)'));
+    assert.is(ups.length, 4);
+    assert.match(ups[0]!, / up --detach/);
+    assert.match(ups[1]!, '(up finished)');
+    assert.match(ups[2]!, / up --detach/);
+    assert.match(ups[3]!, '(up finished)');
+  } finally {
+    delete process.env.STANDIN_UP_MS;
+    await f.cleanup();
+  }
+});
+
 test('compose groups name only services the compose files define', () => {
   const services = (f: string) =>
     Object.keys(

@@ -4,6 +4,7 @@
 // ({ tool, args }) in $STANDIN_LOG and answers like the real tool would for a cluster/stack in
 // the state $STANDIN_STATE: `fresh` (nothing exists yet), `stopped` (the k3d cluster exists, its
 // containers are stopped) or `up` (everything running and healthy).
+// $STANDIN_UP_MS: `docker compose up` lasts that long and then records `(up finished)`.
 // $STANDIN_FAIL: a substring; a call whose command line contains it exits 1 with an error.
 // `kubectl port-forward` listens on its local ports until killed, like the real one.
 import { appendFileSync } from 'node:fs';
@@ -68,6 +69,13 @@ function docker() {
         );
       }
       return;
+    }
+    // $STANDIN_UP_MS: `up` takes that long and records its end, so tests can see overlaps.
+    if (args.includes('up') && process.env.STANDIN_UP_MS) {
+      setTimeout(() => {
+        if (process.env.STANDIN_LOG)
+          appendFileSync(process.env.STANDIN_LOG, JSON.stringify({ tool, args: ['(up finished)'] }) + '\n');
+      }, Number(process.env.STANDIN_UP_MS));
     }
     return; // up / stop / down
   }
