@@ -98,7 +98,12 @@ export function recordRun(state: PlatformState, run: RunRecord): PlatformState {
     nodes[n.id] =
       run.command === 'verify'
         ? {
-            ...(prev ?? { id: n.id, name: n.name, state: n.state }),
+            ...(prev ?? {
+              id: n.id,
+              name: n.name,
+              state: 'skipped' as const,
+              reason: 'up has not run this node yet',
+            }),
             checks: n.checks,
             verifiedAt: n.endedAt,
             verifyState: n.state,
