@@ -253,6 +253,17 @@ function requireFiles(files: string[], component: string): void {
   }
 }
 
+/**
+ * `helm repo add/update` one at a time: metrics, logs and traces come up concurrently and share
+ * Helm's repository file and index cache. Releases themselves install in parallel.
+ */
+let repoChain: Promise<unknown> = Promise.resolve();
+function repoQueue<T>(fn: () => Promise<T>): Promise<T> {
+  const next = repoChain.then(fn, fn);
+  repoChain = next.catch(() => undefined);
+  return next;
+}
+
 async function runSteps(
   ctx: PlatformContext,
   id: string,
@@ -261,7 +272,8 @@ async function runSteps(
 ): Promise<void> {
   await requireTools(steps.tools, 'k3d');
   requireFiles(steps.files, id);
-  for (const c of commands) await run(ctx, c);
+  for (const c of commands)
+    await (c[0] === 'helm' && c[1] === 'repo' ? repoQueue(() => run(ctx, c)) : run(ctx, c));
   for (const f of steps.forwards) await startPortForward(ctx, CONTEXT, f);
 }
 
