@@ -14,6 +14,10 @@ export const verify = defineCommand({
   options: {
     ...targetOption,
     ...runOptions,
+    concurrency: {
+      type: 'string',
+      description: 'verify steps run at once (default 1: concurrent steps would skew the measured figures)',
+    },
     report: {
       type: 'boolean',
       description: 'write docs/phase-0-validation-report.md, validation/report.json and the timeline SVG',
