@@ -200,7 +200,12 @@ export async function main(argv: string[]): Promise<number> {
     at: new Date().toISOString(),
   };
   // Other work on the machine deschedules the benchmark: wall-clock tails grow, CPU time does not.
-  console.log(`node ${process.version}, ${os.cpus().length} CPUs, load average ${os.loadavg().map((l) => l.toFixed(1)).join(' ')}`);
+  console.log(
+    `node ${process.version}, ${os.cpus().length} CPUs, load average ${os
+      .loadavg()
+      .map((l) => l.toFixed(1))
+      .join(' ')}`,
+  );
   const sink = await startSinkProcess();
   const endpoint = `http://127.0.0.1:${sink.port}`;
   try {

@@ -31,7 +31,10 @@ export async function http(
   init: RequestInit & { timeoutMs?: number } = {},
 ): Promise<HttpResult> {
   const t0 = performance.now();
-  const res = await fetch(url, { ...init, signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 10_000) });
+  const res = await fetch(url, {
+    ...init,
+    signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 10_000),
+  });
   const text = await res.text();
   return { status: res.status, text, ms: performance.now() - t0 };
 }
@@ -39,7 +42,12 @@ export async function http(
 export const skipFor = (id: string, title: string, e: Endpoint, criteria: string[]): Check | undefined =>
   isAvailable(e) ? undefined : check({ id, title, criteria, status: 'skip', reason: e.unavailable });
 
-export const errText = (e: unknown) => (e instanceof Error ? (e.cause instanceof Error ? `${e.message}: ${e.cause.message}` : e.message) : String(e));
+export const errText = (e: unknown) =>
+  e instanceof Error
+    ? e.cause instanceof Error
+      ? `${e.message}: ${e.cause.message}`
+      : e.message
+    : String(e);
 
 /** Grafana basic auth from settings, when set (kube-prometheus-stack has no anonymous access). */
 export function grafanaHeaders(env: Readonly<Record<string, string>>): Record<string, string> {
@@ -48,7 +56,11 @@ export function grafanaHeaders(env: Readonly<Record<string, string>>): Record<st
   return user && pass ? { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } : {};
 }
 
-export async function poll<T>(fn: () => Promise<T | undefined>, timeoutMs: number, everyMs = 250): Promise<T | undefined> {
+export async function poll<T>(
+  fn: () => Promise<T | undefined>,
+  timeoutMs: number,
+  everyMs = 250,
+): Promise<T | undefined> {
   const until = Date.now() + timeoutMs;
   for (;;) {
     const v = await fn().catch(() => undefined);
@@ -97,14 +109,17 @@ export async function logFormatCheck(): Promise<Check> {
   });
   const log = createLogger({ service: 'market-data', destination: sink, level: 'info' });
   const exporter = new InMemorySpanExporter();
-  const expected = await exclusiveTracing({ serviceName: 'verify-logs', endpoint: 'unused', exporter }, async (t) => {
-    const span = t.tracer.startSpan('format-check');
-    context.with(trace.setSpan(context.active(), span), () =>
-      log.info({ symbol: 'AAPL', price: 150.25, password: 'canary-secret-0-5' }, 'Candle processed'),
-    );
-    span.end();
-    return span.spanContext().traceId;
-  });
+  const expected = await exclusiveTracing(
+    { serviceName: 'verify-logs', endpoint: 'unused', exporter },
+    async (t) => {
+      const span = t.tracer.startSpan('format-check');
+      context.with(trace.setSpan(context.active(), span), () =>
+        log.info({ symbol: 'AAPL', price: 150.25, password: 'canary-secret-0-5' }, 'Candle processed'),
+      );
+      span.end();
+      return span.spanContext().traceId;
+    },
+  );
   const problems: string[] = [];
   let obj: Record<string, unknown> = {};
   try {
@@ -113,11 +128,13 @@ export async function logFormatCheck(): Promise<Check> {
     problems.push(`not one JSON line: ${JSON.stringify(lines[0] ?? '')}`);
   }
   for (const f of SEED_FIELDS) if (!(f in obj)) problems.push(`missing ${f}`);
-  if (typeof obj.timestamp === 'string' && Number.isNaN(Date.parse(obj.timestamp))) problems.push('timestamp not ISO-8601');
+  if (typeof obj.timestamp === 'string' && Number.isNaN(Date.parse(obj.timestamp)))
+    problems.push('timestamp not ISO-8601');
   if (obj.level !== 'INFO') problems.push(`level ${JSON.stringify(obj.level)} (want "INFO")`);
   if (obj.trace_id !== expected) problems.push('trace_id is not the active span');
   if (obj.symbol !== 'AAPL' || obj.price !== 150.25) problems.push('fields not kept');
-  if (obj.password !== REDACTED || lines.join('\n').includes('canary-secret-0-5')) problems.push('secret not redacted');
+  if (obj.password !== REDACTED || lines.join('\n').includes('canary-secret-0-5'))
+    problems.push('secret not redacted');
   const present = SEED_FIELDS.filter((f) => f in obj).length;
   return check({
     id: `${TASK}.log-format`,
@@ -143,13 +160,22 @@ export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
     .filter((f) => f.endsWith('.pid'))
     .map((f) => f.slice(0, -4));
   if (names.length === 0) {
-    return check({ id, title, criteria: ['0-5.ac4'], status: 'skip', reason: `no supervised process is running (no pid file in ${paths.run})` });
+    return check({
+      id,
+      title,
+      criteria: ['0-5.ac4'],
+      status: 'skip',
+      reason: `no supervised process is running (no pid file in ${paths.run})`,
+    });
   }
   const bad: string[] = [];
   let checked = 0;
   for (const name of names.sort()) {
     const text = await fsp.readFile(path.join(paths.logs, `${name}.log`), 'utf8').catch(() => '');
-    const lines = text.split('\n').filter((l) => l.trim()).slice(-200);
+    const lines = text
+      .split('\n')
+      .filter((l) => l.trim())
+      .slice(-200);
     if (lines.length === 0) continue;
     checked++;
     const isJson = (l: string) => {
@@ -160,7 +186,10 @@ export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
       }
     };
     const other = lines.filter((l) => !isJson(l));
-    if (other.length) bad.push(`${name}.log ${lines.length - other.length}/${lines.length} JSON, first other line: ${JSON.stringify(other[0]?.slice(0, 100))}`);
+    if (other.length)
+      bad.push(
+        `${name}.log ${lines.length - other.length}/${lines.length} JSON, first other line: ${JSON.stringify(other[0]?.slice(0, 100))}`,
+      );
   }
   return check({
     id,
@@ -171,21 +200,30 @@ export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
     unit: 'log files all JSON',
     threshold: 'all',
     evidence: `${paths.logs}: ${names.join(', ')} (last 200 lines each)`,
-    ...(bad.length ? { reason: bad.join('; ') } : checked ? {} : { reason: 'the running processes have not logged anything yet' }),
+    ...(bad.length
+      ? { reason: bad.join('; ') }
+      : checked
+        ? {}
+        : { reason: 'the running processes have not logged anything yet' }),
   });
 }
 
 // ---- Loki -----------------------------------------------------------------------------------
 
 /** Pushes one JSON line (the seed format) to Loki; returns the nanosecond timestamp used. */
-export async function pushLine(loki: string, labels: Record<string, string>, line: Record<string, unknown>): Promise<bigint> {
+export async function pushLine(
+  loki: string,
+  labels: Record<string, string>,
+  line: Record<string, unknown>,
+): Promise<bigint> {
   const ns = BigInt(Date.now()) * 1_000_000n;
   const res = await http(`${loki}/loki/api/v1/push`, {
     method: 'POST',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ streams: [{ stream: labels, values: [[ns.toString(), JSON.stringify(line)]] }] }),
   });
-  if (res.status !== 204 && res.status !== 200) throw new Error(`Loki push answered ${res.status}: ${res.text.slice(0, 200)}`);
+  if (res.status !== 204 && res.status !== 200)
+    throw new Error(`Loki push answered ${res.status}: ${res.text.slice(0, 200)}`);
   return ns;
 }
 
@@ -195,10 +233,21 @@ export interface LokiHit {
 }
 
 /** Runs a LogQL query_range over the last `sinceMs`; the first line found, or undefined. */
-export async function queryRange(base: string, logql: string, sinceMs = 15 * 60_000, headers: Record<string, string> = {}): Promise<LokiHit | undefined> {
+export async function queryRange(
+  base: string,
+  logql: string,
+  sinceMs = 15 * 60_000,
+  headers: Record<string, string> = {},
+): Promise<LokiHit | undefined> {
   const end = BigInt(Date.now() + 5_000) * 1_000_000n;
   const start = BigInt(Date.now() - sinceMs) * 1_000_000n;
-  const q = new URLSearchParams({ query: logql, start: start.toString(), end: end.toString(), limit: '10', direction: 'backward' });
+  const q = new URLSearchParams({
+    query: logql,
+    start: start.toString(),
+    end: end.toString(),
+    limit: '10',
+    direction: 'backward',
+  });
   const res = await http(`${base}/loki/api/v1/query_range?${q}`, { headers });
   if (res.status !== 200) throw new Error(`query_range answered ${res.status}: ${res.text.slice(0, 200)}`);
   const body = JSON.parse(res.text) as { data?: { result?: { values?: [string, string][] }[] } };
@@ -225,7 +274,13 @@ export async function lokiReadyCheck(ctx: PlatformContext): Promise<Check> {
       ...(r.status === 200 ? {} : { reason: `Loki /ready answered ${r.status}` }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-5.ac1'], status: 'fail', reason: `GET ${loki.url}/ready: ${errText(e)}` });
+    return check({
+      id,
+      title,
+      criteria: ['0-5.ac1'],
+      status: 'fail',
+      reason: `GET ${loki.url}/ready: ${errText(e)}`,
+    });
   }
 }
 
@@ -238,8 +293,20 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   const ids = { found: `${TASK}.loki-query`, latency: `${TASK}.loki-query-latency` };
   if (!isAvailable(loki)) {
     return [
-      check({ id: ids.found, title: 'A pushed JSON line is found by LogQL', criteria: ['0-5.ac1', '0-5.ac4'], status: 'skip', reason: loki.unavailable }),
-      check({ id: ids.latency, title: 'LogQL query latency for recent logs', criteria: ['0-5.ac6'], status: 'skip', reason: loki.unavailable }),
+      check({
+        id: ids.found,
+        title: 'A pushed JSON line is found by LogQL',
+        criteria: ['0-5.ac1', '0-5.ac4'],
+        status: 'skip',
+        reason: loki.unavailable,
+      }),
+      check({
+        id: ids.latency,
+        title: 'LogQL query latency for recent logs',
+        criteria: ['0-5.ac6'],
+        status: 'skip',
+        reason: loki.unavailable,
+      }),
     ];
   }
   const marker = randomUUID();
@@ -260,8 +327,20 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   } catch (e) {
     const reason = `${loki.url}: ${errText(e)}`;
     return [
-      check({ id: ids.found, title: 'A pushed JSON line is found by LogQL', criteria: ['0-5.ac1', '0-5.ac4'], status: 'fail', reason }),
-      check({ id: ids.latency, title: 'LogQL query latency for recent logs', criteria: ['0-5.ac6'], status: 'skip', reason: 'the line was not found' }),
+      check({
+        id: ids.found,
+        title: 'A pushed JSON line is found by LogQL',
+        criteria: ['0-5.ac1', '0-5.ac4'],
+        status: 'fail',
+        reason,
+      }),
+      check({
+        id: ids.latency,
+        title: 'LogQL query latency for recent logs',
+        criteria: ['0-5.ac6'],
+        status: 'skip',
+        reason: 'the line was not found',
+      }),
     ];
   }
   const foundMs = Math.round(performance.now() - t0);
@@ -276,7 +355,17 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
     evidence: logql,
     ...(parsed ? {} : { reason: 'the marker line was not returned within 30 s' }),
   });
-  if (!parsed) return [found, check({ id: ids.latency, title: 'LogQL query latency for recent logs', criteria: ['0-5.ac6'], status: 'skip', reason: 'the line was not found' })];
+  if (!parsed)
+    return [
+      found,
+      check({
+        id: ids.latency,
+        title: 'LogQL query latency for recent logs',
+        criteria: ['0-5.ac6'],
+        status: 'skip',
+        reason: 'the line was not found',
+      }),
+    ];
   const times: number[] = [];
   for (let i = 0; i < 7; i++) {
     const h = await queryRange(loki.url, logql, 5 * 60_000).catch(() => undefined);
@@ -294,7 +383,9 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
       threshold: '< 100',
       unit: 'ms',
       evidence: `${times.length} queries: ${times.map((t) => t.toFixed(1)).join(', ')} ms`,
-      ...(times.length && med < 100 ? {} : { reason: times.length ? `median ${med.toFixed(1)} ms` : 'no query succeeded' }),
+      ...(times.length && med < 100
+        ? {}
+        : { reason: times.length ? `median ${med.toFixed(1)} ms` : 'no query succeeded' }),
     }),
   ];
 }
@@ -309,7 +400,11 @@ export async function alloyCollectingCheck(ctx: PlatformContext): Promise<Check>
   try {
     const end = BigInt(Date.now()) * 1_000_000n;
     const start = end - 15n * 60n * 1_000_000_000n;
-    const q = new URLSearchParams({ 'match[]': '{collector="alloy"}', start: start.toString(), end: end.toString() });
+    const q = new URLSearchParams({
+      'match[]': '{collector="alloy"}',
+      start: start.toString(),
+      end: end.toString(),
+    });
     const r = await http(`${loki.url}/loki/api/v1/series?${q}`);
     const series = (JSON.parse(r.text) as { data?: Record<string, string>[] }).data ?? [];
     const sources = new Set(series.map((s) => s.pod ?? s.container ?? '').filter(Boolean));
@@ -323,7 +418,9 @@ export async function alloyCollectingCheck(ctx: PlatformContext): Promise<Check>
       unit: 'pods/containers with logs (15 min)',
       threshold: '> 0',
       evidence: `series {collector="alloy"}${namespaces.size ? `; namespaces: ${[...namespaces].sort().join(', ')}` : ''}`,
-      ...(sources.size ? {} : { reason: 'no stream labelled collector="alloy" in the last 15 minutes: is Alloy running?' }),
+      ...(sources.size
+        ? {}
+        : { reason: 'no stream labelled collector="alloy" in the last 15 minutes: is Alloy running?' }),
     });
   } catch (e) {
     return check({ id, title, criteria: ['0-5.ac2'], status: 'fail', reason: `${loki.url}: ${errText(e)}` });
@@ -339,7 +436,11 @@ export async function grafanaLokiCheck(ctx: PlatformContext): Promise<Check> {
   if (skip || !isAvailable(grafana)) return skip!;
   try {
     const base = `${grafana.url}/api/datasources/proxy/uid/loki`;
-    const hit = await poll(() => queryRange(base, '{service="verify-logs"}', 15 * 60_000, grafanaHeaders(ctx.env)), 10_000, 500);
+    const hit = await poll(
+      () => queryRange(base, '{service="verify-logs"}', 15 * 60_000, grafanaHeaders(ctx.env)),
+      10_000,
+      500,
+    );
     return check({
       id,
       title,
@@ -351,7 +452,13 @@ export async function grafanaLokiCheck(ctx: PlatformContext): Promise<Check> {
       ...(hit ? {} : { reason: 'Grafana returned no line for {service="verify-logs"}' }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-5.ac3'], status: 'fail', reason: `${grafana.url}: ${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)` });
+    return check({
+      id,
+      title,
+      criteria: ['0-5.ac3'],
+      status: 'fail',
+      reason: `${grafana.url}: ${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)`,
+    });
   }
 }
 
@@ -376,7 +483,10 @@ async function readYaml(root: string, rel: string): Promise<Record<string, unkno
 }
 
 const dig = (o: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+  keys.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    o,
+  );
 
 /** Loki's running config (GET /config) when Loki is reachable; else the k3d and compose manifests. */
 export async function lokiRetentionCheck(ctx: PlatformContext): Promise<Check> {
@@ -391,21 +501,43 @@ export async function lokiRetentionCheck(ctx: PlatformContext): Promise<Check> {
       const enabled = dig(cfg, 'compactor', 'retention_enabled') === true;
       const ok = h === 720 && enabled;
       return check({
-        id, title, criteria: ['0-5.ac5'], status: ok ? 'pass' : 'fail', measured: h ?? 'unset', unit: 'h', threshold: '= 720 (30 d), compactor retention on',
+        id,
+        title,
+        criteria: ['0-5.ac5'],
+        status: ok ? 'pass' : 'fail',
+        measured: h ?? 'unset',
+        unit: 'h',
+        threshold: '= 720 (30 d), compactor retention on',
         evidence: `GET ${loki.url}/config limits_config.retention_period, compactor.retention_enabled=${enabled}`,
-        ...(ok ? {} : { reason: `running Loki: retention ${h ?? 'unset'} h, compactor retention ${enabled ? 'on' : 'off'}` }),
+        ...(ok
+          ? {}
+          : {
+              reason: `running Loki: retention ${h ?? 'unset'} h, compactor retention ${enabled ? 'on' : 'off'}`,
+            }),
       });
     }
     const values = await readYaml(ctx.paths.root, 'manifests/k8s/infra/loki/values.yaml');
     const compose = await readYaml(ctx.paths.root, 'manifests/compose/loki/loki.yaml');
     const k = hoursOf(dig(values, 'loki', 'limits_config', 'retention_period'));
     const c = hoursOf(dig(compose, 'limits_config', 'retention_period'));
-    const on = dig(values, 'loki', 'compactor', 'retention_enabled') === true && dig(compose, 'compactor', 'retention_enabled') === true;
+    const on =
+      dig(values, 'loki', 'compactor', 'retention_enabled') === true &&
+      dig(compose, 'compactor', 'retention_enabled') === true;
     const ok = k === 720 && c === 720 && on;
     return check({
-      id, title, criteria: ['0-5.ac5'], status: ok ? 'pass' : 'fail', measured: `${k ?? 'unset'}/${c ?? 'unset'}`, unit: 'h (k3d/compose config)', threshold: '= 720 (30 d)',
+      id,
+      title,
+      criteria: ['0-5.ac5'],
+      status: ok ? 'pass' : 'fail',
+      measured: `${k ?? 'unset'}/${c ?? 'unset'}`,
+      unit: 'h (k3d/compose config)',
+      threshold: '= 720 (30 d)',
       evidence: `configuration, not a running Loki (${loki.unavailable}): manifests/k8s/infra/loki/values.yaml, manifests/compose/loki/loki.yaml`,
-      ...(ok ? {} : { reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h, compactor retention ${on ? 'on' : 'off'}` }),
+      ...(ok
+        ? {}
+        : {
+            reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h, compactor retention ${on ? 'on' : 'off'}`,
+          }),
     });
   } catch (e) {
     return check({ id, title, criteria: ['0-5.ac5'], status: 'fail', reason: errText(e) });
@@ -417,13 +549,25 @@ export async function logqlDocsCheck(paths: Paths): Promise<Check> {
   const id = `${TASK}.docs`;
   const title = 'Documentation explains log querying (LogQL examples)';
   const files = ['docs/developer-guide/observability-logging.md', 'docs/developer-guide/logql-examples.md'];
-  const texts = await Promise.all(files.map((f) => fsp.readFile(path.join(paths.root, f), 'utf8').catch(() => '')));
-  const queries = (texts[1] ?? '').split('\n').filter((l) => /^\s*(sum|count|rate|topk|avg|quantile_over_time|\{)/.test(l) && l.includes('{')).length;
+  const texts = await Promise.all(
+    files.map((f) => fsp.readFile(path.join(paths.root, f), 'utf8').catch(() => '')),
+  );
+  const queries = (texts[1] ?? '')
+    .split('\n')
+    .filter((l) => /^\s*(sum|count|rate|topk|avg|quantile_over_time|\{)/.test(l) && l.includes('{')).length;
   const missing = files.filter((_, i) => !texts[i]);
   const ok = missing.length === 0 && queries >= 10;
   return check({
-    id, title, criteria: ['0-5.ac8'], status: ok ? 'pass' : 'fail', measured: queries, unit: 'LogQL queries', threshold: '>= 10',
+    id,
+    title,
+    criteria: ['0-5.ac8'],
+    status: ok ? 'pass' : 'fail',
+    measured: queries,
+    unit: 'LogQL queries',
+    threshold: '>= 10',
     evidence: files.join(', '),
-    ...(ok ? {} : { reason: missing.length ? `missing ${missing.join(', ')}` : `only ${queries} LogQL examples` }),
+    ...(ok
+      ? {}
+      : { reason: missing.length ? `missing ${missing.join(', ')}` : `only ${queries} LogQL examples` }),
   });
 }

@@ -19,7 +19,17 @@ import { findTrace } from '../tasks/targets/native/trace-sink/spans.ts';
 import { createLogger } from '../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../templates/service/src/lib/tracing.ts';
 import { tracedProcess, tracedSend } from '../templates/service/src/lib/kafka-tracing.ts';
-import { errText, exclusiveTracing, grafanaHeaders, hoursOf, http, poll, pushLine, queryRange, skipFor } from './log-checks.ts';
+import {
+  errText,
+  exclusiveTracing,
+  grafanaHeaders,
+  hoursOf,
+  http,
+  poll,
+  pushLine,
+  queryRange,
+  skipFor,
+} from './log-checks.ts';
 
 const TASK = '0-6';
 
@@ -53,11 +63,16 @@ interface OtlpJsonResourceSpans {
 
 /** Flattens Tempo's trace-by-id JSON (v1 `batches`, v2 `trace.resourceSpans`, or `resourceSpans`). */
 export function spansFromTempo(body: unknown): FoundSpan[] {
-  const b = body as { batches?: OtlpJsonResourceSpans[]; resourceSpans?: OtlpJsonResourceSpans[]; trace?: { resourceSpans?: OtlpJsonResourceSpans[]; batches?: OtlpJsonResourceSpans[] } };
+  const b = body as {
+    batches?: OtlpJsonResourceSpans[];
+    resourceSpans?: OtlpJsonResourceSpans[];
+    trace?: { resourceSpans?: OtlpJsonResourceSpans[]; batches?: OtlpJsonResourceSpans[] };
+  };
   const batches = b.batches ?? b.resourceSpans ?? b.trace?.resourceSpans ?? b.trace?.batches ?? [];
   const out: FoundSpan[] = [];
   for (const rs of batches) {
-    const service = rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? 'unknown_service';
+    const service =
+      rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? 'unknown_service';
     for (const ss of rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) {
       for (const s of ss.spans ?? []) {
         const parent = idToHex(s.parentSpanId);
@@ -75,11 +90,16 @@ export function spansFromTempo(body: unknown): FoundSpan[] {
 }
 
 /** The spans of a trace as the target's trace store returns them ([] while not there yet). */
-export async function lookupTrace(traceQueryUrl: string, traceId: string, headers: Record<string, string> = {}): Promise<FoundSpan[]> {
+export async function lookupTrace(
+  traceQueryUrl: string,
+  traceId: string,
+  headers: Record<string, string> = {},
+): Promise<FoundSpan[]> {
   if (traceQueryUrl.startsWith('file:')) return findTrace(fileURLToPath(traceQueryUrl), traceId);
   const r = await http(`${traceQueryUrl.replace(/\/$/, '')}/api/traces/${traceId}`, { headers });
   if (r.status === 404) return [];
-  if (r.status !== 200) throw new Error(`GET /api/traces/${traceId} answered ${r.status}: ${r.text.slice(0, 200)}`);
+  if (r.status !== 200)
+    throw new Error(`GET /api/traces/${traceId} answered ${r.status}: ${r.text.slice(0, 200)}`);
   return spansFromTempo(JSON.parse(r.text));
 }
 
@@ -108,7 +128,8 @@ export async function sendVerifyTrace(endpoint: string, logFile?: string): Promi
   const capture = new Writable({
     write(chunk, _e, cb) {
       const text = String(chunk);
-      for (const l of text.split('\n').filter(Boolean)) logLines.push(JSON.parse(l) as Record<string, unknown>);
+      for (const l of text.split('\n').filter(Boolean))
+        logLines.push(JSON.parse(l) as Record<string, unknown>);
       if (logFile) fs.appendFileSync(logFile, text);
       cb();
     },
@@ -118,33 +139,44 @@ export async function sendVerifyTrace(endpoint: string, logFile?: string): Promi
   const expected: SentTrace['expected'] = new Map();
   const worker = startTracing({ serviceName: WORKER, endpoint, register: false, scheduledDelayMillis: 100 });
   try {
-    const traceId = await exclusiveTracing({ serviceName: GATEWAY, endpoint, scheduledDelayMillis: 100 }, async (gw) => {
-      let headers: Record<string, string> = {};
-      const id = await withSpan(
-        gw.tracer,
-        'GET /verify',
-        async (root) => {
-          expected.set('GET /verify', { service: GATEWAY, spanId: root.spanContext().spanId });
-          gwLog.info({ route: '/verify' }, 'verify request received');
-          await withSpan(gw.tracer, 'validate', async (s) => {
-            expected.set('validate', { service: GATEWAY, parent: 'GET /verify', spanId: s.spanContext().spanId });
-            s.setAttribute('verify.check', '0-6');
-          });
-          await tracedSend(gw.tracer, TOPIC, async (h) => {
-            headers = h;
-            expected.set(`send ${TOPIC}`, { service: GATEWAY, parent: 'GET /verify', spanId: h.traceparent?.split('-')[2] ?? '' });
-          });
-          return root.spanContext().traceId;
-        },
-        { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': '/verify' } },
-      );
-      // The worker runs with the gateway's globals (context manager, propagator) still registered.
-      await tracedProcess(worker.tracer, TOPIC, headers, async () => {
-        wkLog.info({ topic: TOPIC }, 'verify event processed');
-      });
-      await gw.forceFlush();
-      return id;
-    });
+    const traceId = await exclusiveTracing(
+      { serviceName: GATEWAY, endpoint, scheduledDelayMillis: 100 },
+      async (gw) => {
+        let headers: Record<string, string> = {};
+        const id = await withSpan(
+          gw.tracer,
+          'GET /verify',
+          async (root) => {
+            expected.set('GET /verify', { service: GATEWAY, spanId: root.spanContext().spanId });
+            gwLog.info({ route: '/verify' }, 'verify request received');
+            await withSpan(gw.tracer, 'validate', async (s) => {
+              expected.set('validate', {
+                service: GATEWAY,
+                parent: 'GET /verify',
+                spanId: s.spanContext().spanId,
+              });
+              s.setAttribute('verify.check', '0-6');
+            });
+            await tracedSend(gw.tracer, TOPIC, async (h) => {
+              headers = h;
+              expected.set(`send ${TOPIC}`, {
+                service: GATEWAY,
+                parent: 'GET /verify',
+                spanId: h.traceparent?.split('-')[2] ?? '',
+              });
+            });
+            return root.spanContext().traceId;
+          },
+          { kind: SpanKind.SERVER, attributes: { 'http.request.method': 'GET', 'http.route': '/verify' } },
+        );
+        // The worker runs with the gateway's globals (context manager, propagator) still registered.
+        await tracedProcess(worker.tracer, TOPIC, headers, async () => {
+          wkLog.info({ topic: TOPIC }, 'verify event processed');
+        });
+        await gw.forceFlush();
+        return id;
+      },
+    );
     await worker.forceFlush();
     expected.set(`process ${TOPIC}`, { service: WORKER, parent: `send ${TOPIC}`, spanId: '' });
     return { traceId, expected, logLines };
@@ -164,16 +196,20 @@ export function structureProblems(sent: SentTrace, found: FoundSpan[]): string[]
       continue;
     }
     if (got.traceId !== sent.traceId) problems.push(`'${name}' in trace ${got.traceId}`);
-    if (got.service !== want.service) problems.push(`'${name}' service.name ${got.service} (want ${want.service})`);
+    if (got.service !== want.service)
+      problems.push(`'${name}' service.name ${got.service} (want ${want.service})`);
     const parentId = want.parent ? byName.get(want.parent)?.spanId : undefined;
-    if (want.parent && got.parentSpanId !== parentId) problems.push(`'${name}' parent is not '${want.parent}'`);
+    if (want.parent && got.parentSpanId !== parentId)
+      problems.push(`'${name}' parent is not '${want.parent}'`);
     if (!want.parent && got.parentSpanId) problems.push(`'${name}' should be the root`);
   }
   return problems;
 }
 
 /** Sends the trace, finds it, and checks its structure and the log correlation. */
-export async function traceRoundTripChecks(ctx: PlatformContext): Promise<{ checks: Check[]; traceId?: string }> {
+export async function traceRoundTripChecks(
+  ctx: PlatformContext,
+): Promise<{ checks: Check[]; traceId?: string }> {
   const ep = ctx.target.endpoints();
   const ids = {
     received: `${TASK}.trace-received`,
@@ -185,13 +221,35 @@ export async function traceRoundTripChecks(ctx: PlatformContext): Promise<{ chec
     structure: 'The trace spans two services with the right names and parent/child links',
     logs: 'Log lines written inside the trace carry its trace_id',
   };
-  const blocked = !isAvailable(ep.otlpGrpc) ? ep.otlpGrpc.unavailable : !isAvailable(ep.traceQuery) ? ep.traceQuery.unavailable : undefined;
+  const blocked = !isAvailable(ep.otlpGrpc)
+    ? ep.otlpGrpc.unavailable
+    : !isAvailable(ep.traceQuery)
+      ? ep.traceQuery.unavailable
+      : undefined;
   if (blocked || !isAvailable(ep.otlpGrpc) || !isAvailable(ep.traceQuery)) {
     return {
       checks: [
-        check({ id: ids.received, title: titles.received, criteria: ['0-6.ac1', '0-6.ac2'], status: 'skip', reason: blocked ?? 'unavailable' }),
-        check({ id: ids.structure, title: titles.structure, criteria: ['0-6.ac4'], status: 'skip', reason: blocked ?? 'unavailable' }),
-        check({ id: ids.logs, title: titles.logs, criteria: ['0-6.ac5'], status: 'skip', reason: blocked ?? 'unavailable' }),
+        check({
+          id: ids.received,
+          title: titles.received,
+          criteria: ['0-6.ac1', '0-6.ac2'],
+          status: 'skip',
+          reason: blocked ?? 'unavailable',
+        }),
+        check({
+          id: ids.structure,
+          title: titles.structure,
+          criteria: ['0-6.ac4'],
+          status: 'skip',
+          reason: blocked ?? 'unavailable',
+        }),
+        check({
+          id: ids.logs,
+          title: titles.logs,
+          criteria: ['0-6.ac5'],
+          status: 'skip',
+          reason: blocked ?? 'unavailable',
+        }),
       ],
     };
   }
@@ -209,25 +267,49 @@ export async function traceRoundTripChecks(ctx: PlatformContext): Promise<{ chec
       : `sending to ${ep.otlpGrpc.url}: ${msg}`;
     return {
       checks: [
-        check({ id: ids.received, title: titles.received, criteria: ['0-6.ac1', '0-6.ac2'], status: 'fail', reason }),
-        check({ id: ids.structure, title: titles.structure, criteria: ['0-6.ac4'], status: 'skip', reason: 'no trace was sent' }),
-        check({ id: ids.logs, title: titles.logs, criteria: ['0-6.ac5'], status: 'skip', reason: 'no trace was sent' }),
+        check({
+          id: ids.received,
+          title: titles.received,
+          criteria: ['0-6.ac1', '0-6.ac2'],
+          status: 'fail',
+          reason,
+        }),
+        check({
+          id: ids.structure,
+          title: titles.structure,
+          criteria: ['0-6.ac4'],
+          status: 'skip',
+          reason: 'no trace was sent',
+        }),
+        check({
+          id: ids.logs,
+          title: titles.logs,
+          criteria: ['0-6.ac5'],
+          status: 'skip',
+          reason: 'no trace was sent',
+        }),
       ],
     };
   }
-  const where = native ? `${fileURLToPath(ep.traceQuery.url)} (development trace sink)` : `${ep.traceQuery.url}/api/traces/${sent.traceId}`;
+  const where = native
+    ? `${fileURLToPath(ep.traceQuery.url)} (development trace sink)`
+    : `${ep.traceQuery.url}/api/traces/${sent.traceId}`;
   const t0 = performance.now();
   let lastError = '';
   const found =
-    (await poll(async () => {
-      try {
-        const spans = await lookupTrace(traceUrl, sent.traceId);
-        return spans.length >= sent.expected.size ? spans : undefined;
-      } catch (e) {
-        lastError = errText(e);
-        return undefined;
-      }
-    }, native ? 10_000 : 60_000, 500)) ?? (await lookupTrace(traceUrl, sent.traceId).catch(() => [] as FoundSpan[]));
+    (await poll(
+      async () => {
+        try {
+          const spans = await lookupTrace(traceUrl, sent.traceId);
+          return spans.length >= sent.expected.size ? spans : undefined;
+        } catch (e) {
+          lastError = errText(e);
+          return undefined;
+        }
+      },
+      native ? 10_000 : 60_000,
+      500,
+    )) ?? (await lookupTrace(traceUrl, sent.traceId).catch(() => [] as FoundSpan[]));
   const waitMs = Math.round(performance.now() - t0);
   const complete = found.length >= sent.expected.size;
   const checks: Check[] = [
@@ -240,7 +322,11 @@ export async function traceRoundTripChecks(ctx: PlatformContext): Promise<{ chec
       unit: 'spans',
       threshold: `${sent.expected.size}/${sent.expected.size}`,
       evidence: `trace ${sent.traceId} via ${ep.otlpGrpc.url} (TypeScript OpenTelemetry SDK, batch processor); found in ${where} after ${waitMs} ms`,
-      ...(complete ? {} : { reason: `only ${found.length} of ${sent.expected.size} spans after ${waitMs} ms${lastError ? `; last error: ${lastError}` : ''}` }),
+      ...(complete
+        ? {}
+        : {
+            reason: `only ${found.length} of ${sent.expected.size} spans after ${waitMs} ms${lastError ? `; last error: ${lastError}` : ''}`,
+          }),
     }),
   ];
   const problems = complete ? structureProblems(sent, found) : ['trace incomplete'];
@@ -262,11 +348,25 @@ export async function traceRoundTripChecks(ctx: PlatformContext): Promise<{ chec
   return { checks, traceId: sent.traceId };
 }
 
-async function logCorrelation(ctx: PlatformContext, sent: SentTrace, logFile: string | undefined, id: string, title: string): Promise<Check> {
+async function logCorrelation(
+  ctx: PlatformContext,
+  sent: SentTrace,
+  logFile: string | undefined,
+  id: string,
+  title: string,
+): Promise<Check> {
   const lines = sent.logLines;
   const wrong = lines.filter((l) => l.trace_id !== sent.traceId);
   if (lines.length < 2 || wrong.length) {
-    return check({ id, title, criteria: ['0-6.ac5'], status: 'fail', measured: `${lines.length - wrong.length}/${lines.length}`, unit: 'lines', reason: `lines without the trace id: ${JSON.stringify(wrong[0] ?? 'no lines')}` });
+    return check({
+      id,
+      title,
+      criteria: ['0-6.ac5'],
+      status: 'fail',
+      measured: `${lines.length - wrong.length}/${lines.length}`,
+      unit: 'lines',
+      reason: `lines without the trace id: ${JSON.stringify(wrong[0] ?? 'no lines')}`,
+    });
   }
   const loki = ctx.target.endpoints().loki;
   if (isAvailable(loki)) {
@@ -277,11 +377,23 @@ async function logCorrelation(ctx: PlatformContext, sent: SentTrace, logFile: st
       const logql = `{service="${GATEWAY}"} | json | trace_id="${sent.traceId}"`;
       const hit = await poll(() => queryRange(loki.url, logql, 5 * 60_000), 30_000, 300);
       return check({
-        id, title, criteria: ['0-6.ac5'], status: hit ? 'pass' : 'fail', measured: `${lines.length}/${lines.length}`, unit: 'lines with the trace id',
-        evidence: `Loki: ${logql}`, ...(hit ? {} : { reason: 'Loki did not return the line by trace_id within 30 s' }),
+        id,
+        title,
+        criteria: ['0-6.ac5'],
+        status: hit ? 'pass' : 'fail',
+        measured: `${lines.length}/${lines.length}`,
+        unit: 'lines with the trace id',
+        evidence: `Loki: ${logql}`,
+        ...(hit ? {} : { reason: 'Loki did not return the line by trace_id within 30 s' }),
       });
     } catch (e) {
-      return check({ id, title, criteria: ['0-6.ac5'], status: 'fail', reason: `${loki.url}: ${errText(e)}` });
+      return check({
+        id,
+        title,
+        criteria: ['0-6.ac5'],
+        status: 'fail',
+        reason: `${loki.url}: ${errText(e)}`,
+      });
     }
   }
   // Natively: the lines are in .platform/logs/verify-traces.log; read them back by trace id.
@@ -289,8 +401,14 @@ async function logCorrelation(ctx: PlatformContext, sent: SentTrace, logFile: st
   const inFile = text.split('\n').filter((l) => l.includes(`"trace_id":"${sent.traceId}"`)).length;
   const ok = inFile === lines.length;
   return check({
-    id, title, criteria: ['0-6.ac5'], status: ok ? 'pass' : 'fail', measured: `${inFile}/${lines.length}`, unit: 'lines with the trace id',
-    evidence: `${logFile} (Loki: ${loki.unavailable})`, ...(ok ? {} : { reason: `${inFile} of ${lines.length} lines found in ${logFile}` }),
+    id,
+    title,
+    criteria: ['0-6.ac5'],
+    status: ok ? 'pass' : 'fail',
+    measured: `${inFile}/${lines.length}`,
+    unit: 'lines with the trace id',
+    evidence: `${logFile} (Loki: ${loki.unavailable})`,
+    ...(ok ? {} : { reason: `${inFile} of ${lines.length} lines found in ${logFile}` }),
   });
 }
 
@@ -305,11 +423,23 @@ export async function tempoReadyCheck(ctx: PlatformContext): Promise<Check> {
   try {
     const r = await http(`${tempo.url}/ready`, { timeoutMs: 5_000 });
     return check({
-      id, title, criteria: ['0-6.ac1'], status: r.status === 200 ? 'pass' : 'fail', measured: Math.round(r.ms), unit: 'ms',
-      evidence: `GET ${tempo.url}/ready → ${r.status}`, ...(r.status === 200 ? {} : { reason: `Tempo /ready answered ${r.status}: ${r.text.slice(0, 100)}` }),
+      id,
+      title,
+      criteria: ['0-6.ac1'],
+      status: r.status === 200 ? 'pass' : 'fail',
+      measured: Math.round(r.ms),
+      unit: 'ms',
+      evidence: `GET ${tempo.url}/ready → ${r.status}`,
+      ...(r.status === 200 ? {} : { reason: `Tempo /ready answered ${r.status}: ${r.text.slice(0, 100)}` }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-6.ac1'], status: 'fail', reason: `GET ${tempo.url}/ready: ${errText(e)}` });
+    return check({
+      id,
+      title,
+      criteria: ['0-6.ac1'],
+      status: 'fail',
+      reason: `GET ${tempo.url}/ready: ${errText(e)}`,
+    });
   }
 }
 
@@ -320,16 +450,29 @@ export async function grafanaTempoCheck(ctx: PlatformContext, traceId: string | 
   const grafana = ctx.target.endpoints().grafana;
   const skip = skipFor(id, title, grafana, ['0-6.ac3']);
   if (skip || !isAvailable(grafana)) return skip!;
-  if (!traceId) return check({ id, title, criteria: ['0-6.ac3'], status: 'skip', reason: 'no trace was sent' });
+  if (!traceId)
+    return check({ id, title, criteria: ['0-6.ac3'], status: 'skip', reason: 'no trace was sent' });
   const base = `${grafana.url}/api/datasources/proxy/uid/tempo`;
   try {
     const spans = await lookupTrace(base, traceId, grafanaHeaders(ctx.env));
     return check({
-      id, title, criteria: ['0-6.ac3'], status: spans.length ? 'pass' : 'fail', measured: spans.length, unit: 'spans',
-      evidence: `${base}/api/traces/${traceId}`, ...(spans.length ? {} : { reason: 'Grafana returned no spans for the trace' }),
+      id,
+      title,
+      criteria: ['0-6.ac3'],
+      status: spans.length ? 'pass' : 'fail',
+      measured: spans.length,
+      unit: 'spans',
+      evidence: `${base}/api/traces/${traceId}`,
+      ...(spans.length ? {} : { reason: 'Grafana returned no spans for the trace' }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-6.ac3'], status: 'fail', reason: `${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)` });
+    return check({
+      id,
+      title,
+      criteria: ['0-6.ac3'],
+      status: 'fail',
+      reason: `${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)`,
+    });
   }
 }
 
@@ -387,7 +530,10 @@ export async function tracingOverheadCheck(traces = 500): Promise<Check> {
 }
 
 const dig = (o: unknown, ...keys: string[]): unknown =>
-  keys.reduce<unknown>((v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined), o);
+  keys.reduce<unknown>(
+    (v, k) => (v && typeof v === 'object' ? (v as Record<string, unknown>)[k] : undefined),
+    o,
+  );
 
 /** Tempo's running config (GET /status/config) when reachable; else the k3d and compose manifests. */
 export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> {
@@ -400,17 +546,31 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
       const r = await http(`${tempo.url}/status/config`);
       const h = hoursOf(dig(YAML.parse(r.text), ...keyPath));
       return check({
-        id, title, criteria: ['0-6.ac6'], status: h === 168 ? 'pass' : 'fail', measured: h ?? 'unset', unit: 'h', threshold: '= 168 (7 d)',
-        evidence: `GET ${tempo.url}/status/config ${keyPath.join('.')}`, ...(h === 168 ? {} : { reason: `running Tempo keeps blocks ${h ?? 'unset'} h` }),
+        id,
+        title,
+        criteria: ['0-6.ac6'],
+        status: h === 168 ? 'pass' : 'fail',
+        measured: h ?? 'unset',
+        unit: 'h',
+        threshold: '= 168 (7 d)',
+        evidence: `GET ${tempo.url}/status/config ${keyPath.join('.')}`,
+        ...(h === 168 ? {} : { reason: `running Tempo keeps blocks ${h ?? 'unset'} h` }),
       });
     }
-    const read = async (rel: string) => YAML.parse(await fsp.readFile(path.join(ctx.paths.root, rel), 'utf8')) as unknown;
+    const read = async (rel: string) =>
+      YAML.parse(await fsp.readFile(path.join(ctx.paths.root, rel), 'utf8')) as unknown;
     const k = hoursOf(dig(await read('manifests/k8s/infra/tempo/values.yaml'), 'tempo', 'retention'));
     const c = hoursOf(dig(await read('manifests/compose/tempo/tempo.yaml'), ...keyPath));
     const sinkDays = Number(ctx.env.TRACE_RETENTION_DAYS ?? '7');
     const ok = k === 168 && c === 168;
     return check({
-      id, title, criteria: ['0-6.ac6'], status: ok ? 'pass' : 'fail', measured: `${k ?? 'unset'}/${c ?? 'unset'}`, unit: 'h (k3d/compose config)', threshold: '= 168 (7 d)',
+      id,
+      title,
+      criteria: ['0-6.ac6'],
+      status: ok ? 'pass' : 'fail',
+      measured: `${k ?? 'unset'}/${c ?? 'unset'}`,
+      unit: 'h (k3d/compose config)',
+      threshold: '= 168 (7 d)',
       evidence: `configuration, not a running Tempo (${tempo.unavailable}); the native development sink prunes span files after ${sinkDays} days`,
       ...(ok ? {} : { reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h` }),
     });
@@ -423,12 +583,21 @@ export async function tracingDocsCheck(paths: Paths): Promise<Check> {
   const id = `${TASK}.docs`;
   const title = 'Documentation explains tracing best practices';
   const files = ['docs/developer-guide/observability-tracing.md', 'docs/developer-guide/tracing-examples.md'];
-  const texts = await Promise.all(files.map((f) => fsp.readFile(path.join(paths.root, f), 'utf8').catch(() => '')));
+  const texts = await Promise.all(
+    files.map((f) => fsp.readFile(path.join(paths.root, f), 'utf8').catch(() => '')),
+  );
   const missing = files.filter((_, i) => !texts[i]);
   const sections = (texts[0] ?? '').split('\n').filter((l) => /^##\s/.test(l)).length;
   const ok = missing.length === 0 && sections >= 5;
   return check({
-    id, title, criteria: ['0-6.ac8'], status: ok ? 'pass' : 'fail', measured: sections, unit: 'sections', threshold: '>= 5',
-    evidence: files.join(', '), ...(ok ? {} : { reason: missing.length ? `missing ${missing.join(', ')}` : `only ${sections} sections` }),
+    id,
+    title,
+    criteria: ['0-6.ac8'],
+    status: ok ? 'pass' : 'fail',
+    measured: sections,
+    unit: 'sections',
+    threshold: '>= 5',
+    evidence: files.join(', '),
+    ...(ok ? {} : { reason: missing.length ? `missing ${missing.join(', ')}` : `only ${sections} sections` }),
   });
 }

@@ -23,8 +23,17 @@ test('producer → real Kafka broker → consumer is one trace across two servic
   const broker = await startTestBroker();
   const endpoint = `http://127.0.0.1:${sink.port}`;
   const api = startTracing({ serviceName: 'orders-api', endpoint, scheduledDelayMillis: 100 });
-  const worker = startTracing({ serviceName: 'orders-worker', endpoint, register: false, scheduledDelayMillis: 100 });
-  const kafka = new Kafka({ clientId: 'obs-trace-test', brokers: [broker.bootstrap], logLevel: logLevel.NOTHING });
+  const worker = startTracing({
+    serviceName: 'orders-worker',
+    endpoint,
+    register: false,
+    scheduledDelayMillis: 100,
+  });
+  const kafka = new Kafka({
+    clientId: 'obs-trace-test',
+    brokers: [broker.bootstrap],
+    logLevel: logLevel.NOTHING,
+  });
   const producer = kafka.producer();
   const consumer = kafka.consumer({ groupId: `obs-trace-${Date.now()}` });
   const topic = `obs.trace.${Date.now()}`;
@@ -61,12 +70,18 @@ test('producer → real Kafka broker → consumer is one trace across two servic
     await withSpan(api.tracer, 'POST /orders', async (root) => {
       sentTrace = root.spanContext().traceId;
       await tracedSend(api.tracer, topic, (headers) =>
-        producer.send({ topic, acks: -1, messages: [{ key: 'order-1', value: JSON.stringify({ qty: 1 }), headers }] }),
+        producer.send({
+          topic,
+          acks: -1,
+          messages: [{ key: 'order-1', value: JSON.stringify({ qty: 1 }), headers }],
+        }),
       );
     });
     const handledTrace = await Promise.race([
       handled,
-      new Promise<string>((_, reject) => setTimeout(() => reject(new Error('message not consumed within 60 s')), 60_000)),
+      new Promise<string>((_, reject) =>
+        setTimeout(() => reject(new Error('message not consumed within 60 s')), 60_000),
+      ),
     ]);
     assert.is(handledTrace, sentTrace, 'consumer span runs in the producer trace');
     await api.forceFlush();
@@ -84,7 +99,11 @@ test('producer → real Kafka broker → consumer is one trace across two servic
     assert.is(send.kind, 'PRODUCER');
     assert.is(proc.kind, 'CONSUMER');
     assert.is(send.parentSpanId, root.spanId);
-    assert.is(proc.parentSpanId, send.spanId, 'consumer span is a child of the producer span, across the broker');
+    assert.is(
+      proc.parentSpanId,
+      send.spanId,
+      'consumer span is a child of the producer span, across the broker',
+    );
     assert.is(proc.attributes['messaging.destination.name'], topic);
     assert.is(logged[0]?.trace_id, sentTrace, "the consumer's log line carries the trace id");
     assert.is(logged[0]?.span_id, proc.spanId);

@@ -46,13 +46,21 @@ test('native: trace sink supervised, 0-5/0-6 verify find their own trace and log
     assert.ok(rec, 'pid file written');
 
     const traceChecks = byId(await traces.verify!(ctx));
-    for (const id of ['0-6.trace-received', '0-6.trace-structure', '0-6.trace-log-correlation', '0-6.retention']) {
+    for (const id of [
+      '0-6.trace-received',
+      '0-6.trace-structure',
+      '0-6.trace-log-correlation',
+      '0-6.retention',
+    ]) {
       const c = traceChecks.get(id);
       assert.is(c?.status, 'pass', `${id}: ${c?.reason ?? ''} ${c?.evidence ?? ''}`);
     }
     assert.is(traceChecks.get('0-6.trace-structure')?.measured, 2, 'two services in one trace');
     assert.is(traceChecks.get('0-6.tempo-ready')?.status, 'skip');
-    assert.match(traceChecks.get('0-6.tempo-ready')?.reason ?? '', /Tempo is not provided by the native target/);
+    assert.match(
+      traceChecks.get('0-6.tempo-ready')?.reason ?? '',
+      /Tempo is not provided by the native target/,
+    );
     assert.is(traceChecks.get('0-6.grafana-tempo')?.status, 'skip');
     assert.type(traceChecks.get('0-6.overhead')?.measured, 'number');
 

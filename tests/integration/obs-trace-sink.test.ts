@@ -7,7 +7,10 @@ import * as grpc from '@grpc/grpc-js';
 import { SpanKind } from '@opentelemetry/api';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { ExportTraceServiceRequest, ExportTraceServiceResponse } from '../../tasks/targets/native/trace-sink/otlp-proto.ts';
+import {
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+} from '../../tasks/targets/native/trace-sink/otlp-proto.ts';
 import { exportRaw } from '../../tasks/targets/native/trace-sink/probe.ts';
 import { startTraceSink, type TraceSink } from '../../tasks/targets/native/trace-sink/server.ts';
 import { findTrace } from '../../tasks/targets/native/trace-sink/spans.ts';
@@ -26,7 +29,10 @@ async function withSink(fn: (sink: TraceSink, dir: string) => Promise<void>): Pr
 
 test('exporter → sink over gRPC: service.name, span names, attributes, parent/child ids', async () => {
   await withSink(async (sink, dir) => {
-    const tracing = startTracing({ serviceName: 'obs-exporter-test', endpoint: `http://127.0.0.1:${sink.port}` });
+    const tracing = startTracing({
+      serviceName: 'obs-exporter-test',
+      endpoint: `http://127.0.0.1:${sink.port}`,
+    });
     let traceId = '';
     let parentId = '';
     let childId = '';
@@ -91,7 +97,9 @@ test('sink rejects garbage bytes with INVALID_ARGUMENT and keeps serving', async
         resourceSpans: [
           {
             resource: { attributes: [{ key: 'service.name', value: { stringValue: 'hand-made' } }] },
-            scopeSpans: [{ spans: [{ traceId, spanId: Buffer.alloc(8, 1), name: 'after-garbage', kind: 1 }] }],
+            scopeSpans: [
+              { spans: [{ traceId, spanId: Buffer.alloc(8, 1), name: 'after-garbage', kind: 1 }] },
+            ],
           },
         ],
       }),

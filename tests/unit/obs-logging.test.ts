@@ -5,7 +5,12 @@ import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createLogger, DEFAULT_REDACT_KEYS, REDACTED, redactPaths } from '../../templates/service/src/lib/logging.ts';
+import {
+  createLogger,
+  DEFAULT_REDACT_KEYS,
+  REDACTED,
+  redactPaths,
+} from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../templates/service/src/lib/tracing.ts';
 
 function capture() {
@@ -53,7 +58,10 @@ test('level filter: info drops debug; LOG_LEVEL sets the default', () => {
     const log = createLogger({ service: 's', destination: out2.destination });
     log.warn('hidden');
     log.error('shown');
-    assert.equal(out2.lines.map((l) => l.message), ['shown']);
+    assert.equal(
+      out2.lines.map((l) => l.message),
+      ['shown'],
+    );
   } finally {
     if (saved === undefined) delete process.env.LOG_LEVEL;
     else process.env.LOG_LEVEL = saved;
@@ -96,15 +104,23 @@ test('outside a span there is no trace_id; inside, trace_id/span_id are the acti
 test('an explicitly non-recording context (invalid span) adds no ids', () => {
   const out = capture();
   const log = createLogger({ service: 'svc', destination: out.destination });
-  context.with(trace.setSpan(context.active(), trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 })), () =>
-    log.info('x'),
+  context.with(
+    trace.setSpan(
+      context.active(),
+      trace.wrapSpanContext({ traceId: '0'.repeat(32), spanId: '0'.repeat(16), traceFlags: 0 }),
+    ),
+    () => log.info('x'),
   );
   assert.not.ok('trace_id' in (out.lines[0] ?? {}));
 });
 
 test('secret fields are redacted at the top level and one object deep; values never appear', () => {
   const out = capture();
-  const log = createLogger({ service: 'svc', destination: out.destination, redactKeys: ['dbUrl', 'x-api-key'] });
+  const log = createLogger({
+    service: 'svc',
+    destination: out.destination,
+    redactKeys: ['dbUrl', 'x-api-key'],
+  });
   log.info(
     {
       password: 'pw-canary-1',
@@ -130,7 +146,12 @@ test('secret fields are redacted at the top level and one object deep; values ne
 });
 
 test('redactPaths covers each key at both depths, bracket notation for non-identifiers', () => {
-  assert.equal(redactPaths(['password', 'set-cookie', 'password']), ['password', '["set-cookie"]', '*.password', '*["set-cookie"]']);
+  assert.equal(redactPaths(['password', 'set-cookie', 'password']), [
+    'password',
+    '["set-cookie"]',
+    '*.password',
+    '*["set-cookie"]',
+  ]);
   assert.ok(DEFAULT_REDACT_KEYS.includes('authorization'));
 });
 

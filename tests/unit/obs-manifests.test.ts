@@ -46,11 +46,30 @@ test('Tempo 3: 10Gi persistence, 7-day retention, OTLP gRPC receiver, no 2.x blo
 test('Alloy (k3d and compose) parses the JSON format: service/level labels, trace ids as structured metadata, ships to Loki', () => {
   const k8s = yaml('manifests/k8s/infra/alloy/values.yaml').alloy.configMap.content as string;
   const compose = read('manifests/compose/alloy/config.alloy');
-  for (const [name, cfg] of [['k3d', k8s], ['compose', compose]] as const) {
-    assert.match(cfg, /stage\.json\s*\{[^}]*trace_id\s*=\s*"trace_id"/s, `${name}: json stage extracts trace_id`);
-    assert.match(cfg, /stage\.labels\s*\{\s*values\s*=\s*\{\s*service = "", level = "" \}/, `${name}: service/level labels`);
-    assert.match(cfg, /stage\.structured_metadata\s*\{\s*values\s*=\s*\{\s*trace_id = "", span_id = "" \}/, `${name}: ids as metadata`);
-    assert.match(cfg, /collector"?\s*\n?\s*replacement\s*=\s*"alloy"|target_label = "collector"/, `${name}: collector label`);
+  for (const [name, cfg] of [
+    ['k3d', k8s],
+    ['compose', compose],
+  ] as const) {
+    assert.match(
+      cfg,
+      /stage\.json\s*\{[^}]*trace_id\s*=\s*"trace_id"/s,
+      `${name}: json stage extracts trace_id`,
+    );
+    assert.match(
+      cfg,
+      /stage\.labels\s*\{\s*values\s*=\s*\{\s*service = "", level = "" \}/,
+      `${name}: service/level labels`,
+    );
+    assert.match(
+      cfg,
+      /stage\.structured_metadata\s*\{\s*values\s*=\s*\{\s*trace_id = "", span_id = "" \}/,
+      `${name}: ids as metadata`,
+    );
+    assert.match(
+      cfg,
+      /collector"?\s*\n?\s*replacement\s*=\s*"alloy"|target_label = "collector"/,
+      `${name}: collector label`,
+    );
     assert.match(cfg, /loki\/api\/v1\/push/, `${name}: pushes to Loki`);
     // Balanced braces: a cheap guard against a truncated block.
     assert.is((cfg.match(/\{/g) ?? []).length, (cfg.match(/\}/g) ?? []).length, `${name}: braces balance`);
@@ -66,7 +85,10 @@ test('Grafana datasources (k3d ConfigMap and compose provisioning): Loki and Tem
   assert.is(cm.metadata.labels.grafana_datasource, '1', 'picked up by the Grafana sidecar');
   const k8s = YAML.parse(cm.data['loki-tempo.yaml']) as { datasources: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
   const compose = yaml('manifests/grafana/datasources/loki-tempo.yaml') as { datasources: any[] }; // eslint-disable-line @typescript-eslint/no-explicit-any
-  for (const [name, file] of [['k3d', k8s], ['compose', compose]] as const) {
+  for (const [name, file] of [
+    ['k3d', k8s],
+    ['compose', compose],
+  ] as const) {
     const loki = file.datasources.find((d) => d.uid === 'loki');
     const tempo = file.datasources.find((d) => d.uid === 'tempo');
     assert.is(loki?.type, 'loki', name);
@@ -74,7 +96,10 @@ test('Grafana datasources (k3d ConfigMap and compose provisioning): Loki and Tem
     const derived = loki.jsonData.derivedFields[0];
     assert.is(derived.datasourceUid, 'tempo');
     const re = new RegExp(derived.matcherRegex);
-    assert.is(re.exec('{"level":"INFO","trace_id":"0af7651916cd43dd8448eb211c80319c","message":"x"}')?.[1], '0af7651916cd43dd8448eb211c80319c');
+    assert.is(
+      re.exec('{"level":"INFO","trace_id":"0af7651916cd43dd8448eb211c80319c","message":"x"}')?.[1],
+      '0af7651916cd43dd8448eb211c80319c',
+    );
     assert.is(tempo.jsonData.tracesToLogsV2.datasourceUid, 'loki');
     assert.match(tempo.jsonData.tracesToLogsV2.query, /trace_id="\$\$\{__trace\.traceId\}"/);
   }

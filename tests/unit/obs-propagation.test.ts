@@ -7,7 +7,13 @@ import Fastify from 'fastify';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { installHttpTracing } from '../../templates/service/src/lib/http-tracing.ts';
-import { extractContext, injectTraceHeaders, tracedProcess, tracedSend, withExtractedContext } from '../../templates/service/src/lib/kafka-tracing.ts';
+import {
+  extractContext,
+  injectTraceHeaders,
+  tracedProcess,
+  tracedSend,
+  withExtractedContext,
+} from '../../templates/service/src/lib/kafka-tracing.ts';
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan, type Tracing } from '../../templates/service/src/lib/tracing.ts';
 import { trace } from '@opentelemetry/api';
@@ -36,7 +42,9 @@ test('inject writes traceparent of the active span; extract restores it from obj
         h,
         { traceparent: Buffer.from(h.traceparent ?? '') },
         { traceparent: [Buffer.from(h.traceparent ?? '')] },
-        new Map<string | Buffer, string | Buffer>([[Buffer.from('traceparent'), Buffer.from(h.traceparent ?? '')]]),
+        new Map<string | Buffer, string | Buffer>([
+          [Buffer.from('traceparent'), Buffer.from(h.traceparent ?? '')],
+        ]),
       ];
       for (const c of carriers) {
         const remote = trace.getSpanContext(extractContext(c, trace.deleteSpan(extractContext(undefined))));
@@ -46,7 +54,10 @@ test('inject writes traceparent of the active span; extract restores it from obj
       }
     });
     assert.equal(injectTraceHeaders({}), {}, 'outside a span nothing is injected');
-    const inside = withExtractedContext({ traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` }, () => trace.getActiveSpan()?.spanContext().traceId);
+    const inside = withExtractedContext(
+      { traceparent: `00-${CALLER_TRACE}-${CALLER_SPAN}-01` },
+      () => trace.getActiveSpan()?.spanContext().traceId,
+    );
     assert.is(inside, CALLER_TRACE);
   });
 });
@@ -60,7 +71,9 @@ test('tracedSend → headers → tracedProcess: one trace, CONSUMER child of PRO
       });
     });
     // The consumer loop runs inside an unrelated span: the message's context must win.
-    await withSpan(t.tracer, 'poll-loop', () => tracedProcess(t.tracer, 'orders.placed', headers, async () => undefined));
+    await withSpan(t.tracer, 'poll-loop', () =>
+      tracedProcess(t.tracer, 'orders.placed', headers, async () => undefined),
+    );
     await t.forceFlush();
     const byName = new Map(spans().map((s) => [s.name, s]));
     const root = byName.get('POST /orders');
@@ -141,11 +154,21 @@ test('Fastify: a SERVER span per request continues the caller trace, named by ro
       assert.is(server.attributes['url.path'], '/orders/42');
       assert.is(server.attributes['http.response.status_code'], 200);
       assert.is(res.headers.traceresponse, `00-${CALLER_TRACE}-${server.spanContext().spanId}-01`);
-      assert.is(lines[0]?.trace_id, CALLER_TRACE, 'log line inside the handler (after body parsing) has the trace id');
+      assert.is(
+        lines[0]?.trace_id,
+        CALLER_TRACE,
+        'log line inside the handler (after body parsing) has the trace id',
+      );
       assert.is(failed.status.code, SpanStatusCode.ERROR);
       assert.is(failed.attributes['http.response.status_code'], 500);
-      assert.not.ok(all.some((s) => s.name.includes('/metrics')), 'scrapes are not traced');
-      assert.not.ok(failed.spanContext().traceId === CALLER_TRACE, 'a request without traceparent starts its own trace');
+      assert.not.ok(
+        all.some((s) => s.name.includes('/metrics')),
+        'scrapes are not traced',
+      );
+      assert.not.ok(
+        failed.spanContext().traceId === CALLER_TRACE,
+        'a request without traceparent starts its own trace',
+      );
     } finally {
       await app.close();
     }

@@ -18,7 +18,8 @@ const shown = (root: string, p: string) => {
   return rel && !rel.startsWith('..') && !path.isAbsolute(rel) ? rel : p;
 };
 
-const portOf = (ctx: PlatformContext) => Number(ctx.env.OTLP_GRPC_PORT ?? process.env.OTLP_GRPC_PORT ?? '4317');
+const portOf = (ctx: PlatformContext) =>
+  Number(ctx.env.OTLP_GRPC_PORT ?? process.env.OTLP_GRPC_PORT ?? '4317');
 
 export function traceSinkSpec(ctx: PlatformContext): ProcessSpec {
   const port = portOf(ctx);
@@ -43,7 +44,8 @@ export function traceSinkSpec(ctx: PlatformContext): ProcessSpec {
 
 export function traceSinkComponent(): Component<PlatformContext> {
   return {
-    status: async (ctx) => (await readPid(ctx.paths, TRACE_SINK)) !== undefined && traceSinkReady(portOf(ctx)),
+    status: async (ctx) =>
+      (await readPid(ctx.paths, TRACE_SINK)) !== undefined && traceSinkReady(portOf(ctx)),
     up: async (ctx) => {
       const r = await start(traceSinkSpec(ctx), ctx.paths, ctx.signal);
       ctx.log(
@@ -59,7 +61,16 @@ export function traceSinkComponent(): Component<PlatformContext> {
       const rec = await readPid(ctx.paths, TRACE_SINK);
       const port = portOf(ctx);
       const dataBytes = await dirSize(tracesDir(ctx.paths));
-      if (!rec) return [{ name: TRACE_SINK, state: 'stopped', port, dataBytes, detail: 'development trace sink (not Tempo)' }];
+      if (!rec)
+        return [
+          {
+            name: TRACE_SINK,
+            state: 'stopped',
+            port,
+            dataBytes,
+            detail: 'development trace sink (not Tempo)',
+          },
+        ];
       const healthy = await traceSinkReady(port);
       return [
         {

@@ -6,7 +6,12 @@
 // pass-through (de)serializers and the request is decoded here with protobufjs; a request that
 // does not decode is answered INVALID_ARGUMENT and the server keeps serving.
 import * as grpc from '@grpc/grpc-js';
-import { EXPORT_PATH, ExportTraceServiceRequest, ExportTraceServiceResponse, type PbExportRequest } from './otlp-proto.ts';
+import {
+  EXPORT_PATH,
+  ExportTraceServiceRequest,
+  ExportTraceServiceResponse,
+  type PbExportRequest,
+} from './otlp-proto.ts';
 import { SpanStore, toRecords } from './spans.ts';
 
 export interface SinkLogger {
@@ -86,7 +91,8 @@ export async function startTraceSink(opts: TraceSinkOptions): Promise<TraceSink>
     }
     const { records, rejected } = toRecords(req);
     stats.rejectedSpans += rejected.length;
-    if (rejected.length) log.warn({ rejected: rejected.length, first: rejected[0] }, 'spans rejected (partial success)');
+    if (rejected.length)
+      log.warn({ rejected: rejected.length, first: rejected[0] }, 'spans rejected (partial success)');
     // Answer only once the spans are on disk: an OK means a lookup will find them.
     store.append(records).then(
       () => {
@@ -95,7 +101,10 @@ export async function startTraceSink(opts: TraceSinkOptions): Promise<TraceSink>
       },
       (e: Error) => {
         log.error({ dir: opts.dir, error: e.message }, 'could not write spans');
-        callback({ code: grpc.status.UNAVAILABLE, details: `trace sink could not write spans: ${e.message}` });
+        callback({
+          code: grpc.status.UNAVAILABLE,
+          details: `trace sink could not write spans: ${e.message}`,
+        });
       },
     );
   };
@@ -104,7 +113,9 @@ export async function startTraceSink(opts: TraceSinkOptions): Promise<TraceSink>
   const host = opts.host ?? '127.0.0.1';
   const port = await new Promise<number>((resolve, reject) =>
     server.bindAsync(`${host}:${opts.port}`, grpc.ServerCredentials.createInsecure(), (err, p) =>
-      err ? reject(new Error(`trace sink: cannot listen on ${host}:${opts.port}: ${err.message}`)) : resolve(p),
+      err
+        ? reject(new Error(`trace sink: cannot listen on ${host}:${opts.port}: ${err.message}`))
+        : resolve(p),
     ),
   );
   log.info({ host, port, dir: opts.dir }, 'development trace sink listening (OTLP gRPC TraceService/Export)');

@@ -8,7 +8,14 @@ import readline from 'node:readline';
 import type { PbAnyValue, PbExportRequest, PbKeyValue, PbLong, PbSpan } from './otlp-proto.ts';
 
 export type SpanKindName = 'UNSPECIFIED' | 'INTERNAL' | 'SERVER' | 'CLIENT' | 'PRODUCER' | 'CONSUMER';
-const KINDS: readonly SpanKindName[] = ['UNSPECIFIED', 'INTERNAL', 'SERVER', 'CLIENT', 'PRODUCER', 'CONSUMER'];
+const KINDS: readonly SpanKindName[] = [
+  'UNSPECIFIED',
+  'INTERNAL',
+  'SERVER',
+  'CLIENT',
+  'PRODUCER',
+  'CONSUMER',
+];
 const STATUS = ['UNSET', 'OK', 'ERROR'] as const;
 
 export interface SpanRecord {
@@ -58,23 +65,32 @@ export function attrs(kvs: PbKeyValue[] | undefined): Record<string, unknown> {
 
 /** Why a span is invalid per the OTLP spec (16-byte trace id, 8-byte span id, non-zero), or undefined. */
 export function invalidSpan(s: PbSpan): string | undefined {
-  if (s.traceId?.length !== 16 || isZero(s.traceId)) return `span '${s.name}': trace_id must be 16 non-zero bytes`;
+  if (s.traceId?.length !== 16 || isZero(s.traceId))
+    return `span '${s.name}': trace_id must be 16 non-zero bytes`;
   if (s.spanId?.length !== 8 || isZero(s.spanId)) return `span '${s.name}': span_id must be 8 non-zero bytes`;
   const p = s.parentSpanId;
-  if (p && p.length !== 0 && p.length !== 8) return `span '${s.name}': parent_span_id must be empty or 8 bytes`;
+  if (p && p.length !== 0 && p.length !== 8)
+    return `span '${s.name}': parent_span_id must be empty or 8 bytes`;
   return undefined;
 }
 
 /** Flattens a decoded request; invalid spans are counted, not stored. */
-export function toRecords(req: PbExportRequest, receivedAt = new Date()): { records: SpanRecord[]; rejected: string[] } {
+export function toRecords(
+  req: PbExportRequest,
+  receivedAt = new Date(),
+): { records: SpanRecord[]; rejected: string[] } {
   const records: SpanRecord[] = [];
   const rejected: string[] = [];
   const at = receivedAt.toISOString();
   for (const rs of req.resourceSpans ?? []) {
     const resource = attrs(rs.resource?.attributes);
-    const service = typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
+    const service =
+      typeof resource['service.name'] === 'string' ? resource['service.name'] : 'unknown_service';
     for (const ss of rs.scopeSpans ?? []) {
-      const scope = { name: ss.scope?.name ?? '', ...(ss.scope?.version ? { version: ss.scope.version } : {}) };
+      const scope = {
+        name: ss.scope?.name ?? '',
+        ...(ss.scope?.version ? { version: ss.scope.version } : {}),
+      };
       for (const s of ss.spans ?? []) {
         const why = invalidSpan(s);
         if (why) {
@@ -102,10 +118,22 @@ export function toRecords(req: PbExportRequest, receivedAt = new Date()): { reco
             ...(s.status?.message ? { message: s.status.message } : {}),
           },
           ...(s.events?.length
-            ? { events: s.events.map((e) => ({ name: e.name, timeUnixNano: nanos(e.timeUnixNano), attributes: attrs(e.attributes) })) }
+            ? {
+                events: s.events.map((e) => ({
+                  name: e.name,
+                  timeUnixNano: nanos(e.timeUnixNano),
+                  attributes: attrs(e.attributes),
+                })),
+              }
             : {}),
           ...(s.links?.length
-            ? { links: s.links.map((l) => ({ traceId: hex(l.traceId), spanId: hex(l.spanId), attributes: attrs(l.attributes) })) }
+            ? {
+                links: s.links.map((l) => ({
+                  traceId: hex(l.traceId),
+                  spanId: hex(l.spanId),
+                  attributes: attrs(l.attributes),
+                })),
+              }
             : {}),
           receivedAt: at,
         });
@@ -116,7 +144,8 @@ export function toRecords(req: PbExportRequest, receivedAt = new Date()): { reco
 }
 
 /** One file per UTC day, so retention is deleting whole files. */
-export const spanFileFor = (dir: string, d = new Date()) => path.join(dir, `spans-${d.toISOString().slice(0, 10)}.jsonl`);
+export const spanFileFor = (dir: string, d = new Date()) =>
+  path.join(dir, `spans-${d.toISOString().slice(0, 10)}.jsonl`);
 
 /** Appends records as JSON lines, one write at a time, so lines never interleave. */
 export class SpanStore {
@@ -155,10 +184,16 @@ export async function findTrace(dir: string, traceId: string): Promise<SpanRecor
   const id = traceId.toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(id)) throw new Error(`trace id '${traceId}' is not 32 hex characters`);
   const needle = `"traceId":"${id}"`;
-  const files = (await fsp.readdir(dir).catch(() => [] as string[])).filter((f) => f.endsWith('.jsonl')).sort().reverse();
+  const files = (await fsp.readdir(dir).catch(() => [] as string[]))
+    .filter((f) => f.endsWith('.jsonl'))
+    .sort()
+    .reverse();
   const out: SpanRecord[] = [];
   for (const f of files) {
-    const rl = readline.createInterface({ input: fs.createReadStream(path.join(dir, f)), crlfDelay: Infinity });
+    const rl = readline.createInterface({
+      input: fs.createReadStream(path.join(dir, f)),
+      crlfDelay: Infinity,
+    });
     for await (const line of rl) {
       // Substring test first: parsing every line of a day's file would dominate the lookup.
       if (!line.includes(needle)) continue;
