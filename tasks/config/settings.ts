@@ -39,6 +39,10 @@ export const SETTINGS: Record<string, SettingSchema> = {
   PROMETHEUS_PORT: port('Prometheus HTTP port', '9090'),
   OTLP_GRPC_PORT: port('OTLP gRPC receiver for traces', '4317'),
   DEMO_PORT: port('demo service HTTP port (seed task 0-13)', '8000'),
+  KAFKA_CONTROLLER_PORT: port('KRaft controller listener of the native broker', '19093'),
+  KAFKA_METRICS_PORT: port('Prometheus JMX exporter agent on the native broker', '7071'),
+  LAG_EXPORTER_PORT: port('consumer-lag exporter (kafka_consumergroup_lag)', '9308'),
+  NODE_EXPORTER_PORT: port('prometheus-node-exporter (disk, memory, CPU)', '9100'),
   LOG_LEVEL: {
     type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
     rule: 'must be one of fatal, error, warn, info, debug, trace, silent', default: 'info',

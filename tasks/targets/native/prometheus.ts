@@ -240,8 +240,8 @@ export async function stopMetrics(paths: Paths): Promise<void> {
   for (const name of ['prometheus', 'kafka-lag-exporter', 'node-exporter']) await stop(name, paths);
 }
 
-// Ports not (yet) in the settings schema (KAFKA_METRICS_PORT, LAG_EXPORTER_PORT, NODE_EXPORTER_PORT)
-// reach us only through the process environment, as they reach the Kafka component: read both.
+// Settings (.env + environment) win; the bare process environment still counts for callers such as
+// tests that build a context without loading settings.
 const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
 
 export function prometheusComponent(kafkaBootstrap: () => string): Component<PlatformContext> {
