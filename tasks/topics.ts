@@ -76,7 +76,10 @@ export function orchestratorKafka(
  * first NOT_LEADER_OR_FOLLOWER, which a broker answers for a few seconds after a topic is
  * created or the broker restarted, until its replica manager has taken leadership.
  */
-export async function retryRetriable<T>(fn: () => Promise<T>, opts: { timeoutMs?: number; delayMs?: number } = {}): Promise<T> {
+export async function retryRetriable<T>(
+  fn: () => Promise<T>,
+  opts: { timeoutMs?: number; delayMs?: number } = {},
+): Promise<T> {
   const deadline = Date.now() + (opts.timeoutMs ?? 30_000);
   for (;;) {
     try {

@@ -4,7 +4,13 @@
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { check, type Check } from '../tasks/engine/task.ts';
-import { orchestratorKafka, partitionCounts, retryRetriable, SEED_TOPICS, type TopicSpec } from '../tasks/topics.ts';
+import {
+  orchestratorKafka,
+  partitionCounts,
+  retryRetriable,
+  SEED_TOPICS,
+  type TopicSpec,
+} from '../tasks/topics.ts';
 import { isAvailable, type Endpoint } from '../tasks/targets/target.ts';
 
 const since = (t0: number) => Math.round(performance.now() - t0);
@@ -22,7 +28,10 @@ const errText = (e: unknown) => (e instanceof Error ? e.message : String(e)).spl
  * when it started the broker (native: from spawn to the first Kafka answer); without it the
  * check reports how long the broker took to answer now.
  */
-export async function brokerReadyCheck(endpoint: Endpoint, opts: { startupMs?: number; timeoutMs?: number } = {}): Promise<Check> {
+export async function brokerReadyCheck(
+  endpoint: Endpoint,
+  opts: { startupMs?: number; timeoutMs?: number } = {},
+): Promise<Check> {
   const id = '0-3.broker-ready';
   const skip = unavailableSkips([id], endpoint);
   if (skip) return skip[0]!;
@@ -69,7 +78,10 @@ export async function brokerReadyCheck(endpoint: Endpoint, opts: { startupMs?: n
 }
 
 /** One check per seed topic: present, with the seed's partition count. */
-export async function topicsMatchSeedChecks(endpoint: Endpoint, topics: readonly TopicSpec[] = SEED_TOPICS): Promise<Check[]> {
+export async function topicsMatchSeedChecks(
+  endpoint: Endpoint,
+  topics: readonly TopicSpec[] = SEED_TOPICS,
+): Promise<Check[]> {
   const ids = topics.map((t) => `0-3.topic.${t.name}`);
   const skip = unavailableSkips(ids, endpoint);
   if (skip) return skip;
@@ -84,7 +96,13 @@ export async function topicsMatchSeedChecks(endpoint: Endpoint, topics: readonly
     );
   } catch (e) {
     return ids.map((id) =>
-      check({ id, criteria: ['0-3.ac7'], title: id, status: 'fail', reason: `could not read topic metadata: ${errText(e)}` }),
+      check({
+        id,
+        criteria: ['0-3.ac7'],
+        title: id,
+        status: 'fail',
+        reason: `could not read topic metadata: ${errText(e)}`,
+      }),
     );
   } finally {
     await admin.disconnect().catch(() => undefined);
@@ -100,7 +118,12 @@ export async function topicsMatchSeedChecks(endpoint: Endpoint, topics: readonly
       unit: 'partitions',
       durationMs,
     };
-    if (actual === undefined) return check({ ...base, status: 'fail', reason: `topic ${t.name} does not exist; run: npx tsx tasks.ts topics-create` });
+    if (actual === undefined)
+      return check({
+        ...base,
+        status: 'fail',
+        reason: `topic ${t.name} does not exist; run: npx tsx tasks.ts topics-create`,
+      });
     if (actual !== t.partitions) {
       return check({
         ...base,
@@ -140,7 +163,13 @@ async function endOffsets(kafka: Kafka, topic: string): Promise<Offsets> {
  * Reads every message between `from` and `to` (end offsets, exclusive) of a topic with a fresh
  * consumer group whose offsets are set to `from` first, so old data is never re-read.
  */
-async function consumeRange(kafka: Kafka, topic: string, from: Offsets, to: Offsets, timeoutMs: number): Promise<Consumed[]> {
+async function consumeRange(
+  kafka: Kafka,
+  topic: string,
+  from: Offsets,
+  to: Offsets,
+  timeoutMs: number,
+): Promise<Consumed[]> {
   const groupId = `example-app-verify-${randomUUID()}`;
   const admin = kafka.admin();
   await admin.connect();
@@ -162,7 +191,12 @@ async function consumeRange(kafka: Kafka, topic: string, from: Offsets, to: Offs
     await consumer.subscribe({ topic, fromBeginning: true });
     await new Promise<void>((resolve, reject) => {
       const timer = setTimeout(
-        () => reject(new Error(`timed out after ${timeoutMs} ms with ${got.length} messages read; partitions still short: ${[...pending].join(', ')}`)),
+        () =>
+          reject(
+            new Error(
+              `timed out after ${timeoutMs} ms with ${got.length} messages read; partitions still short: ${[...pending].join(', ')}`,
+            ),
+          ),
         timeoutMs,
       );
       consumer
@@ -172,7 +206,12 @@ async function consumeRange(kafka: Kafka, topic: string, from: Offsets, to: Offs
             const end = to.get(partition) ?? 0n;
             const offset = BigInt(message.offset);
             if (offset < end) {
-              got.push({ partition, offset: message.offset, key: message.key?.toString() ?? '', value: message.value?.toString() ?? '' });
+              got.push({
+                partition,
+                offset: message.offset,
+                key: message.key?.toString() ?? '',
+                value: message.value?.toString() ?? '',
+              });
             }
             if (offset + 1n >= end) pending.delete(partition);
             if (pending.size === 0) {
@@ -225,24 +264,34 @@ export function compareRoundTrip(produced: readonly Produced[], consumed: readon
     seen.add(m.value);
     if (w.key !== m.key) problems.push(`message ${m.value}: key ${m.key}, produced with ${w.key}`);
     const p = keyPartition.get(m.key);
-    if (p !== undefined && p !== m.partition) problems.push(`key ${m.key} on partitions ${p} and ${m.partition}`);
+    if (p !== undefined && p !== m.partition)
+      problems.push(`key ${m.key} on partitions ${p} and ${m.partition}`);
     keyPartition.set(m.key, m.partition);
     const last = lastSeqOnPartition.get(m.partition) ?? -1;
-    if (w.seq < last) problems.push(`partition ${m.partition}: message ${w.seq} read after ${last} (order broken)`);
+    if (w.seq < last)
+      problems.push(`partition ${m.partition}: message ${w.seq} read after ${last} (order broken)`);
     lastSeqOnPartition.set(m.partition, w.seq);
   }
   const missing = produced.filter((m) => !seen.has(m.value));
-  if (missing.length > 0) problems.push(`${missing.length} of ${produced.length} messages missing (first: ${missing[0]!.value})`);
+  if (missing.length > 0)
+    problems.push(`${missing.length} of ${produced.length} messages missing (first: ${missing[0]!.value})`);
   return problems;
 }
 
 async function produceKeyed(kafka: Kafka, topic: string, messages: readonly Produced[]): Promise<void> {
-  const producer = kafka.producer({ allowAutoTopicCreation: false, createPartitioner: Partitioners.DefaultPartitioner });
+  const producer = kafka.producer({
+    allowAutoTopicCreation: false,
+    createPartitioner: Partitioners.DefaultPartitioner,
+  });
   await producer.connect();
   try {
     // In order, 200 per request: order per partition is the order of the array.
     for (let i = 0; i < messages.length; i += 200) {
-      await producer.send({ topic, acks: -1, messages: messages.slice(i, i + 200).map((m) => ({ key: m.key, value: m.value })) });
+      await producer.send({
+        topic,
+        acks: -1,
+        messages: messages.slice(i, i + 200).map((m) => ({ key: m.key, value: m.value })),
+      });
     }
   } finally {
     await producer.disconnect();
@@ -326,7 +375,8 @@ export async function durabilityChecks(
   const ids = ['0-3.durability', '0-3.restart-time'];
   const skip = unavailableSkips(ids, endpoint);
   if (skip) return skip;
-  if ('unavailable' in restart) return ids.map((id) => check({ id, title: id, status: 'skip', reason: restart.unavailable }));
+  if ('unavailable' in restart)
+    return ids.map((id) => check({ id, title: id, status: 'skip', reason: restart.unavailable }));
   const topic = opts.topic ?? SEED_TOPICS.find((t) => t.name === 'orders.placed')!;
   const n = opts.count ?? 1000;
   const kafka = orchestratorKafka((endpoint as { url: string }).url, 'example-app-verify');
@@ -352,8 +402,14 @@ export async function durabilityChecks(
     const shrunk = [...after].filter(([p, o]) => (afterRestart.get(p) ?? 0n) < o);
     const consumed = await consumeRange(kafka, topic.name, before, after, opts.timeoutMs ?? 60_000);
     const kept = new Set(consumed.filter((m) => m.key.startsWith(`verify-${run}-`)).map((m) => m.value)).size;
-    const problems = compareRoundTrip(messages, consumed.filter((m) => m.key.startsWith(`verify-${run}-`)));
-    if (shrunk.length > 0) problems.unshift(`end offsets went back after the restart on partition(s) ${shrunk.map(([p]) => p).join(', ')}`);
+    const problems = compareRoundTrip(
+      messages,
+      consumed.filter((m) => m.key.startsWith(`verify-${run}-`)),
+    );
+    if (shrunk.length > 0)
+      problems.unshift(
+        `end offsets went back after the restart on partition(s) ${shrunk.map(([p]) => p).join(', ')}`,
+      );
     return [
       check({
         ...base,
@@ -377,8 +433,20 @@ export async function durabilityChecks(
     return [
       check({ ...base, status: 'fail', reason: errText(e), durationMs: since(t0) }),
       restartMs === undefined
-        ? check({ id: '0-3.restart-time', title: 'Broker restart through the orchestrator', status: 'fail', reason: `no restart measured: ${errText(e)}` })
-        : check({ id: '0-3.restart-time', title: 'Broker restart through the orchestrator until it answers again', status: 'pass', measured: restartMs, unit: 'ms', evidence: restart.how }),
+        ? check({
+            id: '0-3.restart-time',
+            title: 'Broker restart through the orchestrator',
+            status: 'fail',
+            reason: `no restart measured: ${errText(e)}`,
+          })
+        : check({
+            id: '0-3.restart-time',
+            title: 'Broker restart through the orchestrator until it answers again',
+            status: 'pass',
+            measured: restartMs,
+            unit: 'ms',
+            evidence: restart.how,
+          }),
     ];
   }
 }

@@ -7,14 +7,25 @@ import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../tasks/engine/task.ts';
-import { startKafka, stopKafka, kafkaRows, kafkaLastStart, KAFKA_PROCESS } from '../../tasks/targets/native/kafka.ts';
+import {
+  startKafka,
+  stopKafka,
+  kafkaRows,
+  kafkaLastStart,
+  KAFKA_PROCESS,
+} from '../../tasks/targets/native/kafka.ts';
 import { canBind, freePort, isListening } from '../../tasks/targets/native/ports.ts';
 import { isAlive, readPid } from '../../tasks/targets/native/supervisor.ts';
 import { execa } from 'execa';
 import type { Admin } from 'kafkajs';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { ensureTopics, orchestratorKafka, retryRetriable, SEED_TOPICS } from '../../tasks/topics.ts';
-import { brokerReadyCheck, durabilityChecks, roundTripChecks, topicsMatchSeedChecks } from '../../validation/kafka-checks.ts';
+import {
+  brokerReadyCheck,
+  durabilityChecks,
+  roundTripChecks,
+  topicsMatchSeedChecks,
+} from '../../validation/kafka-checks.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 
 /** Exited: no such process, or a zombie waiting for this test process (its parent) to reap it. */
@@ -27,8 +38,14 @@ async function exited(pid: number): Promise<boolean> {
 /** Deletes a topic, waits until the broker forgets it (deletion is asynchronous), creates it anew. */
 async function recreate(admin: Admin, topic: string, partitions: number): Promise<void> {
   await admin.deleteTopics({ topics: [topic], timeout: 15_000 });
-  for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++) await new Promise((r) => setTimeout(r, 200));
-  await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }] }));
+  for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++)
+    await new Promise((r) => setTimeout(r, 200));
+  await retryRetriable(() =>
+    admin.createTopics({
+      waitForLeaders: true,
+      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
+    }),
+  );
   await retryRetriable(() => admin.fetchTopicOffsets(topic));
 }
 
@@ -59,7 +76,10 @@ lifecycle('status row: running, pid, port, RSS and data size', async ({ broker }
   assert.is(row.state, 'running');
   assert.is(row.port, b.port);
   assert.ok(row.pid !== undefined && isAlive(row.pid));
-  assert.ok((row.rssBytes ?? 0) > 50 * 1024 * 1024, `a JVM broker uses more than 50 MiB, got ${row.rssBytes}`);
+  assert.ok(
+    (row.rssBytes ?? 0) > 50 * 1024 * 1024,
+    `a JVM broker uses more than 50 MiB, got ${row.rssBytes}`,
+  );
   assert.ok((row.dataBytes ?? 0) > 0, 'formatted storage has files');
 });
 
@@ -81,18 +101,21 @@ lifecycle('topics-create creates the six seed topics, then changes nothing', asy
   assert.is(checks.find((c) => c.id === '0-3.topic.market-data.trades')?.measured, 6);
 });
 
-lifecycle('a topic with another partition count is reported with both numbers, never altered', async ({ broker }) => {
-  const b = broker!;
-  const wrong = [{ name: 'orders.placed', partitions: 5, replicationFactor: 1 }];
-  const [o] = await ensureTopics(b.bootstrap, wrong);
-  assert.equal(o, { name: 'orders.placed', outcome: 'mismatch', expected: 5, actual: 3 });
-  const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, wrong);
-  assert.is(c?.status, 'fail');
-  assert.is(c?.measured, 3);
-  assert.match(c?.reason ?? '', /has 3 partitions, the seed says 5/);
-  const [still] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[4]]);
-  assert.is(still?.status, 'pass', 'orders.placed keeps its 3 partitions');
-});
+lifecycle(
+  'a topic with another partition count is reported with both numbers, never altered',
+  async ({ broker }) => {
+    const b = broker!;
+    const wrong = [{ name: 'orders.placed', partitions: 5, replicationFactor: 1 }];
+    const [o] = await ensureTopics(b.bootstrap, wrong);
+    assert.equal(o, { name: 'orders.placed', outcome: 'mismatch', expected: 5, actual: 3 });
+    const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, wrong);
+    assert.is(c?.status, 'fail');
+    assert.is(c?.measured, 3);
+    assert.match(c?.reason ?? '', /has 3 partitions, the seed says 5/);
+    const [still] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[4]]);
+    assert.is(still?.status, 'pass', 'orders.placed keeps its 3 partitions');
+  },
+);
 
 lifecycle('keyed round trip on every seed topic: keys, values, order per partition', async ({ broker }) => {
   const b = broker!;
@@ -104,56 +127,67 @@ lifecycle('keyed round trip on every seed topic: keys, values, order per partiti
   }
 });
 
-lifecycle('acks=all messages survive a restart through the orchestrator; nothing lost', async ({ broker }) => {
-  const b = broker!;
-  const pidBefore = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
-  const [durable, restart] = await durabilityChecks(
-    { url: b.bootstrap },
-    { how: 'test: stopKafka + startKafka', restart: async () => void (await b.restart()) },
-    { count: 500 },
-  );
-  assert.is(durable?.status, 'pass', durable?.reason);
-  assert.is(durable?.measured, 500);
-  assert.is(restart?.status, 'pass');
-  assert.ok(typeof restart?.measured === 'number' && restart.measured > 0);
-  const pidAfter = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
-  assert.ok(pidAfter !== undefined && pidAfter !== pidBefore, 'a new broker process after the restart');
-});
+lifecycle(
+  'acks=all messages survive a restart through the orchestrator; nothing lost',
+  async ({ broker }) => {
+    const b = broker!;
+    const pidBefore = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
+    const [durable, restart] = await durabilityChecks(
+      { url: b.bootstrap },
+      { how: 'test: stopKafka + startKafka', restart: async () => void (await b.restart()) },
+      { count: 500 },
+    );
+    assert.is(durable?.status, 'pass', durable?.reason);
+    assert.is(durable?.measured, 500);
+    assert.is(restart?.status, 'pass');
+    assert.ok(typeof restart?.measured === 'number' && restart.measured > 0);
+    const pidAfter = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
+    assert.ok(pidAfter !== undefined && pidAfter !== pidBefore, 'a new broker process after the restart');
+  },
+);
 
-lifecycle('CLI topics-create: unchanged run exits 0; a mismatched topic exits 1 naming both numbers', async ({ broker }) => {
-  const b = broker!;
-  const env = {
-    ...process.env,
-    PLATFORM_DIR: b.paths.platform,
-    KAFKA_PORT: String(b.port),
-    KAFKA_CONTROLLER_PORT: String(b.settings.controllerPort),
-    KAFKA_METRICS_PORT: String(b.settings.metricsPort),
-    CI: 'true',
-  };
-  const cli = () => execa('npx', ['tsx', 'tasks.ts', 'topics-create', '--target', 'native'], { cwd: REPO_ROOT, env, reject: false });
-  const ok = await cli();
-  assert.is(ok.exitCode, 0, ok.stderr);
-  assert.is(ok.stdout.match(/already present, unchanged/g)?.length, 6, ok.stdout);
-  assert.match(ok.stdout, /all 6 topics already present, nothing changed/);
+lifecycle(
+  'CLI topics-create: unchanged run exits 0; a mismatched topic exits 1 naming both numbers',
+  async ({ broker }) => {
+    const b = broker!;
+    const env = {
+      ...process.env,
+      PLATFORM_DIR: b.paths.platform,
+      KAFKA_PORT: String(b.port),
+      KAFKA_CONTROLLER_PORT: String(b.settings.controllerPort),
+      KAFKA_METRICS_PORT: String(b.settings.metricsPort),
+      CI: 'true',
+    };
+    const cli = () =>
+      execa('npx', ['tsx', 'tasks.ts', 'topics-create', '--target', 'native'], {
+        cwd: REPO_ROOT,
+        env,
+        reject: false,
+      });
+    const ok = await cli();
+    assert.is(ok.exitCode, 0, ok.stderr);
+    assert.is(ok.stdout.match(/already present, unchanged/g)?.length, 6, ok.stdout);
+    assert.match(ok.stdout, /all 6 topics already present, nothing changed/);
 
-  // Make orders.filled disagree with the seed, then put it back.
-  const admin = orchestratorKafka(b.bootstrap).admin();
-  await admin.connect();
-  try {
-    await recreate(admin, 'orders.filled', 2);
-    const bad = await cli();
-    assert.is(bad.exitCode, 1, bad.stdout);
-    assert.match(bad.stdout, /orders\.filled: exists with 2 partitions, the seed says 3/);
-    assert.match(bad.stdout, /1 topic\(s\) differ from the seed; nothing was changed on them/);
-    const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[5]]);
-    assert.is(c?.status, 'fail');
-    assert.match(c?.reason ?? '', /has 2 partitions, the seed says 3/);
-  } finally {
-    await recreate(admin, 'orders.filled', 3);
-    await admin.disconnect();
-  }
-  assert.is((await ensureTopics(b.bootstrap, [SEED_TOPICS[5]]))[0]?.outcome, 'unchanged');
-});
+    // Make orders.filled disagree with the seed, then put it back.
+    const admin = orchestratorKafka(b.bootstrap).admin();
+    await admin.connect();
+    try {
+      await recreate(admin, 'orders.filled', 2);
+      const bad = await cli();
+      assert.is(bad.exitCode, 1, bad.stdout);
+      assert.match(bad.stdout, /orders\.filled: exists with 2 partitions, the seed says 3/);
+      assert.match(bad.stdout, /1 topic\(s\) differ from the seed; nothing was changed on them/);
+      const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[5]]);
+      assert.is(c?.status, 'fail');
+      assert.match(c?.reason ?? '', /has 2 partitions, the seed says 3/);
+    } finally {
+      await recreate(admin, 'orders.filled', 3);
+      await admin.disconnect();
+    }
+    assert.is((await ensureTopics(b.bootstrap, [SEED_TOPICS[5]]))[0]?.outcome, 'unchanged');
+  },
+);
 
 lifecycle('the broker log is JSON lines', async ({ broker }) => {
   const b = broker!;
@@ -235,7 +269,10 @@ errors('a busy controller port is named too, before anything starts', async () =
       (e: unknown) => e,
     );
     assert.instance(err, UsageError);
-    assert.match((err as Error).message, new RegExp(`port ${controllerPort} is already in use by pid ${process.pid}.*KAFKA_CONTROLLER_PORT`));
+    assert.match(
+      (err as Error).message,
+      new RegExp(`port ${controllerPort} is already in use by pid ${process.pid}.*KAFKA_CONTROLLER_PORT`),
+    );
     assert.is(await readPid(paths, KAFKA_PROCESS), undefined);
   } finally {
     await new Promise((r) => holder.close(r));

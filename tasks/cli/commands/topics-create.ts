@@ -16,12 +16,17 @@ export const topicsCreate = defineCommand({
   async run(args, io) {
     const s = await openSession(args, io);
     const kafka = s.target.endpoints().kafka;
-    if (!isAvailable(kafka)) throw new UsageError(`topics-create: no Kafka endpoint on the ${s.target.name} target: ${kafka.unavailable}`);
+    if (!isAvailable(kafka))
+      throw new UsageError(
+        `topics-create: no Kafka endpoint on the ${s.target.name} target: ${kafka.unavailable}`,
+      );
     let outcomes;
     try {
       outcomes = await ensureTopics(kafka.url, SEED_TOPICS);
     } catch (e) {
-      io.err(`topics-create: could not reach Kafka at ${kafka.url}: ${(e as Error).message.split('\n')[0]}; is it up? (npx tsx tasks.ts up 0-3)`);
+      io.err(
+        `topics-create: could not reach Kafka at ${kafka.url}: ${(e as Error).message.split('\n')[0]}; is it up? (npx tsx tasks.ts up 0-3)`,
+      );
       return 1;
     }
     for (const o of outcomes) {

@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { stripVTControlCharacters } from 'node:util';
 import { execa } from 'execa';
 import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
@@ -53,7 +54,8 @@ export async function kafkaJars(paths: Paths): Promise<KafkaJars> {
   const libDir = kafkaLibDir(paths);
   const jars = (await fsp.readdir(libDir)).filter((f) => f.endsWith('.jar')).sort();
   const agent = jars.find((f) => f.startsWith('jmx_prometheus_javaagent'));
-  if (!agent) throw new UsageError(`the JMX exporter agent jar is missing from ${libDir}; rerun kafka-install`);
+  if (!agent)
+    throw new UsageError(`the JMX exporter agent jar is missing from ${libDir}; rerun kafka-install`);
   return {
     libDir,
     agentJar: path.join(libDir, agent),
@@ -77,7 +79,9 @@ export async function requireJava(java = javaBin()): Promise<number> {
   const m = /version "(\d+)(?:\.(\d+))?/.exec(`${r.stderr}\n${r.stdout}`);
   const major = m ? (m[1] === '1' ? Number(m[2]) : Number(m[1])) : NaN;
   if (!Number.isFinite(major)) {
-    throw new UsageError(`could not read the Java version from \`${java} -version\`; Kafka needs Java ${MIN_JAVA}+: ${JAVA_INSTALL}`);
+    throw new UsageError(
+      `could not read the Java version from \`${java} -version\`; Kafka needs Java ${MIN_JAVA}+: ${JAVA_INSTALL}`,
+    );
   }
   if (major < MIN_JAVA) {
     throw new UsageError(`Java ${major} found (${java}); Kafka 4 needs Java ${MIN_JAVA}+: ${JAVA_INSTALL}`);
@@ -95,7 +99,8 @@ export async function installKafkaJars(
 ): Promise<{ fetched: boolean; ms: number; libDir: string }> {
   const t0 = performance.now();
   const libDir = kafkaLibDir(paths);
-  if (await kafkaJarsInstalled(paths)) return { fetched: false, ms: Math.round(performance.now() - t0), libDir };
+  if (await kafkaJarsInstalled(paths))
+    return { fetched: false, ms: Math.round(performance.now() - t0), libDir };
   await requireJava();
   const dir = cacheDir(paths);
   await fsp.mkdir(dir, { recursive: true });
@@ -112,19 +117,32 @@ export async function installKafkaJars(
   ];
   const command = `mvn ${args.join(' ')}`;
   opts.log?.(`fetching Kafka jars: ${command}`);
-  const r = await execa('mvn', args, { reject: false, all: true, cancelSignal: opts.signal, env: { MAVEN_OPTS: '-Xmx512m' } });
+  const r = await execa('mvn', args, {
+    reject: false,
+    all: true,
+    cancelSignal: opts.signal,
+    env: { MAVEN_OPTS: '-Xmx512m' },
+  });
   if (r.isCanceled) {
     await fsp.rm(tmp, { recursive: true, force: true });
     throw new Error('Kafka jar fetch cancelled');
   }
   if (r.failed) {
     await fsp.rm(tmp, { recursive: true, force: true });
-    if (r.code === 'ENOENT') throw new UsageError(`mvn not found; the native Kafka jars come from Maven Central: apt-get install maven`);
-    // eslint-disable-next-line no-control-regex
-    const lines = (r.all ?? '').replace(/\x1b\[[0-9;]*m/g, '').split('\n').filter((l) => l.trim() !== '');
-    const errors = lines.filter((l) => l.startsWith('[ERROR]') && !/^\[ERROR\]\s*(-> \[Help|To see|Re-run|For more|\[Help|$)/.test(l));
+    if (r.code === 'ENOENT')
+      throw new UsageError(
+        `mvn not found; the native Kafka jars come from Maven Central: apt-get install maven`,
+      );
+    const lines = stripVTControlCharacters(r.all ?? '')
+      .split('\n')
+      .filter((l) => l.trim() !== '');
+    const errors = lines.filter(
+      (l) => l.startsWith('[ERROR]') && !/^\[ERROR\]\s*(-> \[Help|To see|Re-run|For more|\[Help|$)/.test(l),
+    );
     const last = (errors.length > 0 ? errors : lines).slice(0, 2).join(' | ').slice(0, 400);
-    throw new UsageError(`mvn failed (exit ${r.exitCode}) resolving Kafka jars: ${last}; command: ${command}`);
+    throw new UsageError(
+      `mvn failed (exit ${r.exitCode}) resolving Kafka jars: ${last}; command: ${command}`,
+    );
   }
   await fsp.rm(libDir, { recursive: true, force: true });
   await fsp.rename(tmp, libDir);

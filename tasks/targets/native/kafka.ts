@@ -11,7 +11,14 @@ import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { orchestratorKafka } from '../../topics.ts';
 import type { Component, ProcessRow } from '../target.ts';
-import { installKafkaJars, javaBin, kafkaJars, kafkaManifestDir, requireJava, type KafkaJars } from './kafka-install.ts';
+import {
+  installKafkaJars,
+  javaBin,
+  kafkaJars,
+  kafkaManifestDir,
+  requireJava,
+  type KafkaJars,
+} from './kafka-install.ts';
 import { readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 import { canBind, portOwner } from './ports.ts';
 
@@ -35,7 +42,9 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1,
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
   if (!Number.isInteger(n) || n < min || n > max) {
-    throw new UsageError(`${name}=${raw} is not a whole number in ${min}..${max}; fix it in .env or the environment`);
+    throw new UsageError(
+      `${name}=${raw} is not a whole number in ${min}..${max}; fix it in .env or the environment`,
+    );
   }
   return n;
 }
@@ -61,8 +70,14 @@ export const kafkaDataDir = (paths: Paths) => path.join(paths.data, 'kafka');
 const configFile = (paths: Paths) => path.join(paths.run, 'kafka', 'server.properties');
 
 /** The jars and java classpath, for tools such as `org.apache.kafka.tools.ProducerPerformance`. */
-export async function kafkaClasspath(paths: Paths): Promise<KafkaJars & { java: string; log4jConfig: string }> {
-  return { ...(await kafkaJars(paths)), java: javaBin(), log4jConfig: path.join(kafkaManifestDir(paths), 'log4j2.yaml') };
+export async function kafkaClasspath(
+  paths: Paths,
+): Promise<KafkaJars & { java: string; log4jConfig: string }> {
+  return {
+    ...(await kafkaJars(paths)),
+    java: javaBin(),
+    log4jConfig: path.join(kafkaManifestDir(paths), 'log4j2.yaml'),
+  };
 }
 
 /** A real Kafka protocol answer: describeCluster with short timeouts and no retries. */
@@ -104,7 +119,12 @@ function clusterId(): string {
 }
 
 /** Formats the storage once: a data dir with meta.properties is left alone (its data survives). */
-async function formatStorage(paths: Paths, jars: KafkaJars, config: string, signal?: AbortSignal): Promise<boolean> {
+async function formatStorage(
+  paths: Paths,
+  jars: KafkaJars,
+  config: string,
+  signal?: AbortSignal,
+): Promise<boolean> {
   const data = kafkaDataDir(paths);
   const formatted = await fsp
     .access(path.join(data, 'meta.properties'))
@@ -125,7 +145,12 @@ async function formatStorage(paths: Paths, jars: KafkaJars, config: string, sign
     '-c',
     config,
   ];
-  const r = await execa(javaBin(), args, { reject: false, all: true, cancelSignal: signal, timeout: 120_000 });
+  const r = await execa(javaBin(), args, {
+    reject: false,
+    all: true,
+    cancelSignal: signal,
+    timeout: 120_000,
+  });
   if (r.failed) {
     const out = (r.all ?? '').trim().split('\n').slice(-3).join(' | ').slice(0, 500);
     throw new Error(`kafka-storage format failed for ${data} (exit ${r.exitCode}): ${out}`);
@@ -141,7 +166,13 @@ export interface KafkaRunOptions {
   readyTimeoutMs?: number;
 }
 
-function processSpec(paths: Paths, s: KafkaSettings, jars: KafkaJars, config: string, readyTimeoutMs: number): ProcessSpec {
+function processSpec(
+  paths: Paths,
+  s: KafkaSettings,
+  jars: KafkaJars,
+  config: string,
+  readyTimeoutMs: number,
+): ProcessSpec {
   const manifests = kafkaManifestDir(paths);
   return {
     name: KAFKA_PROCESS,
@@ -179,7 +210,9 @@ async function requireFreePorts(s: KafkaSettings): Promise<void> {
     if (!(await canBind(port))) {
       const owner = await portOwner(port);
       const who = owner ? ` by pid ${owner.pid} (${owner.command})` : '';
-      throw new UsageError(`${KAFKA_PROCESS}: port ${port} is already in use${who}; stop that process or set ${name}`);
+      throw new UsageError(
+        `${KAFKA_PROCESS}: port ${port} is already in use${who}; stop that process or set ${name}`,
+      );
     }
   }
 }
@@ -188,13 +221,16 @@ async function requireFreePorts(s: KafkaSettings): Promise<void> {
  * Starts the broker (formatting its storage the first time) and waits for a Kafka answer.
  * Already running and ready: returns at once with `already: true`.
  */
-export async function startKafka(opts: KafkaRunOptions): Promise<{ pid: number; readyMs: number; already: boolean; formatted: boolean }> {
+export async function startKafka(
+  opts: KafkaRunOptions,
+): Promise<{ pid: number; readyMs: number; already: boolean; formatted: boolean }> {
   const { paths, settings: s } = opts;
   const signal = opts.signal ?? new AbortController().signal;
   await requireJava();
   const jars = await kafkaJars(paths);
   const running = await readPid(paths, KAFKA_PROCESS);
-  if (running && (await kafkaReady(kafkaBootstrap(s)))) return { pid: running.pid, readyMs: 0, already: true, formatted: false };
+  if (running && (await kafkaReady(kafkaBootstrap(s))))
+    return { pid: running.pid, readyMs: 0, already: true, formatted: false };
   if (!running) await requireFreePorts(s);
   const config = await renderConfig(paths, s);
   const formatted = await formatStorage(paths, jars, config, signal);
@@ -245,7 +281,10 @@ async function liveThreads(pid: number): Promise<number> {
  * supervisor takes for "gone") while the JMX exporter still holds its port for a moment: wait
  * for the last thread, then for the ports.
  */
-export async function stopKafka(opts: { paths: Paths; settings: KafkaSettings }): Promise<{ stopped: boolean; stopMs: number }> {
+export async function stopKafka(opts: {
+  paths: Paths;
+  settings: KafkaSettings;
+}): Promise<{ stopped: boolean; stopMs: number }> {
   const t0 = performance.now();
   const rec = await readPid(opts.paths, KAFKA_PROCESS);
   const r = await stop(KAFKA_PROCESS, opts.paths, { graceMs: 20_000, port: opts.settings.port });
@@ -305,7 +344,9 @@ export async function kafkaRows(paths: Paths, s: KafkaSettings): Promise<Process
       uptimeMs: Date.now() - Date.parse(rec.startedAt),
       rssBytes: await rssOfTree(rec.pid),
       dataBytes,
-      detail: ready ? `metrics :${s.metricsPort}` : `no Kafka answer; log: ${path.join(paths.logs, 'kafka.log')}`,
+      detail: ready
+        ? `metrics :${s.metricsPort}`
+        : `no Kafka answer; log: ${path.join(paths.logs, 'kafka.log')}`,
     },
   ];
 }
