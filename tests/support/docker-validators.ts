@@ -3,7 +3,7 @@
 //   Go modules that ship them (k3d itself, compose-go), fetched once through the Go module proxy;
 // - the Kubernetes OpenAPI-derived JSON schemas from the PyPI package kubernetes-validate,
 //   installed once into a venv under .tools/ (gitignored).
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
 import { Ajv, type ValidateFunction } from 'ajv';
@@ -61,7 +61,8 @@ export async function kubernetesValidateBin(): Promise<string> {
   const venv = path.join(REPO_ROOT, '.tools', 'kubernetes-validate');
   const bin = path.join(venv, 'bin', 'kubernetes-validate');
   if (existsSync(bin)) return bin;
-  // flock: several test processes may get here at once on a fresh clone.
+  // flock: several test processes may get here at once on a fresh clone (where .tools/ may not exist yet).
+  mkdirSync(path.dirname(venv), { recursive: true });
   await execa(
     'flock',
     [
