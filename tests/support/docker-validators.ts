@@ -15,7 +15,7 @@ import { REPO_ROOT } from '../../tasks/paths.ts';
 export const K3D_MODULE = 'github.com/k3d-io/k3d/v5@v5.9.0';
 export const COMPOSE_GO_MODULE = 'github.com/compose-spec/compose-go/v2@v2.16.2';
 export const KUBERNETES_VALIDATE = 'kubernetes-validate==1.37.0';
-/** The Kubernetes minor the cluster runs (manifests/k3d/cluster.yaml pins k3s v1.35). */
+/** Schemas of a current Kubernetes; the manifests use only APIs stable since 1.2x (the cluster runs what k3d picks). */
 export const KUBERNETES_VERSION = '1.35.0';
 
 /** Directory of a Go module in the module cache; downloads it through the proxy when absent. */
