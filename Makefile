@@ -55,8 +55,8 @@ cluster-create: | node_modules ## Create the k3d cluster and its namespaces (tas
 cluster-destroy: | node_modules ## Destroy the k3d cluster
 	$(TASKS) down --target k3d $(ARGS)
 
-test: | node_modules ## Run all tests
-	npm test
+test: | node_modules ## Set up for the native target (quick when done), then run all tests
+	$(TASKS) dev-setup --target native && npm test
 
 test-unit: | node_modules ## Run unit tests only
 	npm run test:unit
