@@ -56,7 +56,7 @@ cluster-destroy: | node_modules ## Destroy the k3d cluster
 	$(TASKS) down --target k3d $(ARGS)
 
 test: | node_modules ## Set up for the native target (quick when done), then run all tests
-	$(TASKS) dev-setup --target native && npm test
+	$(TASKS) dev-setup --target native && scripts/install-actionlint.sh && npm test
 
 test-unit: | node_modules ## Run unit tests only
 	npm run test:unit
