@@ -151,6 +151,23 @@ interface Steps {
   files: string[];
   commands: Cmd[];
   forwards: PortForward[];
+  /** Standard input for the command at that index (secrets go here, never into argv or logs). */
+  inputs?: Record<number, { describe: string; render: (env: Env) => string }>;
+}
+
+/** The Secret kube-prometheus-stack's Grafana reads its admin login from (values.yaml: existingSecret). */
+export function grafanaAdminSecret(env: Env): string {
+  const password = env.GRAFANA_ADMIN_PASSWORD;
+  if (!password || password === '<generated>') {
+    throw new UsageError('GRAFANA_ADMIN_PASSWORD is not set in .env; run `npx tsx tasks.ts dev-setup` to generate one');
+  }
+  return JSON.stringify({
+    apiVersion: 'v1',
+    kind: 'Secret',
+    metadata: { name: 'grafana-admin', namespace: 'infra' },
+    type: 'Opaque',
+    stringData: { 'admin-user': env.GRAFANA_ADMIN_USER ?? 'admin', 'admin-password': password },
+  });
 }
 
 export function k3dSteps(env: Env = process.env) {
@@ -193,6 +210,8 @@ export function k3dSteps(env: Env = process.env) {
         'manifests/k8s/infra/prometheus/objects',
       ],
       commands: [
+        // Grafana's admin login from the settings, applied from stdin before the chart reads it.
+        kubectl('--namespace', 'infra', 'apply', '-f', '-'),
         ...repoAdd('prometheus-community'),
         helmInstall(RELEASES.prometheus),
         // Dashboards and datasources as ConfigMaps, picked up by the Grafana sidecar.
@@ -201,6 +220,7 @@ export function k3dSteps(env: Env = process.env) {
         kubectl('--namespace', 'infra', 'apply', '-f', 'manifests/k8s/infra/prometheus/objects'),
       ],
       forwards: fwd.metrics,
+      inputs: { 0: { describe: 'Secret grafana-admin from GRAFANA_ADMIN_PASSWORD', render: grafanaAdminSecret } },
     },
     logs: {
       tools: ['kubectl', 'helm'],
@@ -236,7 +256,10 @@ export function k3dSteps(env: Env = process.env) {
 
 function planLines(steps: Steps): string[] {
   return [
-    ...steps.commands.map(formatCmd),
+    ...steps.commands.map((c, i) => {
+      const input = steps.inputs?.[i];
+      return input ? `${formatCmd(c)}  (stdin: ${input.describe})` : formatCmd(c);
+    }),
     ...steps.forwards.map(
       (f) => `${formatCmd(portForwardCmd(CONTEXT, f))}  (detached, supervised as ${f.name})`,
     ),
@@ -272,8 +295,11 @@ async function runSteps(
 ): Promise<void> {
   await requireTools(steps.tools, 'k3d');
   requireFiles(steps.files, id);
-  for (const c of commands)
-    await (c[0] === 'helm' && c[1] === 'repo' ? repoQueue(() => run(ctx, c)) : run(ctx, c));
+  for (const c of commands) {
+    const input = steps.inputs?.[steps.commands.indexOf(c)];
+    if (input) await run(ctx, c, { input: input.render(envOf(ctx)) });
+    else await (c[0] === 'helm' && c[1] === 'repo' ? repoQueue(() => run(ctx, c)) : run(ctx, c));
+  }
   for (const f of steps.forwards) await startPortForward(ctx, CONTEXT, f);
 }
 

@@ -16,14 +16,22 @@ function logOutput(ctx: BaseContext, text: string | undefined): void {
 }
 
 /** Runs `cmd` from the repository root; throws on a non-zero exit. Returns stdout. */
-export async function run(ctx: BaseContext, cmd: Cmd, opts: { timeoutMs?: number } = {}): Promise<string> {
-  ctx.log(`$ ${formatCmd(cmd)}`);
+export async function run(
+  ctx: BaseContext & { env?: Readonly<Record<string, string>> },
+  cmd: Cmd,
+  opts: { timeoutMs?: number; input?: string } = {},
+): Promise<string> {
+  ctx.log(`$ ${formatCmd(cmd)}${opts.input !== undefined ? '  (input on stdin, not logged)' : ''}`);
   const r = await execa(cmd[0], cmd.slice(1), {
     cwd: REPO_ROOT,
     reject: false,
     all: true,
     cancelSignal: ctx.signal,
     timeout: opts.timeoutMs,
+    // Settings from .env (e.g. GRAFANA_ADMIN_PASSWORD for compose interpolation) reach the child
+    // through its environment, never its argv.
+    env: ctx.env,
+    input: opts.input,
   });
   logOutput(ctx, r.all);
   if (r.exitCode !== 0 || r.isCanceled || r.timedOut) {
