@@ -3,6 +3,7 @@
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
 import fs from 'node:fs';
 import path from 'node:path';
+import { stripVTControlCharacters } from 'node:util';
 import { parse } from 'uvu/parse';
 import { run } from 'uvu/run';
 
@@ -38,7 +39,7 @@ for (const dir of dirs) {
   if (ctx.suites.length === 0) continue;
   captured = '';
   await run(ctx.suites, { bail: false });
-  const plain = captured.replace(/\u001b\[[0-9;]*m/g, '');
+  const plain = stripVTControlCharacters(captured);
   total += Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   passed += Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
   skipped += Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);

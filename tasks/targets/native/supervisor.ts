@@ -204,7 +204,12 @@ export async function rssOfTree(pid: number): Promise<number> {
   let grew = true;
   while (grew) {
     grew = false;
-    for (const [p, pp] of parent) if (tree.has(pp) && !tree.has(p)) (tree.add(p), (grew = true));
+    for (const [p, pp] of parent) {
+      if (tree.has(pp) && !tree.has(p)) {
+        tree.add(p);
+        grew = true;
+      }
+    }
   }
   let total = 0;
   for (const p of tree) {
