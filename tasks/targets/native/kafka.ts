@@ -185,6 +185,7 @@ function processSpec(
       '-XX:+ExitOnOutOfMemoryError',
       '-Djava.awt.headless=true',
       `-Dlog4j2.configurationFile=${path.join(manifests, 'log4j2.yaml')}`,
+      '-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager',
       `-javaagent:${jars.agentJar}=127.0.0.1:${s.metricsPort}:${path.join(manifests, 'jmx-exporter.yaml')}`,
       '-cp',
       jars.classpath,
