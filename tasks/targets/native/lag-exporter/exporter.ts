@@ -55,7 +55,7 @@ async function snapshot(admin: Admin) {
   return { brokers: meta.brokers.size, ends, lags: computeLag(committed, ends) };
 }
 
-export function createRegistry(admin: Admin): Registry {
+export function createRegistry(admin: Admin): { registry: Registry; refresh: () => Promise<void> } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
   const brokers = new Gauge({
@@ -80,37 +80,38 @@ export function createRegistry(admin: Admin): Registry {
     help: '1 when the last scrape read offsets from the broker, 0 when it failed',
     registers: [registry],
   });
-  // One collect() fills every gauge from one snapshot, so a scrape is consistent.
-  new Gauge({
+  const lag = new Gauge({
     name: 'kafka_consumergroup_lag',
     help: 'Log-end offset minus committed offset of a consumer group on a topic partition',
     labelNames: ['consumergroup', 'topic', 'partition'],
     registers: [registry],
-    async collect() {
-      for (const g of [brokers, end, current]) g.reset();
-      this.reset();
-      try {
-        const s = await snapshot(admin);
-        brokers.set(s.brokers);
-        for (const [key, off] of s.ends) {
-          const [topic = '', partition = ''] = key.split('/');
-          end.set({ topic, partition }, Number(off));
-        }
-        for (const l of s.lags) {
-          const labels = { consumergroup: l.group, topic: l.topic, partition: String(l.partition) };
-          current.set(labels, Number(l.committed));
-          this.set(labels, Number(l.lag));
-        }
-        up.set(1);
-      } catch (e) {
-        up.set(0);
-        process.stderr.write(
-          `${JSON.stringify({ level: 'error', msg: 'offset read failed', err: (e as Error).message })}\n`,
-        );
-      }
-    },
   });
-  return registry;
+  // One snapshot fills every gauge before the registry serializes any of them: prom-client reads
+  // the gauges concurrently, so filling them from one gauge's collect() would publish the previous
+  // scrape's brokers and offsets (and nothing on the first scrape).
+  const refresh = async () => {
+    for (const g of [brokers, end, current, lag]) g.reset();
+    try {
+      const s = await snapshot(admin);
+      brokers.set(s.brokers);
+      for (const [key, off] of s.ends) {
+        const [topic = '', partition = ''] = key.split('/');
+        end.set({ topic, partition }, Number(off));
+      }
+      for (const l of s.lags) {
+        const labels = { consumergroup: l.group, topic: l.topic, partition: String(l.partition) };
+        current.set(labels, Number(l.committed));
+        lag.set(labels, Number(l.lag));
+      }
+      up.set(1);
+    } catch (e) {
+      up.set(0);
+      process.stderr.write(
+        `${JSON.stringify({ timestamp: new Date().toISOString(), level: 'ERROR', service: 'kafka-lag-exporter', message: 'offset read failed', err: (e as Error).message })}\n`,
+      );
+    }
+  };
+  return { registry, refresh };
 }
 
 export async function serve(
@@ -122,11 +123,11 @@ export async function serve(
     retries: 1,
     timeout: 5_000,
   });
-  const registry = createRegistry(admin);
+  const { registry, refresh } = createRegistry(admin);
   const server = http.createServer((req, res) => {
     if (req.url === '/metrics') {
-      registry
-        .metrics()
+      refresh()
+        .then(() => registry.metrics())
         .then((body) => res.writeHead(200, { 'content-type': registry.contentType }).end(body))
         .catch((e: Error) => res.writeHead(500).end(e.message));
     } else if (req.url === '/healthz') {
