@@ -30,19 +30,24 @@ watchdog.unref();
 
 // uvu collects suites instead of running them at import time when UVU_DEFER is set.
 (globalThis as Record<string, unknown>).UVU_DEFER = 1;
-let total = 0;
-let passed = 0;
-let skipped = 0;
+// One run over the suites of every folder: uvu keeps a global queue, so a second run() would
+// mislabel and miscount the suites of the first.
+const suites: { name: string; file: string }[] = [];
 for (const dir of dirs) {
   if (!fs.existsSync(dir)) continue;
   const ctx = await parse(path.resolve(dir), pattern, { cwd: process.cwd() });
-  if (ctx.suites.length === 0) continue;
+  suites.push(...ctx.suites.map((sui) => ({ ...sui, name: path.join(path.relative(process.cwd(), path.resolve(dir)), sui.name) })));
+}
+let total = 0;
+let passed = 0;
+let skipped = 0;
+if (suites.length > 0) {
   captured = '';
-  await run(ctx.suites, { bail: false });
+  await run(suites, { bail: false });
   const plain = stripVTControlCharacters(captured);
-  total += Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
-  passed += Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
-  skipped += Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  total = Number(/Total:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  passed = Number(/Passed:\s+(\d+)/.exec(plain)?.[1] ?? 0);
+  skipped = Number(/Skipped:\s+(\d+)/.exec(plain)?.[1] ?? 0);
 }
 // uvu's Total excludes skipped tests.
 const failed = total - passed;
