@@ -16,6 +16,8 @@ import { renderTimelineSvg, type Panel } from './timeline.ts';
 export const REPORT_MD = 'docs/phase-0-validation-report.md';
 export const REPORT_JSON = 'validation/report.json';
 export const TIMELINE_SVG = 'docs/phase-0-timeline.svg';
+/** Check figures are copied here (beside the Markdown) so the committed report shows them. */
+const FIGURES_DIR_NAME = 'phase-0-figures';
 
 export interface MachineFacts {
   cpuModel: string;
@@ -52,6 +54,8 @@ export interface ReportData {
   requirements: Row[];
   /** Checks that name no seed criterion or REQ: shown so no measured fact is dropped. */
   otherChecks: Check[];
+  /** Figures the checks produced, copied beside the report (paths relative to the report). */
+  figures: { check: string; title: string; file: string }[];
   nodes: { id: string; name: string; state: string; reason?: string }[];
   runs: { up?: RunRecord; verify: RunRecord };
 }
@@ -187,6 +191,9 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
     criteria,
     requirements,
     otherChecks,
+    figures: checks
+      .filter((k) => k.figure)
+      .map((k) => ({ check: k.id, title: k.figure!.title, file: `${FIGURES_DIR_NAME}/${k.id}.svg` })),
     nodes: input.verify.nodes.map((n) => ({
       id: n.id,
       name: n.name,
@@ -262,6 +269,10 @@ export function renderMarkdown(r: ReportData, svgRelative: string): string {
     }
     L.push('');
   }
+  if (r.figures.length) {
+    L.push('## Figures', '');
+    for (const f of r.figures) L.push(`**${cell(f.title)}** (check ${f.check})`, '', `![${cell(f.title)}](${f.file})`, '');
+  }
   L.push(
     '## Run timeline',
     '',
@@ -288,6 +299,15 @@ export async function writeReport(
     { title: 'this verify', run: input.verify },
   ];
   await writeAtomic(svg, redact(renderTimelineSvg(panels)));
+  // Figures are copied, not linked: their sources (bench/results/) are not committed.
+  const checks = input.verify.nodes.flatMap((n) => n.checks ?? []);
+  for (const f of data.figures) {
+    const source = checks.find((k) => k.id === f.check)?.figure?.svgFile;
+    const text = source ? await fsp.readFile(source, 'utf8').catch(() => undefined) : undefined;
+    const dest = path.join(path.dirname(md), f.file);
+    await fsp.mkdir(path.dirname(dest), { recursive: true });
+    await writeAtomic(dest, redact(text ?? '<svg xmlns="http://www.w3.org/2000/svg"><text y="20">figure missing</text></svg>'));
+  }
   await writeAtomic(md, renderMarkdown(data, path.relative(path.dirname(md), svg)));
   await writeAtomic(json, JSON.stringify(data, null, 2) + '\n');
   const c = data.summary.criteria;

@@ -25,6 +25,8 @@ export interface Check {
   reason?: string;
   /** Milliseconds the check took. */
   durationMs?: number;
+  /** An SVG the check produced (absolute path), e.g. a latency percentile plot; the report embeds a copy. */
+  figure?: { title: string; svgFile: string };
 }
 
 /** Where a node does not apply on the active target (k3d cluster on native), it says why. */

@@ -2,6 +2,7 @@
 // (native: Apache Kafka in KRaft mode; k3d/compose: Redpanda); run starts it and creates the
 // seed's topics (tasks/topics.ts); verify runs the shared checks of validation/kafka-checks.ts
 // against the target's Kafka endpoint, including a restart through the component for durability.
+import path from 'node:path';
 import { UsageError } from '../engine/task.ts';
 import { isAvailable } from '../targets/target.ts';
 import { kafkaLastStart } from '../targets/native/kafka.ts';
@@ -12,8 +13,19 @@ import {
   roundTripChecks,
   topicsMatchSeedChecks,
 } from '../../validation/kafka-checks.ts';
+import { kafkaBenchChecks } from '../../validation/kafka-bench-checks.ts';
 import { component, defineTask, providedBy } from './define.ts';
 import { cluster } from './02-cluster.ts';
+
+/** REQ-0.2: a short bench; the latency check carries its percentile plot for the report. */
+async function benchWithFigure(ctx: Parameters<typeof kafkaBenchChecks>[0]) {
+  const bench = await kafkaBenchChecks(ctx, { task: '0-3' });
+  return bench.checks.map((c) =>
+    bench.svg && c.id.endsWith('latency-p95')
+      ? { ...c, figure: { title: 'Kafka end-to-end latency by percentile (REQ-0.2)', svgFile: path.resolve(bench.svg) } }
+      : c,
+  );
+}
 
 export const eventBus = defineTask({
   id: '0-3',
@@ -58,6 +70,7 @@ export const eventBus = defineTask({
       ...(await topicsMatchSeedChecks(kafka)),
       ...(await roundTripChecks(kafka)),
       ...(await durabilityChecks(kafka, restart)),
+      ...(await benchWithFigure(ctx)),
     ];
   },
   timeoutMs: 300_000,

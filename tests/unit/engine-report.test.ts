@@ -189,4 +189,21 @@ test('writeReport: Markdown embeds the SVG by relative link; JSON parses; no sec
   for (const text of [md, JSON.stringify(json), svg]) assert.not.match(text, SECRET);
 });
 
+test('writeReport: a check figure is copied beside the report and embedded; a missing source says so', async () => {
+  const root = tempDir();
+  const source = path.join(root, 'plot.svg');
+  fs.writeFileSync(source, '<svg xmlns="http://www.w3.org/2000/svg"><text>p95</text></svg>');
+  const run = verifyRun();
+  run.nodes[0]!.checks = [
+    check({ id: '0-3.kafka-latency-p95', title: 'p95', status: 'pass', figure: { title: 'latency plot', svgFile: source } }),
+    check({ id: '0-3.gone', title: 'gone', status: 'pass', figure: { title: 'lost plot', svgFile: path.join(root, 'nope.svg') } }),
+  ];
+  const w = await writeReport({ root, verify: run, graph, target: { name: 'native', why: 'test' }, machine });
+  const md = fs.readFileSync(w.markdown, 'utf8');
+  assert.match(md, '![latency plot](phase-0-figures/0-3.kafka-latency-p95.svg)');
+  const copied = path.join(path.dirname(w.markdown), 'phase-0-figures', '0-3.kafka-latency-p95.svg');
+  assert.match(fs.readFileSync(copied, 'utf8'), '<text>p95</text>');
+  assert.match(fs.readFileSync(path.join(path.dirname(w.markdown), 'phase-0-figures', '0-3.gone.svg'), 'utf8'), 'figure missing');
+});
+
 test.run();
