@@ -61,9 +61,17 @@ export async function readPid(paths: Paths, name: string): Promise<PidRecord | u
   return undefined;
 }
 
+/**
+ * True when every thread of the process is a zombie. The leader alone shows `Z` as soon as a
+ * JVM's main thread returns while its other threads (and ports) are still live, so each task counts.
+ */
 async function isZombie(pid: number): Promise<boolean> {
-  const stat = await fsp.readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  return / Z /.test(stat.slice(stat.lastIndexOf(')')));
+  const tasks = await fsp.readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
+  for (const t of tasks.length ? tasks : [String(pid)]) {
+    const stat = await fsp.readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').catch(() => '');
+    if (stat && !/ Z /.test(stat.slice(stat.lastIndexOf(')')))) return false;
+  }
+  return true;
 }
 
 async function writeAtomic(file: string, text: string): Promise<void> {
