@@ -157,7 +157,10 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
         status: 'skip',
         reason: `no check ran for this criterion: task ${task} does not apply here (${n.reason})`,
       };
-    if (n.state === 'failed' || n.state === 'interrupted') {
+    // Only a verify step that broke (it threw: the scheduler records `<id>.verify` failed, or nothing
+    // came back) fails them; one whose checks ran and some failed has simply not covered this one.
+    const broke = !n.checks?.length || n.checks.some((c) => c.id === `${task}.verify` && c.status === 'fail');
+    if ((n.state === 'failed' || n.state === 'interrupted') && broke) {
       return {
         status: 'fail',
         reason: `no check ran for this criterion: task ${task} verify ${n.state}${n.reason ? ` (${n.reason})` : ''}`,

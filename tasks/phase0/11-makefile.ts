@@ -16,7 +16,7 @@ const SEED_TARGETS: { target: string; criterion?: string; expects: RegExp }[] = 
   { target: 'verify', criterion: '0-11.ac3', expects: /tasks\.ts verify/ },
   { target: 'infra-up', criterion: '0-11.ac4', expects: /tasks\.ts up\b/ },
   { target: 'infra-down', criterion: '0-11.ac5', expects: /tasks\.ts down\b/ },
-  { target: 'test', criterion: '0-11.ac6', expects: /^npm test$/m },
+  { target: 'test', criterion: '0-11.ac6', expects: /(^|&& )npm test$/m },
   { target: 'test-unit', criterion: '0-11.ac7', expects: /npm run test:unit/ },
   { target: 'test-integration', criterion: '0-11.ac8', expects: /npm run test:integration/ },
   { target: 'lint', criterion: '0-11.ac9', expects: /npm run lint/ },
@@ -55,7 +55,7 @@ async function missingCommands(out: string, root: string): Promise<string[]> {
     if (!names.has(m[1]!)) missing.push(`tasks.ts has no command '${m[1]}'`);
   for (const m of out.matchAll(/npm run ([\w:-]+)/g))
     if (!pkg.scripts?.[m[1]!]) missing.push(`package.json has no script '${m[1]}'`);
-  if (/^npm test$/m.test(out) && !pkg.scripts?.test) missing.push("package.json has no script 'test'");
+  if (/(^|&& )npm test$/m.test(out) && !pkg.scripts?.test) missing.push("package.json has no script 'test'");
   return missing;
 }
 
