@@ -449,12 +449,20 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   const required = [
     ...new Set([...all.filter((m) => providerOf(m)?.required), 'kafka_brokers', 'prometheus_build_info']),
   ];
-  const noData: string[] = [];
-  for (const m of required) {
-    // kafka_brokers is 0 while the exporter cannot reach the broker: that is no data either.
-    const expr = m === 'kafka_brokers' ? 'count(kafka_brokers > 0)' : `count(${m})`;
-    const r = await prom.query(expr).catch(() => ({ result: [] as unknown[] }));
-    if (r.result.length === 0) noData.push(`${m} (${providerOf(m)?.exporter ?? '?'})`);
+  // An exporter that lost the broker (0-3's durability check restarts it just before) publishes no
+  // series until its next good scrape, so give it two scrape intervals before calling it no data.
+  let noData: string[];
+  const deadline = Date.now() + 35_000;
+  for (;;) {
+    noData = [];
+    for (const m of required) {
+      // kafka_brokers is 0 while the exporter cannot reach the broker: that is no data either.
+      const expr = m === 'kafka_brokers' ? 'count(kafka_brokers > 0)' : `count(${m})`;
+      const r = await prom.query(expr).catch(() => ({ result: [] as unknown[] }));
+      if (r.result.length === 0) noData.push(`${m} (${providerOf(m)?.exporter ?? '?'})`);
+    }
+    if (noData.length === 0 || Date.now() > deadline || opts.signal?.aborted) break;
+    await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
   checks.push(
     check({
