@@ -12,6 +12,7 @@ import type { NodeRecord, RunRecord } from '../tasks/engine/state.ts';
 import type { BaseContext, Check, CheckStatus } from '../tasks/engine/task.ts';
 import { CRITERIA, REQUIREMENTS, SEED_TASKS } from './criteria.ts';
 import { renderTimelineSvg, type Panel } from './timeline.ts';
+import { writeFileAtomic } from '../tasks/engine/atomic.ts';
 
 export const REPORT_MD = 'docs/phase-0-validation-report.md';
 export const REPORT_JSON = 'validation/report.json';
@@ -301,7 +302,7 @@ export async function writeReport(
     ...(input.up ? [{ title: 'last up', run: input.up }] : []),
     { title: 'this verify', run: input.verify },
   ];
-  await writeAtomic(svg, redact(renderTimelineSvg(panels)));
+  await writeFileAtomic(svg, redact(renderTimelineSvg(panels)));
   // Figures are copied, not linked: their sources (bench/results/) are not committed.
   const checks = input.verify.nodes.flatMap((n) => n.checks ?? []);
   for (const f of data.figures) {
@@ -309,16 +310,10 @@ export async function writeReport(
     const text = source ? await fsp.readFile(source, 'utf8').catch(() => undefined) : undefined;
     const dest = path.join(path.dirname(md), f.file);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
-    await writeAtomic(dest, redact(text ?? '<svg xmlns="http://www.w3.org/2000/svg"><text y="20">figure missing</text></svg>'));
+    await writeFileAtomic(dest, redact(text ?? '<svg xmlns="http://www.w3.org/2000/svg"><text y="20">figure missing</text></svg>'));
   }
-  await writeAtomic(md, renderMarkdown(data, path.relative(path.dirname(md), svg)));
-  await writeAtomic(json, JSON.stringify(data, null, 2) + '\n');
+  await writeFileAtomic(md, renderMarkdown(data, path.relative(path.dirname(md), svg)));
+  await writeFileAtomic(json, JSON.stringify(data, null, 2) + '\n');
   const c = data.summary.criteria;
   return { markdown: md, json, svg, summary: `criteria: ${c.pass} pass, ${c.fail} fail, ${c.skip} skip` };
-}
-
-async function writeAtomic(file: string, text: string) {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, text);
-  await fsp.rename(tmp, file);
 }

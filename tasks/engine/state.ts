@@ -4,6 +4,7 @@
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Check } from './task.ts';
+import { writeFileAtomic } from './atomic.ts';
 
 export type NodeState =
   | 'done' // run succeeded (or verify ran without a failed check)
@@ -83,10 +84,7 @@ export async function loadState(
 }
 
 export async function saveState(file: string, state: PlatformState): Promise<void> {
-  await fsp.mkdir(path.dirname(file), { recursive: true });
-  const tmp = `${file}.${process.pid}.${Date.now()}.tmp`;
-  await fsp.writeFile(tmp, JSON.stringify(state, null, 2) + '\n');
-  await fsp.rename(tmp, file);
+  await writeFileAtomic(file, JSON.stringify(state, null, 2) + '\n');
 }
 
 /** Folds a finished run into the state: each node's latest record, and the run for the timeline. */

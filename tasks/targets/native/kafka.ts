@@ -4,7 +4,6 @@
 // (describeCluster), never a sleep. Broker metrics via the Prometheus JMX exporter agent.
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
-import { setTimeout as sleep } from 'node:timers/promises';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Paths, PlatformContext } from '../../context.ts';
@@ -19,7 +18,7 @@ import {
   requireJava,
   type KafkaJars,
 } from './kafka-install.ts';
-import { readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
+import { dirSize, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 import { canBind, portOwner } from './ports.ts';
 
 export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
@@ -265,46 +264,17 @@ export async function kafkaLastStart(paths: Paths): Promise<KafkaStartRecord | u
   return rec && running?.pid === rec.pid ? rec : undefined;
 }
 
-/** Threads of a process that have not exited (empty once the process is gone). */
-async function liveThreads(pid: number): Promise<number> {
-  const tasks = await fsp.readdir(`/proc/${pid}/task`).catch(() => [] as string[]);
-  let live = 0;
-  for (const t of tasks) {
-    const stat = await fsp.readFile(`/proc/${pid}/task/${t}/stat`, 'utf8').catch(() => '');
-    if (stat && !stat.slice(stat.lastIndexOf(')') + 2).startsWith('Z')) live++;
-  }
-  return live;
-}
-
-/**
- * Graceful stop (SIGTERM, grace, SIGKILL); confirms every port of the broker is free. The JVM's
- * main thread exits before its last threads do, so the process shows as a zombie (which the
- * supervisor takes for "gone") while the JMX exporter still holds its port for a moment: wait
- * for the last thread, then for the ports.
- */
+/** Graceful stop (SIGTERM, grace, SIGKILL); confirms every port of the broker is free. */
 export async function stopKafka(opts: {
   paths: Paths;
   settings: KafkaSettings;
 }): Promise<{ stopped: boolean; stopMs: number }> {
-  const t0 = performance.now();
-  const rec = await readPid(opts.paths, KAFKA_PROCESS);
-  const r = await stop(KAFKA_PROCESS, opts.paths, { graceMs: 20_000, port: opts.settings.port });
-  if (!rec) return r;
   const s = opts.settings;
-  const deadline = Date.now() + 10_000;
-  while (Date.now() < deadline && (await liveThreads(rec.pid)) > 0) await sleep(100);
-  if ((await liveThreads(rec.pid)) > 0) {
-    try {
-      process.kill(-rec.pid, 'SIGKILL');
-    } catch {
-      /* gone meanwhile */
-    }
-  }
-  for (const port of [s.port, s.controllerPort, s.metricsPort]) {
-    while (Date.now() < deadline && !(await canBind(port))) await sleep(100);
-    if (!(await canBind(port))) throw new Error(`${KAFKA_PROCESS}: port ${port} still busy after stop`);
-  }
-  return { stopped: true, stopMs: Math.round(performance.now() - t0) };
+  return stop(KAFKA_PROCESS, opts.paths, {
+    graceMs: 20_000,
+    port: s.port,
+    extraPorts: [s.controllerPort, s.metricsPort],
+  });
 }
 
 /** Stop then start, as the orchestrator does it; returns the time until the broker answers again. */
@@ -315,25 +285,9 @@ export async function restartKafka(opts: KafkaRunOptions): Promise<number> {
   return Math.round(performance.now() - t0);
 }
 
-/**
- * Bytes on disk under a directory, like `du`: Kafka preallocates 10 MiB sparse index files per
- * partition, so the apparent size (what dirSize adds up) overstates a fresh broker by ~20 MiB a
- * partition.
- */
-export async function diskUsage(dir: string): Promise<number> {
-  let total = 0;
-  const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
-  for (const e of entries) {
-    const p = path.join(dir, e.name);
-    if (e.isDirectory()) total += await diskUsage(p);
-    else total += ((await fsp.stat(p).catch(() => undefined))?.blocks ?? 0) * 512;
-  }
-  return total;
-}
-
 export async function kafkaRows(paths: Paths, s: KafkaSettings): Promise<ProcessRow[]> {
   const rec = await readPid(paths, KAFKA_PROCESS);
-  const dataBytes = await diskUsage(kafkaDataDir(paths));
+  const dataBytes = await dirSize(kafkaDataDir(paths));
   if (!rec) return [{ name: KAFKA_PROCESS, state: 'stopped', port: s.port, dataBytes }];
   const ready = await kafkaReady(kafkaBootstrap(s));
   return [

@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Paths } from '../../context.ts';
+import { writeFileAtomic } from '../../engine/atomic.ts';
 import { UsageError } from '../../engine/task.ts';
 import { canBind, portOwner } from './ports.ts';
 
@@ -74,12 +75,6 @@ async function isZombie(pid: number): Promise<boolean> {
   return true;
 }
 
-async function writeAtomic(file: string, text: string): Promise<void> {
-  const tmp = `${file}.${process.pid}.tmp`;
-  await fsp.writeFile(tmp, text);
-  await fsp.rename(tmp, file);
-}
-
 /** Last `n` lines of a file, for error messages. */
 export async function tail(file: string, n = 20): Promise<string> {
   const text = await fsp.readFile(file, 'utf8').catch(() => '');
@@ -137,7 +132,7 @@ export async function start(
     port: spec.port,
     command: [spec.command, ...spec.args].join(' ').slice(0, 400),
   };
-  await writeAtomic(pidFile(paths, spec.name), JSON.stringify(rec, null, 2) + '\n');
+  await writeFileAtomic(pidFile(paths, spec.name), JSON.stringify(rec, null, 2) + '\n');
 
   const deadline = Date.now() + (spec.readyTimeoutMs ?? 60_000);
   try {
@@ -179,19 +174,19 @@ async function killGroup(pid: number, graceMs: number): Promise<void> {
   for (let i = 0; i < 50 && isAlive(pid) && !(await isZombie(pid)); i++) await sleep(100);
 }
 
-/** Stops a supervised process (SIGTERM, grace, SIGKILL) and confirms its port is free. */
+/** Stops a supervised process (SIGTERM, grace, SIGKILL) and confirms its ports are free. */
 export async function stop(
   name: string,
   paths: Paths,
-  opts: { graceMs?: number; port?: number } = {},
+  opts: { graceMs?: number; port?: number; extraPorts?: number[] } = {},
 ): Promise<{ stopped: boolean; stopMs: number }> {
   const t0 = performance.now();
   const rec = await readPid(paths, name);
   if (!rec) return { stopped: false, stopMs: 0 };
   await killGroup(rec.pid, opts.graceMs ?? 10_000);
   await fsp.rm(pidFile(paths, name), { force: true });
-  const port = opts.port ?? rec.port;
-  if (port !== undefined) {
+  const main = opts.port ?? rec.port;
+  for (const port of [...(main === undefined ? [] : [main]), ...(opts.extraPorts ?? [])]) {
     for (let i = 0; i < 50 && !(await canBind(port)); i++) await sleep(100);
     if (!(await canBind(port))) throw new Error(`${name}: port ${port} still busy after stop`);
   }
@@ -228,14 +223,17 @@ export async function rssOfTree(pid: number): Promise<number> {
   return total;
 }
 
-/** Bytes used by a directory tree. */
+/**
+ * Bytes on disk under a directory, like `du`: allocated blocks, not apparent sizes (Kafka
+ * preallocates 10 MiB sparse index files per partition, which the apparent size would count).
+ */
 export async function dirSize(dir: string): Promise<number> {
   let total = 0;
   const entries = await fsp.readdir(dir, { withFileTypes: true }).catch(() => []);
   for (const e of entries) {
     const p = path.join(dir, e.name);
     if (e.isDirectory()) total += await dirSize(p);
-    else total += (await fsp.stat(p).catch(() => ({ size: 0 }))).size;
+    else total += ((await fsp.stat(p).catch(() => undefined))?.blocks ?? 0) * 512;
   }
   return total;
 }
