@@ -511,20 +511,14 @@ function eventBusComponent(): Component<PlatformContext> {
   };
 }
 
+const demoReadyReplicas = (ctx: PlatformContext) =>
+  jsonpath(ctx, '--namespace', 'services', 'get', 'deployment', 'demo-service', '--output', 'jsonpath={.status.readyReplicas}');
+
 function demoComponent(): Component<PlatformContext> {
   return {
     plan: async (ctx) => planLines(k3dSteps(envOf(ctx)).demo),
     async status(ctx) {
-      const ready = await jsonpath(
-        ctx,
-        '--namespace',
-        'services',
-        'get',
-        'deployment',
-        'demo-service',
-        '--output',
-        'jsonpath={.status.readyReplicas}',
-      );
+      const ready = await demoReadyReplicas(ctx);
       return Number(ready) >= 1 && (await forwardsUp(ctx, k3dSteps(envOf(ctx)).demo));
     },
     up: (ctx) => runSteps(ctx, 'demo', k3dSteps(envOf(ctx)).demo),
@@ -532,16 +526,7 @@ function demoComponent(): Component<PlatformContext> {
       for (const f of k3dSteps(envOf(ctx)).demo.forwards) await stopPortForward(ctx, f);
     },
     async rows(ctx) {
-      const ready = await jsonpath(
-        ctx,
-        '--namespace',
-        'services',
-        'get',
-        'deployment',
-        'demo-service',
-        '--output',
-        'jsonpath={.status.readyReplicas}',
-      );
+      const ready = await demoReadyReplicas(ctx);
       const rows: ProcessRow[] = [
         {
           name: 'deployment demo-service',
