@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
-"""Regenerates validation/criteria.ts from the seed plan.
+"""Regenerates validation/report/criteria.ts from the seed plan.
 
-Usage: scripts/extract-criteria.py [SEED_MARKDOWN] > validation/criteria.ts
+Usage: scripts/extract-criteria.py [SEED_MARKDOWN] > validation/report/criteria.ts
 Default seed: ../shared/seed/phase-0-tasks.md beside the repository.
 """
 import json, pathlib, re, sys

@@ -12,6 +12,7 @@ import {
   type TopicSpec,
 } from '../tasks/topics.ts';
 import { isAvailable, type Endpoint } from '../tasks/targets/target.ts';
+import { errText as anyErrText, firstLine } from './lib/errors.ts';
 
 const since = (t0: number) => Math.round(performance.now() - t0);
 
@@ -21,7 +22,7 @@ function unavailableSkips(ids: string[], endpoint: Endpoint): Check[] | undefine
   return ids.map((id) => check({ id, title: id, status: 'skip', reason: endpoint.unavailable }));
 }
 
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0]!.slice(0, 300);
+const errText = (e: unknown) => firstLine(anyErrText(e));
 
 /**
  * Broker ready: a describeCluster answer. `startupMs` is the time to ready the target measured

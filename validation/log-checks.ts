@@ -11,64 +11,14 @@ import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import YAML from 'yaml';
 import { check, type Check } from '../tasks/engine/task.ts';
 import type { PlatformContext, Paths } from '../tasks/context.ts';
-import { isAvailable, type Endpoint } from '../tasks/targets/target.ts';
+import { isAvailable } from '../tasks/targets/target.ts';
+import { errText } from './lib/errors.ts';
+import { grafanaHeaders, http, poll } from './lib/http.ts';
+import { skipFor } from './lib/checks.ts';
 import { createLogger, REDACTED } from '../templates/service/src/lib/logging.ts';
 import { startTracing, type Tracing, type TracingOptions } from '../templates/service/src/lib/tracing.ts';
 
 const TASK = '0-5';
-
-// ---- small HTTP helpers shared with trace-checks.ts -------------------------------------------
-
-export interface HttpResult {
-  status: number;
-  text: string;
-  ms: number;
-}
-
-/** GET/POST with a timeout; never throws for an HTTP status, only for a network failure. */
-export async function http(
-  url: string,
-  init: RequestInit & { timeoutMs?: number } = {},
-): Promise<HttpResult> {
-  const t0 = performance.now();
-  const res = await fetch(url, {
-    ...init,
-    signal: init.signal ?? AbortSignal.timeout(init.timeoutMs ?? 10_000),
-  });
-  const text = await res.text();
-  return { status: res.status, text, ms: performance.now() - t0 };
-}
-
-export const skipFor = (id: string, title: string, e: Endpoint, criteria: string[]): Check | undefined =>
-  isAvailable(e) ? undefined : check({ id, title, criteria, status: 'skip', reason: e.unavailable });
-
-export const errText = (e: unknown) =>
-  e instanceof Error
-    ? e.cause instanceof Error
-      ? `${e.message}: ${e.cause.message}`
-      : e.message
-    : String(e);
-
-/** Grafana basic auth from settings, when set (kube-prometheus-stack has no anonymous access). */
-export function grafanaHeaders(env: Readonly<Record<string, string>>): Record<string, string> {
-  const user = env.GRAFANA_ADMIN_USER;
-  const pass = env.GRAFANA_ADMIN_PASSWORD;
-  return user && pass ? { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } : {};
-}
-
-export async function poll<T>(
-  fn: () => Promise<T | undefined>,
-  timeoutMs: number,
-  everyMs = 250,
-): Promise<T | undefined> {
-  const until = Date.now() + timeoutMs;
-  for (;;) {
-    const v = await fn().catch(() => undefined);
-    if (v !== undefined) return v;
-    if (Date.now() > until) return undefined;
-    await new Promise((r) => setTimeout(r, everyMs));
-  }
-}
 
 // OpenTelemetry globals (context manager, propagator) exist once per process: checks that need
 // them take turns, so concurrent verify steps never collide on the registration.

@@ -17,6 +17,7 @@ import {
 } from './metrics-dashboards.ts';
 import { baseMetrics, expandGrafanaVars, metricNames, providerOf } from './metrics-promql.ts';
 import { allRuleGroups, RULE_FILES, recordingRules, rulesDir, SEED_ALERTS } from './metrics-rules.ts';
+import { errText } from './lib/errors.ts';
 
 /**
  * Scrape jobs every target must have, by role, with the job names each target uses (native and
@@ -84,7 +85,6 @@ export class Prom {
 }
 
 const ms = (t0: number) => Math.round(performance.now() - t0);
-const errText = (e: unknown) => (e instanceof Error ? e.message : String(e));
 
 export interface MetricsCheckOptions {
   root: string;

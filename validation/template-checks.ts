@@ -12,7 +12,8 @@ import type { PlatformContext } from '../tasks/context.ts';
 import { check, type Check } from '../tasks/engine/task.ts';
 import { freePort } from '../tasks/targets/native/ports.ts';
 import { isAvailable } from '../tasks/targets/target.ts';
-import { errText, http, poll } from './log-checks.ts';
+import { errText } from './lib/errors.ts';
+import { http, poll } from './lib/http.ts';
 import { lookupTrace } from './trace-checks.ts';
 
 const T = '0-10';

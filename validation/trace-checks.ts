@@ -19,17 +19,10 @@ import { findTrace } from '../tasks/targets/native/trace-sink/spans.ts';
 import { createLogger } from '../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../templates/service/src/lib/tracing.ts';
 import { tracedProcess, tracedSend } from '../templates/service/src/lib/kafka-tracing.ts';
-import {
-  errText,
-  exclusiveTracing,
-  grafanaHeaders,
-  hoursOf,
-  http,
-  poll,
-  pushLine,
-  queryRange,
-  skipFor,
-} from './log-checks.ts';
+import { exclusiveTracing, hoursOf, pushLine, queryRange } from './log-checks.ts';
+import { errText } from './lib/errors.ts';
+import { grafanaHeaders, http, poll } from './lib/http.ts';
+import { skipFor } from './lib/checks.ts';
 
 const TASK = '0-6';
 

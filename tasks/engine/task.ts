@@ -9,7 +9,7 @@ export interface Check {
   id: string;
   /** Seed task id the check belongs to, e.g. `0-3`. */
   task: string;
-  /** Seed acceptance criteria this check proves (ids from validation/criteria.ts), e.g. `0-3.ac4`. */
+  /** Seed acceptance criteria this check proves (ids from validation/report/criteria.ts), e.g. `0-3.ac4`. */
   criteria?: string[];
   /** Seed performance requirement, e.g. `REQ-0.2`. */
   requirement?: string;

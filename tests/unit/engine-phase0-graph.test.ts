@@ -3,7 +3,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { buildGraph } from '../../tasks/engine/graph.ts';
 import { phase0 } from '../../tasks/phase0/index.ts';
-import { SEED_TASKS } from '../../validation/criteria.ts';
+import { SEED_TASKS } from '../../validation/report/criteria.ts';
 
 const before = ['0-1', '0-2', '0-3', '0-4', '0-5', '0-6', '0-7', '0-8', '0-9', '0-10'];
 const SEED_NEEDS: Record<string, string[]> = {

@@ -8,8 +8,8 @@ import { registerSecret } from '../../tasks/config/redact.ts';
 import { buildGraph } from '../../tasks/engine/graph.ts';
 import type { RunRecord } from '../../tasks/engine/state.ts';
 import { check } from '../../tasks/engine/task.ts';
-import { CRITERIA, REQUIREMENTS } from '../../validation/criteria.ts';
-import { buildReport, writeReport, type MachineFacts } from '../../validation/report.ts';
+import { CRITERIA, REQUIREMENTS } from '../../validation/report/criteria.ts';
+import { buildReport, writeReport, type MachineFacts } from '../../validation/report/report.ts';
 import { node, tempDir } from '../fixtures/engine/nodes.ts';
 
 const machine: MachineFacts = {

@@ -7,7 +7,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { dashboardConfigMapsFile } from '../../validation/metrics-k8s.ts';
+import { dashboardConfigMapsFile } from '../../scripts/metrics-k8s.ts';
 
 interface Values {
   prometheus: {

@@ -12,7 +12,7 @@ import {
   prometheusRulesFile,
   renderDashboardConfigMaps,
   renderPrometheusRules,
-} from '../../validation/metrics-k8s.ts';
+} from '../../scripts/metrics-k8s.ts';
 import { allRuleGroups, loadRuleGroups, SEED_ALERTS } from '../../validation/metrics-rules.ts';
 
 function tempRootWithRules(): string {
@@ -89,7 +89,7 @@ test('exactly the seed six alerts, each with a severity and the seed thresholds'
   for (const a of alerts) assert.ok(a.labels?.severity, `${a.alert} has no severity label`);
 });
 
-test('the k3d PrometheusRule objects and dashboard ConfigMaps match the one source (regenerate with validation/metrics-k8s.ts --write)', async () => {
+test('the k3d PrometheusRule objects and dashboard ConfigMaps match the one source (regenerate with scripts/metrics-k8s.ts --write)', async () => {
   assert.fixture(
     fs.readFileSync(prometheusRulesFile(REPO_ROOT), 'utf8'),
     await renderPrometheusRules(REPO_ROOT),

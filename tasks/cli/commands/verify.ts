@@ -4,7 +4,7 @@ import { defineCommand } from '../command.ts';
 import path from 'node:path';
 import { flag, positiveInt, runOptions, str, targetOption } from '../options.ts';
 import { exactly, exitCodeOf, loadGraph, openSession, readState, runSelection } from '../session.ts';
-import { writeReport } from '../../../validation/report.ts';
+import { writeReport } from '../../../validation/report/report.ts';
 
 export const verify = defineCommand({
   name: 'verify',

@@ -1,6 +1,6 @@
 // The run timeline as a self-contained SVG: one bar per node from its start to its end, coloured
 // by outcome, critical-path nodes outlined. Drawn from run records only; nothing typed by hand.
-import type { NodeRecord, RunRecord } from '../tasks/engine/state.ts';
+import type { NodeRecord, RunRecord } from '../../tasks/engine/state.ts';
 
 const COLOURS: Record<string, string> = {
   done: '#2e7d32',

@@ -6,13 +6,13 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { redact, redactDeep } from '../tasks/config/redact.ts';
-import type { Graph } from '../tasks/engine/graph.ts';
-import type { NodeRecord, RunRecord } from '../tasks/engine/state.ts';
-import type { BaseContext, Check, CheckStatus } from '../tasks/engine/task.ts';
+import { redact, redactDeep } from '../../tasks/config/redact.ts';
+import type { Graph } from '../../tasks/engine/graph.ts';
+import type { NodeRecord, RunRecord } from '../../tasks/engine/state.ts';
+import type { BaseContext, Check, CheckStatus } from '../../tasks/engine/task.ts';
 import { CRITERIA, REQUIREMENTS, SEED_TASKS } from './criteria.ts';
 import { renderTimelineSvg, type Panel } from './timeline.ts';
-import { writeFileAtomic } from '../tasks/engine/atomic.ts';
+import { writeFileAtomic } from '../../tasks/engine/atomic.ts';
 
 export const REPORT_MD = 'docs/phase-0-validation-report.md';
 export const REPORT_JSON = 'validation/report.json';
