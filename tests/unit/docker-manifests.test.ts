@@ -11,6 +11,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { parseAllDocuments, parse } from 'yaml';
 import { REPO_ROOT } from '../../tasks/paths.ts';
+import { loadVersions, withImageBlock } from '../../tasks/config/versions.ts';
 import {
   composeSpecValidator,
   k3dConfigValidator,
@@ -233,9 +234,18 @@ test('Compose infra: the seed services with their ports, named volumes and a hea
         .map(([name]) => name),
     ),
   );
+  // A distroless image (no probe program) is probed from outside: another service's health
+  // check asks its address (tempo-ready for Tempo).
+  const probedFromOutside = (name: string) =>
+    Object.values(services).some((o) =>
+      JSON.stringify(o.healthcheck?.test ?? '').includes(`http://${name}:`),
+    );
   for (const [name, s] of Object.entries(services)) {
     if (oneShots.has(name)) continue;
-    assert.ok(s.healthcheck?.test && !s.healthcheck.disable, `${name} has a health check`);
+    assert.ok(
+      (s.healthcheck?.test && !s.healthcheck.disable) || probedFromOutside(name),
+      `${name} has a health check or is probed from outside`,
+    );
   }
   // Every one-shot is adopted by a long-running service, or `up --wait` fails on its exit 0.
   assert.ok(oneShots.has('redpanda-init') && oneShots.has('tempo-init'));
@@ -262,7 +272,7 @@ test('Compose full stack: the infrastructure plus the demo service, health-check
   assert.ok(services.demo?.healthcheck?.test, 'demo service with a health check');
 });
 
-test('.env.docker: every setting is used by the compose files with the same default', () => {
+test('.env.docker: every setting is used by the compose files, ports with the same default, images from manifests/versions.yaml', () => {
   const env = Object.fromEntries(
     readFileSync(path.join(COMPOSE, '.env.docker'), 'utf8')
       .split('\n')
@@ -276,7 +286,18 @@ test('.env.docker: every setting is used by the compose files with the same defa
   for (const m of text.matchAll(/\$\{(\w+):-([^}]*)\}/g)) {
     defaults.set(m[1]!, (defaults.get(m[1]!) ?? new Set()).add(m[2]!));
   }
+  const envText = readFileSync(path.join(COMPOSE, '.env.docker'), 'utf8');
+  assert.is(
+    envText,
+    withImageBlock(envText, loadVersions()),
+    'image lines generated from manifests/versions.yaml',
+  );
+  const required = new Set([...text.matchAll(/\$\{(\w+):\?[^}]*\}/g)].map((m) => m[1]!));
   for (const [k, v] of Object.entries(env)) {
+    if (k.endsWith('_IMAGE')) {
+      assert.ok(required.has(k), `${k}: the compose files require it (no default copy of the version)`);
+      continue;
+    }
     if (k === 'COMPOSE_PROJECT_NAME') {
       assert.is(v, readYaml(path.join(COMPOSE, 'docker-compose.infra.yml')).name);
       continue;
