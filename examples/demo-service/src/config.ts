@@ -1,6 +1,7 @@
 // Typed configuration from the environment. Every key has a rule and a default that works on a
 // developer machine; a bad value stops the service at start with one line naming the key and the
 // rule (never the value: some keys hold secrets).
+import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS, type KafkaClient } from './kafka/client.ts';
 
 export interface Config {
   /** `service` field of every log line, `service.name` of every span, Kafka client id. */
@@ -8,6 +9,8 @@ export interface Config {
   host: string;
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace';
+  /** The Kafka client library behind the EventBus. */
+  kafkaClient: KafkaClient;
   /** Kafka bootstrap servers, `host:port`. */
   kafkaBrokers: string[];
   /** Consumer group of this service. */
@@ -68,6 +71,10 @@ export function loadConfig(env: Env = process.env): Config {
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     throw new ConfigError(`config: LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}`);
   }
+  const kafkaClient = str(env, 'KAFKA_CLIENT', DEFAULT_KAFKA_CLIENT).toLowerCase();
+  if (!(KAFKA_CLIENTS as readonly string[]).includes(kafkaClient)) {
+    throw new ConfigError(`config: KAFKA_CLIENT must be one of ${KAFKA_CLIENTS.join(', ')}`);
+  }
   const kafkaBrokers = list(env, 'KAFKA_BROKERS', ['127.0.0.1:19092']);
   for (const b of kafkaBrokers) {
     if (!/^[^\s:/]+:\d{1,5}$/.test(b))
@@ -84,6 +91,7 @@ export function loadConfig(env: Env = process.env): Config {
     host: str(env, 'HOST', '0.0.0.0'),
     port: int(env, 'PORT', 8000, 0, 65535),
     logLevel: logLevel as Config['logLevel'],
+    kafkaClient: kafkaClient as KafkaClient,
     kafkaBrokers,
     kafkaGroupId: str(env, 'KAFKA_GROUP_ID', serviceName),
     kafkaConsumeTopics: list(env, 'KAFKA_CONSUME_TOPICS', []),

@@ -3,7 +3,7 @@ import { trace } from '@opentelemetry/api';
 import { buildServer, startMessaging, type ServerState, type ServiceDeps } from './app.ts';
 import { ConfigError, loadConfig } from './config.ts';
 import { instrumentBus } from './kafka/instrumented.ts';
-import { createKafkajsBus } from './kafka/kafkajs.ts';
+import { createBus } from './kafka/client.ts';
 import { createLogger } from './lib/logging.ts';
 import { startTracing } from './lib/tracing.ts';
 import { createMetrics } from './metrics.ts';
@@ -31,7 +31,7 @@ const logger = createLogger({ service: config.serviceName, level: config.logLeve
 process.on('warning', (w) => logger.warn({ warning: w.name }, w.message));
 const metrics = createMetrics();
 const bus = instrumentBus(
-  createKafkajsBus({
+  createBus(config.kafkaClient, {
     clientId: config.serviceName,
     brokers: config.kafkaBrokers,
     timeoutMs: config.kafkaTimeoutMs,
@@ -61,5 +61,13 @@ onTerminate({
 });
 
 const address = await server.listen({ host: config.host, port: config.port });
-logger.info({ address, kafka: config.kafkaBrokers, otlp: config.otlpEndpoint ?? 'disabled' }, 'listening');
+logger.info(
+  {
+    address,
+    kafka: config.kafkaBrokers,
+    kafkaClient: config.kafkaClient,
+    otlp: config.otlpEndpoint ?? 'disabled',
+  },
+  'listening',
+);
 void startMessaging(deps, parts, messaging.signal, state);

@@ -10,7 +10,13 @@ import Fastify, {
   type FastifyInstance,
 } from 'fastify';
 import type { Config } from './config.ts';
-import { BusUnavailableError, type EventBus, type MessageHandler, type TopicSpec } from './kafka/bus.ts';
+import {
+  BusUnavailableError,
+  MessageTooLargeError,
+  type EventBus,
+  type MessageHandler,
+  type TopicSpec,
+} from './kafka/bus.ts';
 import { installHttpTracing, DEFAULT_IGNORED_PATHS } from './lib/http-tracing.ts';
 import { recordError } from './lib/tracing.ts';
 import type { Logger } from './lib/logging.ts';
@@ -105,6 +111,10 @@ export async function buildServer(
     if (err instanceof BusUnavailableError) {
       req.log.warn({ error: err.message }, 'event bus unavailable');
       return reply.code(503).send({ error: 'Service Unavailable', message: err.message });
+    }
+    if (err instanceof MessageTooLargeError) {
+      req.log.warn({ error: err.message }, 'message refused by the broker as too large');
+      return reply.code(413).send({ error: 'Payload Too Large', message: err.message });
     }
     const status = err.statusCode && err.statusCode >= 400 ? err.statusCode : 500;
     if (status >= 500) req.log.error({ error: err.message, stack: err.stack }, 'request failed');

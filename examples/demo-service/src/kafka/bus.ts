@@ -1,6 +1,16 @@
 // The service's own messaging interface. Routes and handlers depend on this, never on a Kafka
-// client library, so the client can be swapped (kafkajs today; @platformatic/kafka or
-// @confluentinc/kafka-javascript tomorrow) by writing one more implementation of EventBus.
+// client library: platformatic.ts (@platformatic/kafka, the default) and kafkajs.ts implement
+// it, and KAFKA_CLIENT picks one at start (client.ts).
+import type { Logger } from 'pino';
+
+/** What every implementation is built from (the service's config). */
+export interface BusOptions {
+  clientId: string;
+  brokers: string[];
+  /** Bound on connect/produce/metadata, ms. */
+  timeoutMs: number;
+  logger: Logger;
+}
 
 export interface OutgoingMessage {
   key?: string;
@@ -47,7 +57,10 @@ export interface Readiness {
 }
 
 export interface EventBus {
-  /** Sends one message; resolves once the broker acknowledged it. Throws BusUnavailableError when it cannot. */
+  /**
+   * Sends one message; resolves once the broker acknowledged it (acks=all). Throws
+   * BusUnavailableError when it cannot, MessageTooLargeError when the broker refuses its size.
+   */
   produce(topic: string, message: OutgoingMessage): Promise<Delivery>;
   /**
    * Starts a consumer that calls `handler` for every message, one at a time per partition. Returns
@@ -67,6 +80,17 @@ export class BusUnavailableError extends Error {
   constructor(message: string, options?: { cause?: unknown }) {
     super(message, options);
     this.name = 'BusUnavailableError';
+  }
+}
+
+/**
+ * The broker refused the message as larger than its limit (message.max.bytes / the topic's
+ * max.message.bytes): the caller should answer 413. Nothing of it was written.
+ */
+export class MessageTooLargeError extends Error {
+  constructor(message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'MessageTooLargeError';
   }
 }
 

@@ -76,6 +76,21 @@ test('/metrics counts requests by route template and status, and Kafka messages 
   await app.close();
 });
 
+test('the bus refusing a message as too large is a 413 with the reason; unavailable is a 503', async () => {
+  const { app, memory, bus } = await setup();
+  app.post('/produce', async (req, reply) =>
+    reply.code(201).send(await bus.produce('t', { value: JSON.stringify(req.body) })),
+  );
+  memory.maxMessageBytes = 10;
+  const big = await app.inject({ method: 'POST', url: '/produce', payload: { a: 'more than ten bytes' } });
+  assert.is(big.statusCode, 413);
+  assert.match(big.json().message, 'larger than');
+  assert.is(memory.produced.length, 0);
+  memory.available = false;
+  assert.is((await app.inject({ method: 'POST', url: '/produce', payload: {} })).statusCode, 503);
+  await app.close();
+});
+
 test('an unknown route gets a 404 with a JSON message', async () => {
   const { app } = await setup();
   const r = await app.inject({ method: 'GET', url: '/nope' });

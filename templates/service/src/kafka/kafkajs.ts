@@ -1,5 +1,6 @@
-// EventBus on kafkajs. kafkajs is unmaintained since 2.2.4 (see the platform's field notes); it is
-// kept behind EventBus so a maintained client can replace it in one file.
+// EventBus on kafkajs (KAFKA_CLIENT=kafkajs). kafkajs is unmaintained since 2.2.4 (see the
+// platform's field notes) and slower than the default client (platformatic.ts); it stays
+// selectable because the owner named it.
 import {
   Kafka,
   Partitioners,
@@ -12,7 +13,9 @@ import {
 import type { Logger } from 'pino';
 import {
   BusUnavailableError,
+  MessageTooLargeError,
   within,
+  type BusOptions,
   type ConsumeOptions,
   type Delivery,
   type EventBus,
@@ -22,13 +25,7 @@ import {
   type TopicSpec,
 } from './bus.ts';
 
-export interface KafkajsBusOptions {
-  clientId: string;
-  brokers: string[];
-  /** Bound on connect/produce/metadata, ms. */
-  timeoutMs: number;
-  logger: Logger;
-}
+export type KafkajsBusOptions = BusOptions;
 
 // kafkajs logs every reconnect attempt at ERROR; the service's readiness already says the broker
 // is away, so its chatter goes to our JSON log one level lower.
@@ -257,8 +254,25 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   };
 }
 
-function unavailable(what: string, e: unknown): BusUnavailableError {
-  if (e instanceof BusUnavailableError) return e;
+/** The broker's MESSAGE_TOO_LARGE, however deep kafkajs wrapped it (retrier, non-retriable error). */
+function tooLarge(e: unknown): boolean {
+  for (
+    let c = e as { type?: string; cause?: unknown; originalError?: unknown } | undefined, i = 0;
+    c && i < 5;
+    i++
+  ) {
+    if (c.type === 'MESSAGE_TOO_LARGE' || c.type === 'RECORD_LIST_TOO_LARGE') return true;
+    c = (c.originalError ?? c.cause) as typeof c;
+  }
+  return false;
+}
+
+function unavailable(what: string, e: unknown): BusUnavailableError | MessageTooLargeError {
+  if (e instanceof BusUnavailableError || e instanceof MessageTooLargeError) return e;
+  if (tooLarge(e))
+    return new MessageTooLargeError(`kafka: ${what} refused: the message is larger than the broker accepts`, {
+      cause: e,
+    });
   const msg = e instanceof Error ? e.message : String(e);
   return new BusUnavailableError(`kafka: ${what} failed: ${msg}`, { cause: e });
 }

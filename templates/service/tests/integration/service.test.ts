@@ -8,7 +8,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { createKafkajsBus } from '../../src/kafka/kafkajs.ts';
+import { createBus, KAFKA_CLIENTS } from '../../src/kafka/client.ts';
 import { createLogger } from '../../src/lib/logging.ts';
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -70,6 +70,19 @@ async function stopService(child: ChildProcess): Promise<number | null> {
   return code;
 }
 
+test('an unknown KAFKA_CLIENT stops the service at start: one line naming the valid clients, exit 2', async () => {
+  const child = spawn(process.execPath, ['--no-warnings', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, SERVICE_NAME: 'it-service', PORT: '0', KAFKA_CLIENT: 'rdkafka' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr?.on('data', (d) => (err += d));
+  const [code] = (await once(child, 'exit')) as [number | null];
+  assert.is(code, 2);
+  assert.is(err.trim(), `config: KAFKA_CLIENT must be one of ${KAFKA_CLIENTS.join(', ')}`);
+});
+
 test('Kafka unreachable: /health 200, /ready 503 naming Kafka, /metrics served; SIGTERM exits 0', async () => {
   const closed = await freePort(); // nothing listens here: a broker that is down
   const svc = await startService({ KAFKA_BROKERS: `127.0.0.1:${closed}`, KAFKA_TIMEOUT_MS: '1000' });
@@ -102,27 +115,29 @@ test('Kafka unreachable: /health 200, /ready 503 naming Kafka, /metrics served; 
       assert.is(await stopService(svc.child), 0);
     }
 
-    // The EventBus on its own against the real broker: topic creation, produce, consume.
+    // Each EventBus implementation on its own against the real broker: topics, produce, consume.
     const logger = createLogger({ service: 'it-bus', level: 'error' });
-    const bus = createKafkajsBus({
-      clientId: 'it-bus',
-      brokers: (BROKERS ?? '').split(','),
-      timeoutMs: 5_000,
-      logger,
-    });
-    const topic = `it-template-${process.pid}-${Date.now()}`;
-    try {
-      await bus.ensureTopics([{ topic, partitions: 1 }]);
-      const got = new Promise<string>((resolve) =>
-        bus.consume({ topics: [topic], groupId: `${topic}-g`, fromBeginning: true }, async (m) =>
-          resolve(m.value),
-        ),
-      );
-      const d = await bus.produce(topic, { key: 'k', value: 'hello' });
-      assert.is(d.topic, topic);
-      assert.is(await got, 'hello');
-    } finally {
-      await bus.close();
+    for (const client of KAFKA_CLIENTS) {
+      const bus = createBus(client, {
+        clientId: 'it-bus',
+        brokers: (BROKERS ?? '').split(','),
+        timeoutMs: 5_000,
+        logger,
+      });
+      const topic = `it-template-${client}-${process.pid}-${Date.now()}`;
+      try {
+        await bus.ensureTopics([{ topic, partitions: 1 }]);
+        const got = new Promise<string>((resolve) =>
+          bus.consume({ topics: [topic], groupId: `${topic}-g`, fromBeginning: true }, async (m) =>
+            resolve(m.value),
+          ),
+        );
+        const d = await bus.produce(topic, { key: 'k', value: 'hello' });
+        assert.is(d.topic, topic, client);
+        assert.is(await got, 'hello', client);
+      } finally {
+        await bus.close();
+      }
     }
   },
 );

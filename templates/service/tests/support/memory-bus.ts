@@ -2,6 +2,7 @@
 // whose availability a test switches. The integration tests use a real broker (KAFKA_BROKERS).
 import {
   BusUnavailableError,
+  MessageTooLargeError,
   type Delivery,
   type EventBus,
   type IncomingMessage,
@@ -12,12 +13,16 @@ import {
 
 export class MemoryBus implements EventBus {
   available = true;
+  /** Like the broker's message.max.bytes: a larger value is refused and nothing is stored. */
+  maxMessageBytes = 1_048_588;
   readonly produced: { topic: string; message: OutgoingMessage; delivery: Delivery }[] = [];
   readonly topics = new Map<string, number>();
   private handler: MessageHandler | undefined;
 
   async produce(topic: string, message: OutgoingMessage): Promise<Delivery> {
     if (!this.available) throw new BusUnavailableError('kafka: stand-in broker is switched off');
+    if (Buffer.byteLength(message.value) > this.maxMessageBytes)
+      throw new MessageTooLargeError('kafka: stand-in broker: the message is larger than its limit');
     const delivery = {
       topic,
       partition: 0,

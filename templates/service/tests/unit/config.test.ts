@@ -8,6 +8,15 @@ test('defaults work on a developer machine', () => {
   assert.equal(c.kafkaBrokers, ['127.0.0.1:19092']);
   assert.is(c.kafkaGroupId, 'orders');
   assert.is(c.otlpEndpoint, undefined);
+  assert.is(c.kafkaClient, 'platformatic');
+});
+
+test('KAFKA_CLIENT picks the client; an unknown one names the valid ones', () => {
+  assert.is(loadConfig({ SERVICE_NAME: 'orders', KAFKA_CLIENT: 'kafkajs' }).kafkaClient, 'kafkajs');
+  assert.throws(
+    () => loadConfig({ SERVICE_NAME: 'orders', KAFKA_CLIENT: 'rdkafka' }),
+    (e: Error) => e.message === 'config: KAFKA_CLIENT must be one of platformatic, kafkajs',
+  );
 });
 
 test('lists and numbers are parsed', () => {

@@ -1,0 +1,77 @@
+// The produce batcher with a recording send(): concurrent calls share one request, each caller
+// gets its own delivery, a large message travels alone, a failed batch fails only its callers.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { createBatcher, type Queued } from '../../src/kafka/batcher.ts';
+import type { Delivery } from '../../src/kafka/bus.ts';
+
+function recorder(opts: { fail?: (batch: Queued[]) => boolean; maxInFlight?: number } = {}) {
+  const batches: Queued[][] = [];
+  let inFlight = 0;
+  let maxSeen = 0;
+  const produce = createBatcher({
+    maxInFlight: opts.maxInFlight ?? 5,
+    maxBatchBytes: 1000,
+    maxBatchMessages: 100,
+    soloBytes: 200,
+    lingerMs: 0,
+    async send(batch): Promise<Delivery[]> {
+      batches.push(batch);
+      maxSeen = Math.max(maxSeen, ++inFlight);
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      if (opts.fail?.(batch)) throw new Error('refused');
+      return batch.map((b, i) => ({ topic: b.topic, partition: 0, offset: String(i) }));
+    },
+  });
+  return { produce, batches, maxSeen: () => maxSeen };
+}
+
+test('calls made in the same turn go as one batch; each caller gets its own offset', async () => {
+  const r = recorder();
+  const ds = await Promise.all([0, 1, 2, 3].map((i) => r.produce('t', { value: `m${i}` })));
+  assert.is(r.batches.length, 1);
+  assert.equal(
+    ds.map((d) => d.offset),
+    ['0', '1', '2', '3'],
+  );
+});
+
+test('at the in-flight limit the queue waits and then goes as one larger batch', async () => {
+  const r = recorder({ maxInFlight: 1 });
+  const first = r.produce('t', { value: 'a' });
+  await new Promise((res) => setImmediate(res));
+  const rest = [1, 2, 3].map((i) => r.produce('t', { value: `b${i}` }));
+  await Promise.all([first, ...rest]);
+  assert.equal(
+    r.batches.map((b) => b.length),
+    [1, 3],
+  );
+  assert.is(r.maxSeen(), 1);
+});
+
+test('a message over soloBytes travels alone, and its failure takes no other message with it', async () => {
+  const r = recorder({ fail: (batch) => batch.some((b) => b.bytes > 200) });
+  const results = await Promise.allSettled([
+    r.produce('t', { value: 'small-1' }),
+    r.produce('t', { value: 'x'.repeat(300) }),
+    r.produce('t', { value: 'small-2' }),
+  ]);
+  assert.equal(
+    results.map((x) => x.status),
+    ['fulfilled', 'rejected', 'fulfilled'],
+  );
+  assert.ok(r.batches.some((b) => b.length === 1 && b[0]!.bytes > 200));
+});
+
+test('a batch is cut at maxBatchBytes', async () => {
+  const r = recorder();
+  await Promise.all(Array.from({ length: 10 }, () => r.produce('t', { value: 'y'.repeat(150) })));
+  assert.ok(r.batches.every((b) => b.reduce((n, x) => n + x.bytes, 0) <= 1000));
+  assert.is(
+    r.batches.reduce((n, b) => n + b.length, 0),
+    10,
+  );
+});
+
+test.run();
