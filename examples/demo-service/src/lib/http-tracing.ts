@@ -7,7 +7,16 @@
 //   installHttpTracing(app, { tracer });   // before registering routes
 //
 // Packages used (the template's package.json must list them): fastify, @opentelemetry/api.
-import { context, propagation, SpanKind, SpanStatusCode, trace, type Context, type Span, type Tracer } from '@opentelemetry/api';
+import {
+  context,
+  propagation,
+  SpanKind,
+  SpanStatusCode,
+  trace,
+  type Context,
+  type Span,
+  type Tracer,
+} from '@opentelemetry/api';
 import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { extractContext, recordError } from './tracing.ts';
 
@@ -33,7 +42,10 @@ export function installHttpTracing(app: FastifyInstance, opts: HttpTracingOption
     const path = req.url.split('?')[0] ?? req.url;
     if (ignored.has(path)) return done();
     const route = req.routeOptions.url;
-    const parent = extractContext(req.headers as Record<string, string | string[] | undefined>, context.active());
+    const parent = extractContext(
+      req.headers as Record<string, string | string[] | undefined>,
+      context.active(),
+    );
     const span = opts.tracer.startSpan(
       route ? `${req.method} ${route}` : req.method,
       {

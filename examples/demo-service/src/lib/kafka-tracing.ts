@@ -7,7 +7,13 @@
 //
 // Packages used (the template's package.json must list them): @opentelemetry/api (+ tracing.ts's).
 import { context, SpanKind, trace, type Attributes, type Tracer } from '@opentelemetry/api';
-import { extractContext, injectTraceHeaders, withExtractedContext, withSpan, type Carrier } from './tracing.ts';
+import {
+  extractContext,
+  injectTraceHeaders,
+  withExtractedContext,
+  withSpan,
+  type Carrier,
+} from './tracing.ts';
 
 export { injectTraceHeaders, withExtractedContext, extractContext, type Carrier };
 

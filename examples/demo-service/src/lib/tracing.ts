@@ -76,7 +76,10 @@ export function startTracing(opts: TracingOptions): Tracing {
   if (register) {
     const cm = new AsyncLocalStorageContextManager().enable();
     // set* return false when another registration holds the slot: fail loudly, not half-wired.
-    if (!context.setGlobalContextManager(cm) || !propagation.setGlobalPropagator(new W3CTraceContextPropagator())) {
+    if (
+      !context.setGlobalContextManager(cm) ||
+      !propagation.setGlobalPropagator(new W3CTraceContextPropagator())
+    ) {
       cm.disable();
       throw new Error(
         `startTracing(${opts.serviceName}): OpenTelemetry globals already registered in this process; call shutdown() of the earlier startTracing first`,
@@ -150,7 +153,10 @@ const getter: TextMapGetter<Carrier> = {
 };
 
 /** Writes the active context's `traceparent` (and `tracestate`) into `headers`; returns them. */
-export function injectTraceHeaders<H extends Record<string, unknown>>(headers: H = {} as H, ctx = context.active()): H {
+export function injectTraceHeaders<H extends Record<string, unknown>>(
+  headers: H = {} as H,
+  ctx = context.active(),
+): H {
   propagation.inject(ctx, headers, {
     set: (c, k, v) => {
       (c as Record<string, unknown>)[k] = v;

@@ -27,6 +27,9 @@ import {
 
 export type KafkajsBusOptions = BusOptions;
 
+/** How long the group coordinator waits for members to rejoin during a rebalance. */
+const REBALANCE_TIMEOUT_MS = 2_000;
+
 // kafkajs logs every reconnect attempt at ERROR; the service's readiness already says the broker
 // is away, so its chatter goes to our JSON log one level lower.
 const toPino =
@@ -121,12 +124,20 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   async function startConsumer(options: ConsumeOptions, handler: MessageHandler): Promise<void> {
     if (closed) return;
     consumerState = 'starting';
+    // After a broker crash kafkajs restarts its consumer as a NEW group member (it forgets its
+    // member id), and the coordinator, which reloaded the old member from its log, holds the
+    // join until that member rejoins or is dropped: at the end of its session (10 s) or of the
+    // rebalance timeout, whichever comes first. A 2 s rebalance timeout bounds that wait; live
+    // members still rejoin in time because they heartbeat (and so learn of a rebalance) every
+    // 500 ms between messages. Restarts back off to 500 ms at most, so a returning broker is
+    // noticed within half a second.
     const c = kafka.consumer({
       groupId: options.groupId,
       sessionTimeout: 10_000,
-      heartbeatInterval: 3_000,
+      rebalanceTimeout: REBALANCE_TIMEOUT_MS,
+      heartbeatInterval: 500,
       allowAutoTopicCreation: false,
-      retry: { retries: 5, initialRetryTime: 300, maxRetryTime: 3_000 },
+      retry: { retries: 5, initialRetryTime: 100, maxRetryTime: 500 },
     });
     consumer = c;
     c.on(c.events.GROUP_JOIN, () => {
@@ -176,7 +187,7 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
         .disconnect()
         .catch(() => undefined)
         .then(() => (running = startConsumer(options, handler)));
-    }, 2_000);
+    }, 500);
   }
 
   return {
