@@ -16,7 +16,7 @@ import { parseArgs } from 'node:util';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { UsageError } from '../tasks/engine/task.ts';
-import { freePort } from '../tasks/targets/native/ports.ts';
+import { freePort } from '../tasks/ports.ts';
 import { traceSinkReady } from '../tasks/targets/native/trace-sink/probe.ts';
 import { startTracing, type Tracing } from '../templates/service/src/lib/tracing.ts';
 

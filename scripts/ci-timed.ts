@@ -6,7 +6,7 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ciTimingsFile, type CiTimings } from '../validation/workflow-checks.ts';
+import { ciTimingsFile, type CiTimings } from '../tasks/phase0/08-ci-cd/checks.ts';
 
 const [step, sep, cmd, ...args] = process.argv.slice(2);
 if (!step || sep !== '--' || !cmd) {

@@ -1,8 +1,7 @@
 // Bench options: one spec shared by `bench/kafka.ts` and `tasks.ts bench kafka`, and the
 // validation that turns bad input into a one-line UsageError (exit 2) before any socket opens.
 import { UsageError } from '../../tasks/engine/task.ts';
-import type { OptionSpec } from '../../tasks/cli/command.ts';
-import { nativeEndpoints } from '../../tasks/targets/native.ts';
+import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
 import path from 'node:path';
 
@@ -52,6 +51,15 @@ export interface BenchOptions {
   outDir: string;
   /** Progress line every this many ms (0 = none). */
   progressMs: number;
+}
+
+/** One flag of the bench, in the shape tasks.ts's parser takes (bench owns its type, so it imports nothing from the CLI). */
+export interface BenchOption {
+  type: 'string' | 'boolean';
+  short?: string;
+  description: string;
+  default?: string | boolean;
+  multiple?: boolean;
 }
 
 /** The flags, in the shape tasks/cli/command.ts and node:util parseArgs both take. */
@@ -109,7 +117,7 @@ export const BENCH_OPTIONS = {
   },
   out: { type: 'string', description: 'results directory (default: bench/results)' },
   progress: { type: 'string', description: 'progress line interval in seconds (0 = off)', default: '1' },
-} satisfies Record<string, OptionSpec>;
+} satisfies Record<string, BenchOption>;
 
 type Raw = Record<string, string | boolean | string[] | boolean[] | undefined>;
 
@@ -124,7 +132,7 @@ function num(
   key: string,
   opts: { integer?: boolean; positive?: boolean; min?: number; max?: number; what: string },
 ): number {
-  const text = str(raw, key) ?? String((BENCH_OPTIONS as Record<string, OptionSpec>)[key]?.default ?? '');
+  const text = str(raw, key) ?? String((BENCH_OPTIONS as Record<string, BenchOption>)[key]?.default ?? '');
   const n = Number(text);
   if (text.trim() === '' || !Number.isFinite(n) || (opts.integer && !Number.isInteger(n))) {
     throw new UsageError(

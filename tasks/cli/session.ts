@@ -89,6 +89,7 @@ function progressFor(io: CliIO): Progress {
   return createProgress(chooseMode({ isTTY: process.stdout.isTTY, env: process.env }), {
     out: io.out,
     err: io.err,
+    redact,
   });
 }
 
@@ -110,6 +111,7 @@ export async function runSelection(
   let result: RunResult;
   try {
     result = await runGraph(s.graph, selection, {
+      redact,
       command,
       makeContext: (_t, base) => s.context(base),
       logDir: s.paths.logs,

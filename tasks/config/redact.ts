@@ -1,5 +1,7 @@
 // Process-wide secret redaction. The settings loader registers every value of a key marked
 // secret; every printer (logs, errors, --json, the report) passes text through redact().
+import { redactStrings } from '../engine/redaction.ts';
+
 const secrets = new Set<string>();
 
 /** Values shorter than this are not registered: redacting "1" or "true" would mangle all output. */
@@ -17,11 +19,4 @@ export function redact(text: string): string {
 }
 
 /** Deep-redacts strings inside a JSON-able value (for --json events and report.json). */
-export function redactDeep<T>(value: T): T {
-  if (typeof value === 'string') return redact(value) as T;
-  if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
-  if (value && typeof value === 'object') {
-    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, redactDeep(v)])) as T;
-  }
-  return value;
-}
+export const redactDeep = <T>(value: T): T => redactStrings(value, redact);

@@ -1,8 +1,8 @@
 // Shows engine events: listr2's default renderer on a TTY, one plain line per event when not a
 // TTY or CI is set (no spinners or ANSI codes in logs), or one JSON object per line (--json).
-// Every string printed passes through redact().
+// Every string printed passes through the caller's redact (io.redact).
 import { Listr, type ListrTaskWrapper } from 'listr2';
-import { redact, redactDeep } from '../config/redact.ts';
+import { noRedaction, redactStrings, type Redact } from './redaction.ts';
 import { fmtMs, type EngineEvent } from './scheduler.ts';
 
 export type ProgressMode = 'tty' | 'plain' | 'json';
@@ -10,6 +10,8 @@ export type ProgressMode = 'tty' | 'plain' | 'json';
 export interface ProgressIO {
   out: (line: string) => void;
   err: (line: string) => void;
+  /** Applied to every line printed (the CLI passes the settings' secret registry). */
+  redact?: Redact;
 }
 
 export interface Progress {
@@ -25,7 +27,8 @@ export function chooseMode(opts: { json?: boolean; isTTY?: boolean; env?: NodeJS
 }
 
 export function createProgress(mode: ProgressMode, io: ProgressIO): Progress {
-  if (mode === 'json') return { onEvent: (e) => io.out(JSON.stringify(redactDeep(e))), done: async () => {} };
+  const redact = io.redact ?? noRedaction;
+  if (mode === 'json') return { onEvent: (e) => io.out(JSON.stringify(redactStrings(e, redact))), done: async () => {} };
   if (mode === 'plain') return plainProgress(io);
   return ttyProgress(io);
 }
@@ -55,6 +58,7 @@ export function summaryLine(e: Extract<EngineEvent, { type: 'run-end' }>): strin
 }
 
 function plainProgress(io: ProgressIO): Progress {
+  const redact = io.redact ?? noRedaction;
   const label = (id: string, name: string) => `[${id} ${name}]`;
   const names = new Map<string, string>();
   return {
@@ -104,6 +108,7 @@ interface Deferred {
 }
 
 function ttyProgress(io: ProgressIO): Progress {
+  const redact = io.redact ?? noRedaction;
   const nodes = new Map<string, Deferred>();
   const failures: Extract<EngineEvent, { type: 'node-end' }>[] = [];
   const latest = new Map<string, string>();

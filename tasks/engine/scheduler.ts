@@ -5,7 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { redact } from '../config/redact.ts';
+import { noRedaction, type Redact } from './redaction.ts';
 import { criticalPath, type Graph } from './graph.ts';
 import type { NodeRecord, NodeState, RunRecord } from './state.ts';
 import { check, UsageError, type BaseContext, type Task } from './task.ts';
@@ -67,6 +67,8 @@ export interface RunOptions<Ctx extends BaseContext> {
   backoffMs?: number;
   target?: string;
   onEvent?: (e: EngineEvent) => void;
+  /** Applied to every log line, reason and log tail the engine writes or reports. */
+  redact?: Redact;
 }
 
 export interface RunResult extends RunRecord {
@@ -89,7 +91,7 @@ class DeadlineExceeded extends Error {
 
 export const fmtMs = (ms: number) => (ms < 1_000 ? `${Math.round(ms)} ms` : `${(ms / 1_000).toFixed(1)} s`);
 
-const firstLine = (e: unknown) => redact((e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '');
+const firstLine = (e: unknown) => (e instanceof Error ? e.message : String(e)).split('\n')[0] ?? '';
 
 /** Satisfied needs let dependents start; anything else blocks them (up) or is ignored (verify). */
 const SATISFIED: ReadonlySet<NodeState> = new Set(['done', 'up-to-date', 'not-applicable']);
@@ -247,6 +249,8 @@ async function runNode<Ctx extends BaseContext>(
   emit: (e: EngineEvent) => void,
 ): Promise<{ rec: NodeRecord; tail?: string }> {
   const logFile = logFileOf(opts.logDir, t.id);
+  const redact = opts.redact ?? noRedaction;
+  const reasonOf = (e: unknown) => redact(firstLine(e));
   // The header goes in with the first line: a node that logs nothing costs no file write.
   let header: string | undefined = `--- ${opts.command} ${t.id} (${t.name}) ${new Date().toISOString()}\n`;
   const log = (line: string) => {
@@ -260,7 +264,7 @@ async function runNode<Ctx extends BaseContext>(
   const end = (state: NodeState, extra: Partial<NodeRecord> = {}): { rec: NodeRecord; tail?: string } => {
     const rec: NodeRecord = { ...base, state, startedAt, endedAt: Date.now(), ...extra };
     if (extra.reason && state !== 'up-to-date') log(`${state}: ${extra.reason}`);
-    return { rec, tail: state === 'failed' ? tail(logFile) : undefined };
+    return { rec, tail: state === 'failed' ? redact(tail(logFile)) : undefined };
   };
 
   const applies = t.applies?.(mk(runSignal)) ?? true;
@@ -288,7 +292,7 @@ async function runNode<Ctx extends BaseContext>(
       if (runSignal.aborted && !(runSignal.reason instanceof DeadlineExceeded))
         return end('interrupted', { reason: 'interrupted', checks: [] });
       // A verify step that throws is a failed check: the report shows the message.
-      const reason = firstLine(e);
+      const reason = reasonOf(e);
       const checks = [
         check({ id: `${t.id}.verify`, task: t.id, title: `${t.title}: verify step`, status: 'fail', reason }),
       ];
@@ -304,8 +308,8 @@ async function runNode<Ctx extends BaseContext>(
       }
     } catch (e) {
       if (runSignal.aborted)
-        return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason ?? e) });
-      log(`status check failed, treating as not done: ${firstLine(e)}`);
+        return end(interruptedOrFailed(runSignal), { reason: reasonOf(runSignal.reason ?? e) });
+      log(`status check failed, treating as not done: ${reasonOf(e)}`);
     }
   }
   if (!t.run) return end('done', { reason: 'nothing to run' });
@@ -320,21 +324,21 @@ async function runNode<Ctx extends BaseContext>(
     } catch (e) {
       logError(log, e);
       if (runSignal.aborted)
-        return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason ?? e), attempts: n });
+        return end(interruptedOrFailed(runSignal), { reason: reasonOf(runSignal.reason ?? e), attempts: n });
       const delayMs = backoff * 2 ** (n - 1);
-      if (n > retries) return end('failed', { reason: firstLine(e), attempts: n });
+      if (n > retries) return end('failed', { reason: reasonOf(e), attempts: n });
       if (Date.now() + delayMs > deadlineAt) {
         return end('failed', {
-          reason: `${firstLine(e)} (no retry: the overall deadline comes first)`,
+          reason: `${reasonOf(e)} (no retry: the overall deadline comes first)`,
           attempts: n,
         });
       }
-      emit({ type: 'node-retry', id: t.id, at: Date.now(), attempt: n + 1, delayMs, error: firstLine(e) });
+      emit({ type: 'node-retry', id: t.id, at: Date.now(), attempt: n + 1, delayMs, error: reasonOf(e) });
       log(`attempt ${n} failed; retrying in ${fmtMs(delayMs)}`);
       try {
         await sleep(delayMs, undefined, { signal: runSignal });
       } catch {
-        return end(interruptedOrFailed(runSignal), { reason: firstLine(runSignal.reason), attempts: n });
+        return end(interruptedOrFailed(runSignal), { reason: reasonOf(runSignal.reason), attempts: n });
       }
     }
   }
@@ -410,7 +414,7 @@ async function attempt<T>(
 /** Last lines of a node's log, shown when it fails. */
 export function tail(file: string, n = TAIL_LINES): string {
   try {
-    return redact(fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n'));
+    return fs.readFileSync(file, 'utf8').trimEnd().split('\n').slice(-n).join('\n');
   } catch {
     return '';
   }

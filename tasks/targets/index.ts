@@ -2,9 +2,9 @@
 import { execa } from 'execa';
 import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
-import { composeTarget } from './compose.ts';
-import { k3dTarget } from './k3d.ts';
-import { nativeTarget } from './native.ts';
+import { composeTarget } from './compose/index.ts';
+import { k3dTarget } from './k3d/index.ts';
+import { nativeTarget } from './native/index.ts';
 import { TARGET_NAMES, type Target, type TargetName } from './target.ts';
 
 export function createTarget(name: TargetName): Target<PlatformContext> {

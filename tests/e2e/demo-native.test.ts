@@ -10,12 +10,12 @@ import * as assert from 'uvu/assert';
 import type { PlatformContext } from '../../tasks/context.ts';
 import type { Check } from '../../tasks/engine/task.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
-import { serviceTemplate } from '../../tasks/phase0/10-service-template.ts';
-import { e2eValidation } from '../../tasks/phase0/13-e2e-validation.ts';
-import { nativeTarget } from '../../tasks/targets/native.ts';
-import { canBind, freePort } from '../../tasks/targets/native/ports.ts';
+import { serviceTemplate } from '../../tasks/phase0/10-service-template/index.ts';
+import { e2eValidation } from '../../tasks/phase0/13-e2e-validation/index.ts';
+import { nativeTarget } from '../../tasks/targets/native/index.ts';
+import { canBind, freePort } from '../../tasks/ports.ts';
 import type { ComponentId } from '../../tasks/targets/target.ts';
-import { e2eChecks } from '../../validation/e2e-checks.ts';
+import { e2eChecks } from '../../tasks/phase0/13-e2e-validation/checks.ts';
 
 const PORT_KEYS = [
   'KAFKA_PORT',

@@ -8,14 +8,14 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
-import { freePort } from '../../tasks/targets/native/ports.ts';
+import { freePort } from '../../tasks/ports.ts';
 import { parseBenchOptions } from '../../bench/kafka/args.ts';
 import { runBench, type BenchOutcome } from '../../bench/kafka/bench.ts';
 import { main } from '../../bench/kafka.ts';
 import type { BenchRun, ClientResult, SeriesName } from '../../bench/kafka/result.ts';
 import type { PlatformContext } from '../../tasks/context.ts';
-import { nativeEndpoints } from '../../tasks/targets/native.ts';
-import { kafkaBenchChecks } from '../../validation/kafka-bench-checks.ts';
+import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
+import { kafkaBenchChecks } from '../../tasks/phase0/03-event-bus/bench-checks.ts';
 
 let broker: TestBroker | undefined;
 let out = '';

@@ -20,7 +20,7 @@ import { parse } from 'yaml';
 import type { PlatformContext } from '../../tasks/context.ts';
 import { UsageError } from '../../tasks/engine/task.ts';
 import { REPO_ROOT, resolvePaths } from '../../tasks/paths.ts';
-import { composeTarget, FULL_FILE, GROUPS, INFRA_FILE, parsePs } from '../../tasks/targets/compose.ts';
+import { composeTarget, FULL_FILE, GROUPS, INFRA_FILE, parsePs } from '../../tasks/targets/compose/index.ts';
 import { formatCmd } from '../../tasks/targets/docker/exec.ts';
 import { startPortForward } from '../../tasks/targets/docker/port-forward.ts';
 import { readTimings } from '../../tasks/targets/docker/timings.ts';
@@ -30,17 +30,13 @@ import {
   renderTopicsFile,
   TOPICS_FILE,
 } from '../../tasks/targets/docker/topics-manifest.ts';
-import { CLUSTER, k3dPortForwards, k3dSteps, k3dTarget } from '../../tasks/targets/k3d.ts';
-import { isListening, freePort } from '../../tasks/targets/native/ports.ts';
+import { CLUSTER, k3dPortForwards, k3dSteps, k3dTarget } from '../../tasks/targets/k3d/index.ts';
+import { isListening, freePort } from '../../tasks/ports.ts';
 import { stop } from '../../tasks/targets/native/supervisor.ts';
 import type { Component, Target } from '../../tasks/targets/target.ts';
 import { SEED_TOPICS } from '../../tasks/topics.ts';
-import {
-  clusterChecks,
-  clusterMemoryFromStats,
-  composeChecks,
-  parseMemUsage,
-} from '../../validation/cluster-checks.ts';
+import { clusterChecks, clusterMemoryFromStats, parseMemUsage } from '../../tasks/targets/k3d/checks.ts';
+import { composeChecks } from '../../tasks/targets/compose/checks.ts';
 
 const STANDIN_BIN = path.join(REPO_ROOT, 'tests/support/standin-bin');
 const NODE_DIR = path.dirname(process.execPath);

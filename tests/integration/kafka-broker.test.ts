@@ -14,7 +14,7 @@ import {
   kafkaLastStart,
   KAFKA_PROCESS,
 } from '../../tasks/targets/native/kafka.ts';
-import { canBind, freePort, isListening } from '../../tasks/targets/native/ports.ts';
+import { canBind, freePort, isListening } from '../../tasks/ports.ts';
 import { isAlive, readPid } from '../../tasks/targets/native/supervisor.ts';
 import { execa } from 'execa';
 import type { Admin } from 'kafkajs';
@@ -25,7 +25,7 @@ import {
   durabilityChecks,
   roundTripChecks,
   topicsMatchSeedChecks,
-} from '../../validation/kafka-checks.ts';
+} from '../../tasks/phase0/03-event-bus/checks.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 
 /** Exited: no such process, or a zombie waiting for this test process (its parent) to reap it. */

@@ -3,7 +3,7 @@
 // kafka_lag_exporter_up 0 and no lag series, rather than stale or invented numbers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { freePort } from '../../tasks/targets/native/ports.ts';
+import { freePort } from '../../tasks/ports.ts';
 import { serve } from '../../tasks/targets/native/lag-exporter/exporter.ts';
 
 test('no broker: kafka_lag_exporter_up 0, no lag series, kafka_brokers 0', async () => {

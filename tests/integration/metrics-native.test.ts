@@ -7,11 +7,11 @@ import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../tasks/targets/native/ports.ts';
+import { freePort } from '../../tasks/ports.ts';
 import { startMetrics, stopMetrics } from '../../tasks/targets/native/prometheus.ts';
 import { readPid, rssOfTree } from '../../tasks/targets/native/supervisor.ts';
 import { unavailable, type Endpoints } from '../../tasks/targets/target.ts';
-import { metricsChecks, Prom } from '../../validation/metrics-checks.ts';
+import { metricsChecks, Prom } from '../../tasks/phase0/04-metrics/checks.ts';
 import { startTestBroker } from '../support/kafka-broker.ts';
 
 const TOPIC = 'metrics-it';

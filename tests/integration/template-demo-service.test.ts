@@ -9,8 +9,8 @@ import { Kafka, logLevel } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { freePort } from '../../tasks/targets/native/ports.ts';
-import { openEventStream } from '../../validation/sse.ts';
+import { freePort } from '../../tasks/ports.ts';
+import { openEventStream } from '../../tasks/phase0/13-e2e-validation/sse.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 
 const DEMO_MAIN = path.join(REPO_ROOT, 'examples', 'demo-service', 'src', 'main.ts');

@@ -18,7 +18,7 @@ import {
   stopKafka,
   type KafkaSettings,
 } from '../../tasks/targets/native/kafka.ts';
-import { freePort } from '../../tasks/targets/native/ports.ts';
+import { freePort } from '../../tasks/ports.ts';
 import { readPid } from '../../tasks/targets/native/supervisor.ts';
 
 export interface TestBroker {

@@ -4,9 +4,9 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { PlatformContext } from '../../tasks/context.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
-import { nativeEndpoints } from '../../tasks/targets/native.ts';
+import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import { unavailable } from '../../tasks/targets/target.ts';
-import { kafkaBenchChecks } from '../../validation/kafka-bench-checks.ts';
+import { kafkaBenchChecks } from '../../tasks/phase0/03-event-bus/bench-checks.ts';
 
 function ctxWithoutKafka(reason: string): PlatformContext {
   return {

@@ -9,7 +9,7 @@ import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import {
   brokenLinks, committedDiagram, generatedDiagram, makeTargets, orphanPages, staleErrorQuotes, troubleshootingQuotes, unknownCommands, GUIDE,
-} from '../../validation/docs-checks.ts';
+} from '../../tasks/phase0/12-docs/docs.ts';
 
 const PAGES = ['README.md', 'getting-started.md', 'architecture-overview.md', 'daily-workflow.md', 'troubleshooting.md', 'faq.md', 'glossary.md',
   'makefile-commands.md', 'ci-cd-pipeline.md', 'kubernetes-cluster.md', 'event-bus.md', 'secrets-management.md', 'azure-key-vault-migration.md'];

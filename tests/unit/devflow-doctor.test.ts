@@ -4,7 +4,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { atLeast, formatTable, parseVersion, probe, toolsFor } from '../../tasks/config/tools.ts';
 import { doctorCommand } from '../../tasks/cli/commands/doctor.ts';
-import { nativeTarget } from '../../tasks/targets/native.ts';
+import { nativeTarget } from '../../tasks/targets/native/index.ts';
 import type { CliIO } from '../../tasks/cli/command.ts';
 
 test('versions are read from the banners tools print', () => {

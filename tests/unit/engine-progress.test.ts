@@ -2,7 +2,7 @@
 // secrets registered for redaction never appear.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { registerSecret } from '../../tasks/config/redact.ts';
+import { redact, registerSecret } from '../../tasks/config/redact.ts';
 import { buildGraph } from '../../tasks/engine/graph.ts';
 import { chooseMode, createProgress } from '../../tasks/engine/progress.ts';
 import { runGraph } from '../../tasks/engine/scheduler.ts';
@@ -13,7 +13,7 @@ const SECRET = 'canary-secret-7f3a9c';
 async function runWith(mode: 'json' | 'plain') {
   registerSecret(SECRET);
   const lines: string[] = [];
-  const progress = createProgress(mode, { out: (l) => lines.push(l), err: (l) => lines.push(l) });
+  const progress = createProgress(mode, { out: (l) => lines.push(l), err: (l) => lines.push(l), redact });
   const a = node('a', [], {
     run: async (ctx) => {
       ctx.log(`token=${SECRET}`);
@@ -28,6 +28,7 @@ async function runWith(mode: 'json' | 'plain') {
     makeContext: baseContext,
     logDir: tempDir(),
     onEvent: progress.onEvent,
+    redact,
   });
   await progress.done();
   return lines;

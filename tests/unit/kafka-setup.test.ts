@@ -15,7 +15,7 @@ import {
 } from '../../tasks/targets/native/kafka-install.ts';
 import { kafkaSettings } from '../../tasks/targets/native/kafka.ts';
 import { describeOutcome, SEED_TOPICS } from '../../tasks/topics.ts';
-import { compareRoundTrip } from '../../validation/kafka-checks.ts';
+import { compareRoundTrip } from '../../tasks/phase0/03-event-bus/checks.ts';
 
 const errorOf = async (p: Promise<unknown>) =>
   p.then(

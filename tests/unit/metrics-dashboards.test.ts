@@ -6,15 +6,15 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { dashboardSchemaChecks } from '../../validation/metrics-checks.ts';
+import { dashboardSchemaChecks } from '../../tasks/phase0/04-metrics/checks.ts';
 import {
   dashboardErrors,
   dashboardQueries,
   dashboardsDir,
   loadDashboards,
-} from '../../validation/metrics-dashboards.ts';
-import { baseMetrics, expandGrafanaVars, metricNames, providerOf } from '../../validation/metrics-promql.ts';
-import { allRuleGroups, recordingRules } from '../../validation/metrics-rules.ts';
+} from '../../tasks/phase0/04-metrics/dashboards.ts';
+import { baseMetrics, expandGrafanaVars, metricNames, providerOf } from '../../tasks/phase0/04-metrics/promql.ts';
+import { allRuleGroups, recordingRules } from '../../tasks/phase0/04-metrics/rules.ts';
 
 const dir = dashboardsDir(REPO_ROOT);
 const raw = (f: string) =>

@@ -2,7 +2,7 @@
 // one exception: series of a service that is not running yet are a skip that says so.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { exportCheck } from '../../validation/metrics-checks.ts';
+import { exportCheck } from '../../tasks/phase0/04-metrics/checks.ts';
 
 const recording = new Map([
   ['job:http_requests:rate5m', 'sum by (job) (rate(http_requests_total[5m]))'],

@@ -6,14 +6,14 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { promtoolChecks } from '../../validation/metrics-checks.ts';
+import { promtoolChecks } from '../../tasks/phase0/04-metrics/checks.ts';
 import {
   dashboardConfigMapsFile,
   prometheusRulesFile,
   renderDashboardConfigMaps,
   renderPrometheusRules,
 } from '../../scripts/metrics-k8s.ts';
-import { allRuleGroups, loadRuleGroups, SEED_ALERTS } from '../../validation/metrics-rules.ts';
+import { allRuleGroups, loadRuleGroups, SEED_ALERTS } from '../../tasks/phase0/04-metrics/rules.ts';
 
 function tempRootWithRules(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-rules-'));

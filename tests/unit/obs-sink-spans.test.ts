@@ -17,8 +17,8 @@ import {
   spanFileFor,
   toRecords,
 } from '../../tasks/targets/native/trace-sink/spans.ts';
-import { hoursOf } from '../../validation/log-checks.ts';
-import { idToHex, spansFromTempo, structureProblems, type SentTrace } from '../../validation/trace-checks.ts';
+import { hoursOf } from '../../tasks/phase0/05-logs/checks.ts';
+import { idToHex, spansFromTempo, structureProblems, type SentTrace } from '../../tasks/phase0/06-traces/checks.ts';
 
 const TRACE = Buffer.from('0af7651916cd43dd8448eb211c80319c', 'hex');
 const ROOT = Buffer.from('b7ad6b7169203331', 'hex');

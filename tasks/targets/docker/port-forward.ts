@@ -4,7 +4,7 @@
 // 19092 (Kafka), so Prometheus, Grafana, Loki, Tempo and the demo service are reached this way.
 import type { PlatformContext } from '../../context.ts';
 import type { ProcessRow } from '../target.ts';
-import { isListening } from '../native/ports.ts';
+import { isListening } from '../../ports.ts';
 import { readPid, start, stop } from '../native/supervisor.ts';
 import { formatCmd, type Cmd } from './exec.ts';
 

@@ -19,7 +19,7 @@ import {
   type KafkaJars,
 } from './kafka-install.ts';
 import { dirSize, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
-import { canBind, portOwner } from './ports.ts';
+import { canBind, portOwner } from '../../ports.ts';
 
 export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
 

@@ -10,7 +10,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import type { Paths } from '../../context.ts';
 import { writeFileAtomic } from '../../engine/atomic.ts';
 import { UsageError } from '../../engine/task.ts';
-import { canBind, portOwner } from './ports.ts';
+import { canBind, portOwner } from '../../ports.ts';
 
 export interface ProcessSpec {
   /** Short name: pid file `<run>/<name>.pid`, log `<logs>/<name>.log`. */

@@ -1,0 +1,24 @@
+// Seed task 0-1: Development environment. `up` runs the same idempotent steps as `dev-setup`
+// (node, npm deps, .env, git hooks + gitleaks, the target's installs); verify proves each one.
+import fs from 'node:fs';
+import path from 'node:path';
+import { defineTask } from '../define.ts';
+import { runSetup, setupRecordPath } from '../../config/setup.ts';
+import { devEnvironmentChecks, gitHooksInstalled } from './checks.ts';
+
+export const devEnvironment = defineTask({
+  id: '0-1',
+  name: 'dev-environment',
+  title: 'Development environment',
+  needs: [],
+  status: async (ctx) =>
+    fs.existsSync(path.join(ctx.paths.root, '.env')) &&
+    fs.existsSync(setupRecordPath(ctx)) &&
+    (await gitHooksInstalled(ctx.paths.root)),
+  run: async (ctx) => {
+    const record = await runSetup(ctx, (s) => ctx.log(`dev-setup: ${s.name}: ${s.changed ? 'changed' : 'ok'} (${s.durationMs} ms) ${s.detail}`));
+    ctx.log(`dev-setup: done in ${record.durationMs} ms`);
+  },
+  verify: devEnvironmentChecks,
+  timeoutMs: 30 * 60_000,
+});

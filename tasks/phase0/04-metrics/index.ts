@@ -1,0 +1,95 @@
+// Seed task 0-4: Metrics: Prometheus and Grafana. The target's `metrics` component brings up
+// Prometheus (native: our own supervised process plus node and consumer-lag exporters; k3d:
+// kube-prometheus-stack; compose: the stack's containers); verify runs the shared checks in
+// tasks/phase0/04-metrics/checks.ts against the target's endpoints, plus what the component measured.
+import { check, type Check } from '../../engine/task.ts';
+import type { PlatformContext } from '../../context.ts';
+import { readStartup } from '../../targets/native/prometheus.ts';
+import { metricsChecks } from './checks.ts';
+import { component, defineTask, providedBy } from '../define.ts';
+import { cluster } from '../02-cluster/index.ts';
+import { eventBus } from '../03-event-bus/index.ts';
+
+/** Memory budget of the metrics processes on a laptop: a share of REQ-0.1's 4 GB for the platform. */
+const RSS_BUDGET_MIB = 512;
+const MiB = 2 ** 20;
+
+async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
+  const out: Check[] = [];
+  const rows = (await component(ctx, 'metrics').rows?.(ctx)) ?? [];
+  const withRss = rows.filter((r) => r.rssBytes !== undefined);
+  if (withRss.length === 0) {
+    out.push(
+      check({
+        id: '0-4.metrics-rss',
+        title: 'memory of the metrics processes',
+        status: 'skip',
+        reason: `the ${ctx.target.name} target does not report process memory`,
+      }),
+    );
+  } else {
+    const total = withRss.reduce((s, r) => s + (r.rssBytes ?? 0), 0) / MiB;
+    out.push(
+      check({
+        id: '0-4.metrics-rss',
+        requirement: 'REQ-0.1',
+        title: 'memory of the metrics processes (RSS)',
+        status: total < RSS_BUDGET_MIB ? 'pass' : 'fail',
+        measured: Math.round(total),
+        unit: 'MiB',
+        threshold: `< ${RSS_BUDGET_MIB}`,
+        evidence: withRss.map((r) => `${r.name} ${Math.round((r.rssBytes ?? 0) / MiB)} MiB`).join(', '),
+        reason: total < RSS_BUDGET_MIB ? undefined : `the metrics processes use ${Math.round(total)} MiB`,
+      }),
+    );
+  }
+  const startup = ctx.target.name === 'native' ? await readStartup(ctx.paths) : undefined;
+  const promMs = startup?.readyMs.prometheus;
+  out.push(
+    promMs === undefined
+      ? check({
+          id: '0-4.prometheus-startup',
+          criteria: ['0-4.ac1'],
+          title: 'Prometheus time to ready',
+          status: 'skip',
+          reason:
+            ctx.target.name === 'native'
+              ? 'no cold start recorded yet (up found Prometheus already running)'
+              : `the ${ctx.target.name} target does not record start times`,
+        })
+      : check({
+          id: '0-4.prometheus-startup',
+          criteria: ['0-4.ac1'],
+          title: 'Prometheus time to ready (spawn to /-/ready)',
+          status: promMs < 60_000 ? 'pass' : 'fail',
+          measured: promMs,
+          unit: 'ms',
+          threshold: '< 60000',
+          evidence: `cold start at ${startup?.at}; ${Object.entries(startup?.readyMs ?? {})
+            .map(([n, v]) => `${n} ${v} ms`)
+            .join(', ')}`,
+        }),
+  );
+  return out;
+}
+
+export const metrics = defineTask({
+  id: '0-4',
+  name: 'metrics',
+  title: 'Metrics: Prometheus and Grafana',
+  // The event bus first: Prometheus scrapes the broker and the lag exporter reads its offsets.
+  needs: [cluster, eventBus],
+  applies: providedBy('metrics'),
+  status: (ctx) => component(ctx, 'metrics').status(ctx),
+  run: (ctx) => component(ctx, 'metrics').up(ctx),
+  verify: async (ctx) => [
+    ...(await metricsChecks({
+      root: ctx.paths.root,
+      endpoints: ctx.target.endpoints(),
+      env: ctx.env,
+      signal: ctx.signal,
+    })),
+    ...(await measuredChecks(ctx)),
+  ],
+  timeoutMs: 180_000,
+});

@@ -1,0 +1,36 @@
+// Seed task 0-5: Logging. The target's `logs` component brings up collection and storage (k3d:
+// Loki single binary + Alloy by Helm; compose: the loki and alloy services; native: JSON-line files
+// under .platform/logs, no Loki). Verify runs tasks/phase0/05-logs/checks.ts against the endpoints.
+import {
+  alloyCollectingCheck,
+  grafanaLokiCheck,
+  logFormatCheck,
+  logqlDocsCheck,
+  lokiQueryChecks,
+  lokiReadyCheck,
+  lokiRetentionCheck,
+  nativeJsonLogsCheck,
+} from './checks.ts';
+import { component, defineTask, providedBy } from '../define.ts';
+import { metrics } from '../04-metrics/index.ts';
+
+export const logs = defineTask({
+  id: '0-5',
+  name: 'logs',
+  title: 'Logging (Loki, structured JSON logs)',
+  needs: [metrics],
+  applies: providedBy('logs'),
+  status: (ctx) => component(ctx, 'logs').status(ctx),
+  run: (ctx) => component(ctx, 'logs').up(ctx),
+  verify: async (ctx) => [
+    await logFormatCheck(),
+    ...(ctx.target.name === 'native' ? [await nativeJsonLogsCheck(ctx.paths)] : []),
+    await lokiReadyCheck(ctx),
+    ...(await lokiQueryChecks(ctx)),
+    await alloyCollectingCheck(ctx),
+    await grafanaLokiCheck(ctx),
+    await lokiRetentionCheck(ctx),
+    await logqlDocsCheck(ctx.paths),
+  ],
+  timeoutMs: 300_000,
+});

@@ -1,0 +1,36 @@
+// Seed task 0-6: Tracing. The target's `traces` component brings up the OTLP receiver and store
+// (k3d: Tempo 3 monolithic by Helm; compose: the tempo service; native: the development trace
+// sink, a supervised OTLP gRPC receiver writing JSON lines, not Tempo). Verify sends its own trace
+// through the service library's exporter and finds it again (tasks/phase0/06-traces/checks.ts).
+import {
+  grafanaTempoCheck,
+  tempoReadyCheck,
+  tempoRetentionCheck,
+  traceRoundTripChecks,
+  tracingDocsCheck,
+  tracingOverheadCheck,
+} from './checks.ts';
+import { component, defineTask, providedBy } from '../define.ts';
+import { logs } from '../05-logs/index.ts';
+
+export const traces = defineTask({
+  id: '0-6',
+  name: 'traces',
+  title: 'Tracing (Tempo, OTLP)',
+  needs: [logs],
+  applies: providedBy('traces'),
+  status: (ctx) => component(ctx, 'traces').status(ctx),
+  run: (ctx) => component(ctx, 'traces').up(ctx),
+  verify: async (ctx) => {
+    const roundTrip = await traceRoundTripChecks(ctx);
+    return [
+      await tempoReadyCheck(ctx),
+      ...roundTrip.checks,
+      await grafanaTempoCheck(ctx, roundTrip.traceId),
+      await tracingOverheadCheck(),
+      await tempoRetentionCheck(ctx),
+      await tracingDocsCheck(ctx.paths),
+    ];
+  },
+  timeoutMs: 300_000,
+});

@@ -1,0 +1,15 @@
+// Seed task 0-8: CI/CD pipeline. The workflows are files in the repository, so there is nothing
+// to bring up; verify lints them (actionlint), reads their triggers and jobs, and reads the step
+// timings `.ci/run` records (REQ-0.5).
+import { defineTask } from '../define.ts';
+import { devEnvironment } from '../01-dev-environment/index.ts';
+import { ciCdChecks } from './checks.ts';
+
+export const ciCd = defineTask({
+  id: '0-8',
+  name: 'ci-cd',
+  title: 'CI/CD pipeline',
+  needs: [devEnvironment],
+  status: async () => true,
+  verify: (ctx) => ciCdChecks(ctx.paths.root, { ...process.env, PLATFORM_DIR: ctx.paths.platform, PLATFORM_CACHE: ctx.paths.cache }, ctx.signal),
+});

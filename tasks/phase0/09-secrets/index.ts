@@ -1,0 +1,15 @@
+// Seed task 0-9: Secrets management. The settings loader, the redaction and the hook are code
+// and config already in place after 0-1; verify proves them (including a real hook run in a
+// scratch repository and gitleaks over the whole history).
+import { defineTask } from '../define.ts';
+import { devEnvironment } from '../01-dev-environment/index.ts';
+import { secretsChecks } from './checks.ts';
+
+export const secrets = defineTask({
+  id: '0-9',
+  name: 'secrets',
+  title: 'Secrets management',
+  needs: [devEnvironment],
+  status: async () => true,
+  verify: secretsChecks,
+});
