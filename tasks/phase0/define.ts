@@ -14,6 +14,10 @@ export const providedBy =
       ? true
       : { notApplicable: `the ${ctx.target.name} target does not provide ${component}` };
 
+/** The checks only the active target's component can give (none when it has no `checks`). */
+export const targetChecks = async (ctx: PlatformContext, id: ComponentId) =>
+  (await ctx.target.components[id]?.checks?.(ctx)) ?? [];
+
 /** The component, or a clear error (callers check `providedBy` first). */
 export function component(ctx: PlatformContext, id: ComponentId) {
   const c = ctx.target.components[id];

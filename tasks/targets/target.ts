@@ -1,7 +1,10 @@
-// A target provides the platform: k3d, compose or native. Verify checks only ever see
+// A target provides the platform: k3d, compose or native. Shared verify checks only ever see
 // endpoints, so the same check runs on every target; what a target cannot provide is an
-// `unavailable` endpoint whose reason becomes the check's skip reason.
-import type { BaseContext } from '../engine/task.ts';
+// `unavailable` endpoint whose reason becomes the check's skip reason. What only the target
+// knows (start times it recorded) comes from a component's `facts()`, and checks only one
+// target can give come from its `checks()`: nodes and shared checks never import a target's
+// internals nor branch on its name (eslint.config.js enforces the imports).
+import type { BaseContext, Check } from '../engine/task.ts';
 
 export type TargetName = 'k3d' | 'compose' | 'native';
 export const TARGET_NAMES: readonly TargetName[] = ['k3d', 'compose', 'native'];
@@ -62,6 +65,16 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
   rows?(ctx: Ctx): Promise<ProcessRow[]>;
   /** For `plan`: the commands `up` would run, one per line, without running anything. */
   plan?(ctx: Ctx): Promise<string[]>;
+  /** Facts only the target knows (absent: the target records none, e.g. no start times). */
+  facts?(ctx: Ctx): Promise<ComponentFacts>;
+  /** Checks only this target can give (the k3d cluster's nodes, native log files); the node's verify runs them. */
+  checks?(ctx: Ctx): Promise<Check[]>;
+}
+
+/** What a component measured about itself, for checks; a field is absent when it has no figure. */
+export interface ComponentFacts {
+  /** The last cold start `up` recorded: when, and each process's time from spawn to ready (ms). */
+  startup?: { at: string; readyMs: Record<string, number> };
 }
 
 /** A command-line tool a target needs, for `doctor` and prerequisite errors. */

@@ -5,7 +5,6 @@
 import path from 'node:path';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
-import { kafkaLastStart } from '../../targets/native/kafka.ts';
 import { describeOutcome, ensureTopics } from '../../topics.ts';
 import {
   brokerReadyCheck,
@@ -53,7 +52,7 @@ export const eventBus = defineTask({
   verify: async (ctx) => {
     const kafka = ctx.target.endpoints().kafka;
     const bus = component(ctx, 'event-bus');
-    const startupMs = ctx.target.name === 'native' ? (await kafkaLastStart(ctx.paths))?.readyMs : undefined;
+    const startupMs = (await bus.facts?.(ctx))?.startup?.readyMs.kafka;
     const ready = await brokerReadyCheck(kafka, { startupMs });
     if (ready.status !== 'pass') return [ready];
     const restart = bus.down

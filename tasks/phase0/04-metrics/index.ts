@@ -4,7 +4,6 @@
 // tasks/phase0/04-metrics/checks.ts against the target's endpoints, plus what the component measured.
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
-import { readStartup } from '../../targets/native/prometheus.ts';
 import { metricsChecks } from './checks.ts';
 import { component, defineTask, providedBy } from '../define.ts';
 import { cluster } from '../02-cluster/index.ts';
@@ -43,7 +42,8 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
       }),
     );
   }
-  const startup = ctx.target.name === 'native' ? await readStartup(ctx.paths) : undefined;
+  const metricsFacts = component(ctx, 'metrics').facts;
+  const startup = metricsFacts ? (await metricsFacts(ctx)).startup : undefined;
   const promMs = startup?.readyMs.prometheus;
   out.push(
     promMs === undefined
@@ -53,7 +53,7 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
           title: 'Prometheus time to ready',
           status: 'skip',
           reason:
-            ctx.target.name === 'native'
+            metricsFacts
               ? 'no cold start recorded yet (up found Prometheus already running)'
               : `the ${ctx.target.name} target does not record start times`,
         })

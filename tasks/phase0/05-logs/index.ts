@@ -9,9 +9,8 @@ import {
   lokiQueryChecks,
   lokiReadyCheck,
   lokiRetentionCheck,
-  nativeJsonLogsCheck,
 } from './checks.ts';
-import { component, defineTask, providedBy } from '../define.ts';
+import { component, defineTask, providedBy, targetChecks } from '../define.ts';
 import { metrics } from '../04-metrics/index.ts';
 
 export const logs = defineTask({
@@ -24,7 +23,8 @@ export const logs = defineTask({
   run: (ctx) => component(ctx, 'logs').up(ctx),
   verify: async (ctx) => [
     await logFormatCheck(),
-    ...(ctx.target.name === 'native' ? [await nativeJsonLogsCheck(ctx.paths)] : []),
+    // The target's own log checks (native: its processes' JSON-line files).
+    ...(await targetChecks(ctx, 'logs')),
     await lokiReadyCheck(ctx),
     ...(await lokiQueryChecks(ctx)),
     await alloyCollectingCheck(ctx),

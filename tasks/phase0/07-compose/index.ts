@@ -1,8 +1,7 @@
 // Seed task 0-7: Docker Compose stack (`make infra-up`). Brings up every infrastructure service
 // with `docker compose … up --detach --wait` (returns when all health checks pass) and records
 // the startup time for the report. Applies only on the compose target.
-import { composeChecks } from '../../targets/compose/checks.ts';
-import { component, defineTask, providedBy } from '../define.ts';
+import { component, defineTask, providedBy, targetChecks } from '../define.ts';
 
 export const compose = defineTask({
   id: '0-7',
@@ -12,6 +11,7 @@ export const compose = defineTask({
   applies: providedBy('compose-stack'),
   status: (ctx) => component(ctx, 'compose-stack').status(ctx),
   run: (ctx) => component(ctx, 'compose-stack').up(ctx),
-  verify: (ctx) => composeChecks(ctx),
+  // The stack's checks are the compose target's own: tasks/targets/compose/checks.ts.
+  verify: (ctx) => targetChecks(ctx, 'compose-stack'),
   timeoutMs: 5 * 60_000,
 });

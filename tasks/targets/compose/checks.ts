@@ -10,7 +10,7 @@ import { isListening } from '../../ports.ts';
 import { readTimings } from '../docker/timings.ts';
 import { docCheck } from '../docker/doc-check.ts';
 import { isAvailable, type Endpoint } from '../target.ts';
-import { INFRA_FILE } from './index.ts';
+import { INFRA_FILE } from './files.ts';
 
 const COMPOSE_START_LIMIT_MS = 60_000;
 

@@ -10,9 +10,9 @@ import { recordTiming } from '../docker/timings.ts';
 import { requireTools, TOOLS } from '../docker/tools.ts';
 import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../target.ts';
 
-export const ENV_FILE = 'manifests/compose/.env.docker';
-export const INFRA_FILE = 'manifests/compose/docker-compose.infra.yml';
-export const FULL_FILE = 'manifests/compose/docker-compose.yml';
+export { ENV_FILE, FULL_FILE, INFRA_FILE } from './files.ts';
+import { ENV_FILE, FULL_FILE, INFRA_FILE } from './files.ts';
+import { composeChecks } from './checks.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 const port = (env: Env, key: string, dflt: number) => Number(env[key] ?? dflt);
@@ -197,7 +197,7 @@ export function composeTarget(): Target<PlatformContext> {
       metrics: groupComponent('metrics'),
       logs: groupComponent('logs'),
       traces: groupComponent('traces'),
-      'compose-stack': groupComponent('compose-stack'),
+      'compose-stack': { ...groupComponent('compose-stack'), checks: composeChecks },
       demo: groupComponent('demo'),
     },
     tools: [TOOLS.docker],

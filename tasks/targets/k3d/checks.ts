@@ -9,7 +9,7 @@ import { REPO_ROOT } from '../../paths.ts';
 import { formatCmd, probe, type Cmd } from '../docker/exec.ts';
 import { readTimings, type Timing } from '../docker/timings.ts';
 import { docCheck } from '../docker/doc-check.ts';
-import { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './index.ts';
+import { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
 
 const CLUSTER_START_LIMIT_MS = 120_000;
 const CLUSTER_MEMORY_LIMIT_BYTES = 4 * 1024 ** 3;

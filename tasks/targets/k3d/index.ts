@@ -21,10 +21,9 @@ import { recordTiming } from '../docker/timings.ts';
 import { installDockerTools, requireTools, TOOLS, type DockerTool } from '../docker/tools.ts';
 import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../target.ts';
 
-/** metadata.name in manifests/k3d/cluster.yaml (a unit test keeps them equal). */
-export const CLUSTER = 'example-app';
-export const CONTEXT = `k3d-${CLUSTER}`;
-export const CLUSTER_CONFIG = 'manifests/k3d/cluster.yaml';
+export { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
+import { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
+import { clusterChecks } from './checks.ts';
 /** The image examples/demo-service/k8s/deployment.yaml runs (imagePullPolicy IfNotPresent). */
 const DEMO_IMAGE = 'demo-service:latest';
 
@@ -546,7 +545,7 @@ export function k3dTarget(): Target<PlatformContext> {
     describe: 'k3d cluster: Redpanda StatefulSet, kube-prometheus-stack, Loki + Alloy, Tempo (Helm)',
     endpoints: () => k3dEndpoints(),
     components: {
-      cluster: clusterComponent(),
+      cluster: { ...clusterComponent(), checks: clusterChecks },
       'event-bus': eventBusComponent(),
       metrics: helmComponent('metrics', [RELEASES.prometheus.name]),
       logs: helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name]),

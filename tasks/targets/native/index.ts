@@ -6,6 +6,7 @@ import type { PlatformContext } from '../../context.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
 import { kafkaComponent } from './kafka.ts';
 import { demoComponent } from './demo.ts';
+import { nativeJsonLogsCheck } from './log-files-check.ts';
 import { prometheusComponent } from './prometheus.ts';
 import { nativeLogsComponent, traceSinkComponent } from './trace-sink/component.ts';
 import { tracesDir } from './trace-sink/paths.ts';
@@ -39,7 +40,7 @@ export function nativeTarget(): Target<PlatformContext> {
     components: {
       'event-bus': kafkaComponent(),
       metrics: prometheusComponent(() => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`),
-      logs: nativeLogsComponent(),
+      logs: { ...nativeLogsComponent(), checks: async (ctx) => [await nativeJsonLogsCheck(ctx.paths)] },
       traces: traceSinkComponent(),
       demo: demoComponent(),
     },

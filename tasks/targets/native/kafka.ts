@@ -328,5 +328,9 @@ export function kafkaComponent(): Component<PlatformContext> {
       await stopKafka({ paths: ctx.paths, settings: settings() });
     },
     rows: (ctx) => kafkaRows(ctx.paths, settings()),
+    facts: async (ctx) => {
+      const last = await kafkaLastStart(ctx.paths);
+      return last ? { startup: { at: last.at, readyMs: { kafka: last.readyMs } } } : {};
+    },
   };
 }

@@ -246,6 +246,10 @@ const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
 
 export function prometheusComponent(kafkaBootstrap: () => string): Component<PlatformContext> {
   return {
+    facts: async (ctx) => {
+      const startup = await readStartup(ctx.paths);
+      return startup ? { startup } : {};
+    },
     install: (ctx) => installPrometheus(ctx.log),
     async status(ctx) {
       const stack = metricsStack(ctx.paths, envOf(ctx), kafkaBootstrap());
