@@ -28,10 +28,10 @@ export async function devEnvironmentChecks(ctx: PlatformContext): Promise<Check[
     status: dockerSide.some((r) => r.name === 'docker engine') && dockerSide.some((r) => r.name === 'helm') ? 'pass' : 'fail',
     evidence: dockerSide.map((r) => `${r.name} ${r.status}${r.status === 'ok' ? ` ${r.found}` : ''}`).join(', '),
   }));
-  const k3dNeeded = ctx.target.name === 'k3d';
   for (const [ac, tool] of [['0-1.ac2', 'k3d'], ['0-1.ac3', 'helm']] as const) {
     const row = dockerSide.find((r) => r.name === tool)!;
-    checks.push(k3dNeeded
+    // Judged where the active target needs the tool (k3d's tool list has both), a skip elsewhere.
+    checks.push(ctx.target.tools.some((t) => t.name === tool)
       ? check({ id: `0-1.${tool}`, criteria: [ac], title: `${tool} present for the k3d target`, status: row.status === 'ok' ? 'pass' : 'fail', evidence: `${tool} ${row.found}`, reason: row.status === 'ok' ? undefined : `${tool} ${row.status}: ${row.install}` })
       : check({ id: `0-1.${tool}`, criteria: [ac], title: `${tool} present for the k3d target`, status: 'skip', reason: `${tool} is needed by the k3d target only (active: ${ctx.target.name}); doctor --target k3d shows how to install it (${row.status} here)` }));
   }
