@@ -71,10 +71,25 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
   checks?(ctx: Ctx): Promise<Check[]>;
 }
 
+/** The demo service's name on every target: its process, Prometheus job, log `service` and Deployment. */
+export const DEMO_SERVICE = 'demo-service';
+
 /** What a component measured about itself, for checks; a field is absent when it has no figure. */
 export interface ComponentFacts {
   /** The last cold start `up` recorded: when, and each process's time from spawn to ready (ms). */
   startup?: { at: string; readyMs: Record<string, number> };
+  /** The file its process writes JSON log lines to, where the target keeps logs in files (native). */
+  logFile?: string;
+  /** How the target runs it, for reasons: 'as a supervised process', 'as a container'. */
+  runsAs?: string;
+}
+
+/** What a target measures about the platform as a whole, for checks. */
+export interface TargetFacts {
+  /** Resident memory of every process the target supervises itself (each with its children). */
+  processMemory?: { name: string; bytes: number }[];
+  /** The seed's bound on `up` (REQ-0.1: < 2 min) where it applies to this target; absent: reported, not judged. */
+  startBoundS?: number;
 }
 
 /** A command-line tool a target needs, for `doctor` and prerequisite errors. */
@@ -95,4 +110,6 @@ export interface Target<Ctx extends BaseContext = BaseContext> {
   endpoints(): Endpoints;
   components: Partial<Record<ComponentId, Component<Ctx>>>;
   tools: ToolRequirement[];
+  /** Facts about the whole platform (absent: the target measures none of them). */
+  facts?(ctx: Ctx): Promise<TargetFacts>;
 }

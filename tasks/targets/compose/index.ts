@@ -198,8 +198,10 @@ export function composeTarget(): Target<PlatformContext> {
       logs: groupComponent('logs'),
       traces: groupComponent('traces'),
       'compose-stack': { ...groupComponent('compose-stack'), checks: composeChecks },
-      demo: groupComponent('demo'),
+      demo: { ...groupComponent('demo'), facts: async () => ({ runsAs: 'as a container' }) },
     },
     tools: [TOOLS.docker],
+    // REQ-0.1's 2-minute start bound applies to the Docker paths.
+    facts: async () => ({ startBoundS: 120 }),
   };
 }

@@ -24,6 +24,7 @@ import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../t
 export { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
 import { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
 import { clusterChecks } from './checks.ts';
+import { demoDeployedCheck } from './demo-check.ts';
 /** The image examples/demo-service/k8s/deployment.yaml runs (imagePullPolicy IfNotPresent). */
 const DEMO_IMAGE = 'demo-service:latest';
 
@@ -550,8 +551,10 @@ export function k3dTarget(): Target<PlatformContext> {
       metrics: helmComponent('metrics', [RELEASES.prometheus.name]),
       logs: helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name]),
       traces: helmComponent('traces', [RELEASES.tempo.name]),
-      demo: demoComponent(),
+      demo: { ...demoComponent(), checks: async (ctx) => [await demoDeployedCheck(ctx)] },
     },
     tools: [TOOLS.docker, TOOLS.k3d, TOOLS.kubectl, TOOLS.helm],
+    // REQ-0.1: the cluster starts in under 2 minutes.
+    facts: async () => ({ startBoundS: 120 }),
   };
 }

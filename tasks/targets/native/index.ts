@@ -5,7 +5,8 @@ import { pathToFileURL } from 'node:url';
 import type { PlatformContext } from '../../context.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
 import { kafkaComponent } from './kafka.ts';
-import { demoComponent } from './demo.ts';
+import { demoComponent, demoLogFile } from './demo.ts';
+import { supervisedMemory } from './supervisor.ts';
 import { nativeJsonLogsCheck } from './log-files-check.ts';
 import { prometheusComponent } from './prometheus.ts';
 import { nativeLogsComponent, traceSinkComponent } from './trace-sink/component.ts';
@@ -42,8 +43,13 @@ export function nativeTarget(): Target<PlatformContext> {
       metrics: prometheusComponent(() => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`),
       logs: { ...nativeLogsComponent(), checks: async (ctx) => [await nativeJsonLogsCheck(ctx.paths)] },
       traces: traceSinkComponent(),
-      demo: demoComponent(),
+      demo: {
+        ...demoComponent(),
+        facts: async (ctx) => ({ logFile: demoLogFile(ctx), runsAs: 'as a supervised process' }),
+      },
     },
+    // No start bound: natively the `up` time is reported, not judged against the k3d cluster's.
+    facts: async (ctx) => ({ processMemory: await supervisedMemory(ctx.paths) }),
     tools: [
       { name: 'java', min: '17', versionCmd: ['java', '-version'], install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)' },
       { name: 'mvn', min: '3.6', versionCmd: ['mvn', '-v'], install: 'apt-get install maven (resolves the Kafka jars from Maven Central)' },

@@ -237,3 +237,14 @@ export async function dirSize(dir: string): Promise<number> {
   }
   return total;
 }
+
+/** Resident memory of every supervised process that has a live pid file (each with its children). */
+export async function supervisedMemory(paths: Paths): Promise<{ name: string; bytes: number }[]> {
+  const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
+  const parts: { name: string; bytes: number }[] = [];
+  for (const f of files) {
+    const rec = await readPid(paths, f.slice(0, -'.pid'.length));
+    if (rec) parts.push({ name: rec.name, bytes: await rssOfTree(rec.pid) });
+  }
+  return parts;
+}
