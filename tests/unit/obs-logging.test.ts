@@ -9,7 +9,7 @@ import {
   createLogger,
   DEFAULT_REDACT_KEYS,
   REDACTED,
-  redactPaths,
+  redactSecrets,
 } from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../templates/service/src/lib/tracing.ts';
 
@@ -145,13 +145,21 @@ test('secret fields are redacted at the top level and one object deep; values ne
   assert.is(line.symbol, 'AAPL', 'ordinary fields untouched');
 });
 
-test('redactPaths covers each key at both depths, bracket notation for non-identifiers', () => {
-  assert.equal(redactPaths(['password', 'set-cookie', 'password']), [
-    'password',
-    '["set-cookie"]',
-    '*.password',
-    '*["set-cookie"]',
-  ]);
+test("redactSecrets replaces secret keys at both depths without touching the caller's objects", () => {
+  const redact = redactSecrets(['password', 'set-cookie']);
+  const inner = { password: 'p1', user: 'u' };
+  const fields = { password: 'p0', 'set-cookie': 'c', inner, list: [{ password: 'deep' }], n: 1 };
+  assert.equal(redact(fields), {
+    password: REDACTED,
+    'set-cookie': REDACTED,
+    inner: { password: REDACTED, user: 'u' },
+    list: [{ password: 'deep' }],
+    n: 1,
+  });
+  assert.is(inner.password, 'p1');
+  assert.is(fields.password, 'p0');
+  const clean = { a: 1, b: { c: 2 } };
+  assert.is(redact(clean), clean, 'a line without secrets is not copied');
   assert.ok(DEFAULT_REDACT_KEYS.includes('authorization'));
 });
 

@@ -30,6 +30,13 @@ import { createBatcher, type Queued } from './batcher.ts';
 
 type Raw = Message<Buffer | undefined, Buffer | undefined, Buffer, Buffer>;
 
+/**
+ * Handled offsets are committed at most this often (and on close). Committing after every
+ * message cost the broker a __consumer_offsets write per message; a crash now redelivers at
+ * most this much, which at-least-once allows.
+ */
+const COMMIT_INTERVAL_MS = 500;
+
 /** After a failed consumer start or a lost stream: how long before the next attempt. */
 const RESTART_DELAY_MS = [100, 250, 500, 1_000];
 
@@ -122,6 +129,27 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
     };
   };
 
+  // The last handled message per partition, not committed yet.
+  const handled = new Map<string, Raw>();
+  let commitTimer: NodeJS.Timeout | undefined;
+  const commitHandled = async (): Promise<void> => {
+    clearTimeout(commitTimer);
+    commitTimer = undefined;
+    const last = [...handled.values()];
+    handled.clear();
+    await Promise.all(
+      last.map(
+        (m) =>
+          new Promise<void>((resolve) =>
+            m.commit((e?: Error | null) => {
+              if (e) log.debug({ error: e.message }, 'offset commit failed; messages may be redelivered');
+              resolve();
+            }),
+          ),
+      ),
+    );
+  };
+
   async function consumeLoop(options: ConsumeOptions, handler: MessageHandler): Promise<void> {
     // The same Consumer across restarts: its rejoin carries the member id the coordinator
     // already knows, so the group does not wait for a vanished member's session to expire.
@@ -154,13 +182,14 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
           // Closing: what is still buffered stays uncommitted and goes to the next consumer.
           if (closed) break;
           await handler(toIncoming(m));
-          // Committed after the handler: a crash before this line redelivers (at-least-once).
-          // Commits are coalesced by the client into one request per flush.
-          m.commit((e?: Error | null) => {
-            if (e) log.debug({ error: e.message }, 'offset commit failed; the message may be redelivered');
-          });
+          // Marked for commit only after the handler: a crash before the commit redelivers it.
+          handled.set(`${m.topic}\0${m.partition}`, m);
+          commitTimer ??= setTimeout(() => void commitHandled(), COMMIT_INTERVAL_MS);
         }
-        if (closed) return;
+        if (closed) {
+          await commitHandled();
+          return;
+        }
       } catch (e) {
         if (closed) return;
         log.warn({ error: (e as Error).message }, 'consumer stopped; restarting');

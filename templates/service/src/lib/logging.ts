@@ -45,14 +45,41 @@ export interface LoggerOptions {
   base?: Record<string, unknown>;
 }
 
-// fast-redact paths: a bare identifier, or bracket notation for names like `set-cookie`.
-const pathFor = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? key : `["${key}"]`);
-const asChild = (key: string) => (/^[A-Za-z_$][\w$]*$/.test(key) ? `*.${key}` : `*["${key}"]`);
+type Fields = Record<string, unknown>;
 
-/** Redaction paths for the keys: the key itself and the key inside any top-level object. */
-export function redactPaths(keys: readonly string[]): string[] {
-  const unique = [...new Set(keys)];
-  return [...unique.map(pathFor), ...unique.map(asChild)];
+const isPlainObject = (v: unknown): v is Fields =>
+  typeof v === 'object' && v !== null && !Array.isArray(v) && !(v instanceof Error);
+
+/**
+ * Replaces the value of every secret key at the top level and one object deep, copying only
+ * the objects that hold one (the caller's objects are never changed). One pass over the line's
+ * own fields: pino's path-based redact re-parses all 2 × keys paths on every line, which cost a
+ * service under load about a tenth of its CPU.
+ */
+export function redactSecrets(keys: readonly string[]): (fields: Fields) => Fields {
+  const secret = new Set(keys);
+  return (fields) => {
+    let out = fields;
+    for (const k in fields) {
+      const v = fields[k];
+      if (secret.has(k)) {
+        if (out === fields) out = { ...fields };
+        out[k] = REDACTED;
+      } else if (isPlainObject(v)) {
+        let inner: Fields | undefined;
+        for (const k2 in v) {
+          if (!secret.has(k2)) continue;
+          inner ??= { ...v };
+          inner[k2] = REDACTED;
+        }
+        if (inner) {
+          if (out === fields) out = { ...fields };
+          out[k] = inner;
+        }
+      }
+    }
+    return out;
+  };
 }
 
 /** The active span's ids, or nothing outside a span (so lines never carry a fake id). */
@@ -72,6 +99,7 @@ function levelFromEnv(): Level {
 
 /** A pino logger writing the seed's JSON format. Child loggers (`log.child({ symbol })`) keep it. */
 export function createLogger(opts: LoggerOptions): Logger {
+  const redact = redactSecrets([...DEFAULT_REDACT_KEYS, ...(opts.redactKeys ?? [])]);
   const options = {
     level: opts.level ?? levelFromEnv(),
     messageKey: 'message',
@@ -79,9 +107,17 @@ export function createLogger(opts: LoggerOptions): Logger {
     base: { service: opts.service, ...opts.base },
     // ISO-8601 UTC like the seed's example; pino expects the leading comma.
     timestamp: () => `,"timestamp":"${new Date().toISOString()}"`,
-    formatters: { level: (label: string) => ({ level: label.toUpperCase() }) },
+    formatters: {
+      level: (label: string) => ({ level: label.toUpperCase() }),
+      // Child bindings and each line's fields (mixin and base included) pass through both.
+      bindings: redact,
+      log: redact,
+    },
     mixin: traceFields,
-    redact: { paths: redactPaths([...DEFAULT_REDACT_KEYS, ...(opts.redactKeys ?? [])]), censor: REDACTED },
   };
-  return opts.destination ? pino(options, opts.destination) : pino(options);
+  // Asynchronous stdout: lines written while a write is in flight go out together in the next
+  // one, instead of one blocking write(2) per line (under load that was most of the logging
+  // cost). pino flushes what is buffered when the process exits; only a SIGKILL can lose the
+  // last lines.
+  return pino(options, opts.destination ?? pino.destination({ dest: 1, sync: false }));
 }
