@@ -6,11 +6,12 @@ import { resolvePaths } from '../../tasks/paths.ts';
 import path from 'node:path';
 
 export type Mode = 'throughput' | 'latency';
-export type ClientName = 'kafkajs' | 'platformatic' | 'perf-test';
+export type ClientName = 'kafkajs' | 'platformatic' | 'perf-test' | 'e2e-latency';
 export type Compression = 'none' | 'gzip' | 'snappy' | 'lz4' | 'zstd';
 export type Acks = -1 | 0 | 1;
 
-export const CLIENT_NAMES: readonly ClientName[] = ['kafkajs', 'perf-test', 'platformatic'];
+export const CLIENT_NAMES: readonly ClientName[] = ['kafkajs', 'perf-test', 'platformatic', 'e2e-latency'];
+const THROUGHPUT_CLIENTS: readonly ClientName[] = ['kafkajs', 'perf-test', 'platformatic'];
 const JS_CLIENTS: readonly ClientName[] = ['kafkajs', 'platformatic'];
 const COMPRESSIONS: readonly Compression[] = ['none', 'gzip', 'snappy', 'lz4', 'zstd'];
 
@@ -71,7 +72,7 @@ export const BENCH_OPTIONS = {
   },
   clients: {
     type: 'string',
-    description: `comma list of ${CLIENT_NAMES.join(', ')} (default: all three in throughput mode, JS clients in latency mode)`,
+    description: `comma list of ${CLIENT_NAMES.join(', ')} (default: kafkajs, perf-test, platformatic in throughput mode; the JS clients in latency mode, where e2e-latency adds Kafka's EndToEndLatency)`,
   },
   bootstrap: {
     type: 'string',
@@ -160,7 +161,7 @@ function parseAcks(text: string): Acks {
 }
 
 function parseClients(text: string | undefined, mode: Mode): ClientName[] {
-  if (text === undefined) return mode === 'throughput' ? [...CLIENT_NAMES] : [...JS_CLIENTS];
+  if (text === undefined) return mode === 'throughput' ? [...THROUGHPUT_CLIENTS] : [...JS_CLIENTS];
   const names = text
     .split(',')
     .map((s) => s.trim())
@@ -186,6 +187,11 @@ export function parseBenchOptions(raw: Raw, env: NodeJS.ProcessEnv = process.env
   if (mode === 'latency' && clients.includes('perf-test')) {
     throw new UsageError(
       '--clients: perf-test has no open-loop mode (its latency is not measured from an intended send time); use it with --mode throughput',
+    );
+  }
+  if (mode === 'throughput' && clients.includes('e2e-latency')) {
+    throw new UsageError(
+      '--clients: e2e-latency (Kafka EndToEndLatency) measures latency one record at a time; use it with --mode latency',
     );
   }
   const size = num(raw, 'size', {

@@ -10,6 +10,7 @@ import { within, type ClientConfig, type ConsumerDriver, type ProducerDriver } f
 import { kafkajsConsumer, kafkajsProducer } from './clients/kafkajs.ts';
 import { platformaticConsumer, platformaticProducer } from './clients/platformatic.ts';
 import { comparisonLines, summaryLines, writeResults, CLIENT_LABEL, type WrittenFiles } from './output.ts';
+import { runEndToEndTool } from './end-to-end-latency.ts';
 import { runPerfTest, type PerfTestJvm } from './perf-test.ts';
 import type { BenchRun, ClientResult } from './result.ts';
 import { closedLoop, openLoop, type Progress } from './runner.ts';
@@ -29,15 +30,13 @@ export interface BenchOutcome {
   exitCode: number;
 }
 
-function producerFor(client: Exclude<ClientName, 'perf-test'>, cfg: ClientConfig): ProducerDriver {
+type JsClient = Exclude<ClientName, 'perf-test' | 'e2e-latency'>;
+
+function producerFor(client: JsClient, cfg: ClientConfig): ProducerDriver {
   return client === 'kafkajs' ? kafkajsProducer(cfg) : platformaticProducer(cfg);
 }
 
-function consumerFor(
-  client: Exclude<ClientName, 'perf-test'>,
-  cfg: ClientConfig,
-  groupId: string,
-): ConsumerDriver {
+function consumerFor(client: JsClient, cfg: ClientConfig, groupId: string): ConsumerDriver {
   return client === 'kafkajs' ? kafkajsConsumer(cfg, groupId) : platformaticConsumer(cfg, groupId);
 }
 
@@ -71,7 +70,7 @@ function progressLine(p: Progress): string {
 export async function runBench(o: BenchOptions, io: BenchIO): Promise<BenchOutcome> {
   const startedAt = new Date().toISOString();
   let jvm: PerfTestJvm | undefined;
-  if (o.clients.includes('perf-test')) {
+  if (o.clients.includes('perf-test') || o.clients.includes('e2e-latency')) {
     // Fails with a UsageError naming the install command when the jars are not fetched yet.
     jvm = await kafkaClasspath(resolvePaths());
   }
@@ -105,6 +104,8 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<BenchOutco
       try {
         if (client === 'perf-test') {
           result = await runPerfTest(jvm!, topic, partitions, o, hooks);
+        } else if (client === 'e2e-latency') {
+          result = await runEndToEndTool(jvm!, topic, partitions, o, hooks);
         } else {
           const cfg: ClientConfig = {
             bootstrap: o.bootstrap,

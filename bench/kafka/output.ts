@@ -4,13 +4,14 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { ClientName } from './args.ts';
 import type { LatencySummary } from './histogram.ts';
-import { SERIES_LABEL, type BenchRun, type ClientResult, type SeriesName } from './result.ts';
+import { SERIES_LABEL, SERIES_NAMES, type BenchRun, type ClientResult, type SeriesName } from './result.ts';
 import { percentilePlotSvg, type PlotSeries } from './svg.ts';
 
 export const CLIENT_LABEL: Record<ClientName, string> = {
   kafkajs: 'kafkajs',
   'perf-test': 'kafka-producer-perf-test',
   platformatic: '@platformatic/kafka',
+  'e2e-latency': 'kafka EndToEndLatency (JVM)',
 };
 
 const int = (n: number) => Math.round(n).toLocaleString('en-US');
@@ -30,7 +31,7 @@ export function summaryLines(r: ClientResult): string[] {
     `  measured   ${int(c.measured)} messages after ${int(c.warmup)} warm-up, ${r.elapsedS.toFixed(2)} s`,
     `  rate       ${int(r.msgPerSec)} msg/s  ${r.mbPerSec.toFixed(2)} MB/s`,
   ];
-  for (const name of ['send', 'intended', 'e2e'] as SeriesName[]) {
+  for (const name of SERIES_NAMES) {
     const s = r.latency[name];
     if (s)
       lines.push(

@@ -7,13 +7,22 @@ import type { LatencySummary } from './histogram.ts';
  *       coordinated omission).
  * intended: ack − intended send time from the rate schedule (open loop; corrected).
  * e2e: consume − intended send time, from the timestamp carried in the message (open loop).
+ * schedule, deliver: the breakdown of e2e (open loop): actual send() − intended send time (the
+ *       schedule's timer granularity and event-loop delay), and consume − the producer's ack
+ *       of the same message (broker fetch path and consumer delivery; a message consumed before
+ *       its ack was processed counts as 0). e2e ≈ schedule + send + deliver.
  */
-export type SeriesName = 'send' | 'intended' | 'e2e';
+export type SeriesName = 'send' | 'intended' | 'e2e' | 'schedule' | 'deliver';
+
+/** Every series in print order. */
+export const SERIES_NAMES: readonly SeriesName[] = ['send', 'intended', 'e2e', 'schedule', 'deliver'];
 
 export const SERIES_LABEL: Record<SeriesName, string> = {
   send: 'produce latency from actual send (uncorrected)',
   intended: 'produce latency from intended send time (CO-corrected)',
   e2e: 'end-to-end produce→consume from intended send time',
+  schedule: 'e2e breakdown: actual send − intended send time',
+  deliver: 'e2e breakdown: consume − ack of the same message',
 };
 
 export interface SeriesResult {

@@ -204,7 +204,11 @@ export async function openLoop(
     send: newHistogram(),
     intended: newHistogram(),
     e2e: newHistogram(),
+    schedule: newHistogram(),
+    deliver: newHistogram(),
   };
+  // Ack time per message (0: not acked yet), for the deliver series of the breakdown.
+  const ackedAtUs = new Float64Array(total);
   const ctl = new RunControl(hooks.signal);
   const waker = new Waker();
   let next = 0;
@@ -234,7 +238,11 @@ export async function openLoop(
     seen[m.seq] = 1;
     consumed++;
     lastConsumedUs = t;
-    if (m.seq >= o.warmup) recordUs(h.e2e, t - m.intendedUs);
+    if (m.seq >= o.warmup) {
+      recordUs(h.e2e, t - m.intendedUs);
+      const ackUs = ackedAtUs[m.seq]!;
+      recordUs(h.deliver, ackUs > 0 ? Math.max(0, t - ackUs) : 0);
+    }
   };
 
   const draining = () => consumer !== undefined && !ctl.stopped && next >= total && inflight === 0;
@@ -280,9 +288,11 @@ export async function openLoop(
         lastProgressUs = t;
         for (let j = 0; j < n; j++) {
           const seq = first + j;
+          ackedAtUs[seq] = t;
           if (seq < o.warmup) continue;
           recordUs(h.intended, t - schedule.intendedUs(seq));
           recordUs(h.send, t - sendUs);
+          recordUs(h.schedule, sendUs - schedule.intendedUs(seq));
           measured++;
           lastAckUs = t;
         }
@@ -336,8 +346,15 @@ export async function openLoop(
   const firstIntended = schedule.intendedUs(Math.min(o.warmup, total - 1));
   const elapsedS = lastAckUs > firstIntended ? (lastAckUs - firstIntended) / 1e6 : 0;
   const msgPerSec = elapsedS > 0 ? measured / elapsedS : 0;
-  const latency: ClientResult['latency'] = { intended: series(h.intended), send: series(h.send) };
-  if (consumer) latency.e2e = series(h.e2e);
+  const latency: ClientResult['latency'] = {
+    intended: series(h.intended),
+    send: series(h.send),
+    schedule: series(h.schedule),
+  };
+  if (consumer) {
+    latency.e2e = series(h.e2e);
+    latency.deliver = series(h.deliver);
+  }
   return {
     client: driver.name,
     mode: 'latency',
