@@ -1,0 +1,47 @@
+// bench/http-load.ts without a server: flag validation (one line, before anything starts) and
+// reading the JSON line its wrk script prints.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { parseLoadOptions, parseWrkResult } from '../../bench/http-load.ts';
+
+test('defaults: the issue figure setup, default client, native broker', () => {
+  const o = parseLoadOptions([], { KAFKA_PORT: '19492' });
+  assert.equal(
+    {
+      client: o.client,
+      threads: o.threads,
+      connections: o.connections,
+      durationS: o.durationS,
+      bootstrap: o.bootstrap,
+    },
+    { client: 'platformatic', threads: 2, connections: 32, durationS: 20, bootstrap: '127.0.0.1:19492' },
+  );
+});
+
+test('bad flags are one line each, naming the flag', () => {
+  const bad: [string[], RegExp][] = [
+    [['--client', 'rdkafka'], /--client must be one of platformatic, kafkajs/],
+    [['--duration', '0'], /--duration must be a whole number/],
+    [['--connections', '1', '--threads', '2'], /--connections \(1\) must be at least --threads/],
+    [['--bootstrap', '10.0.0.5:9092'], /loopback/],
+    [['--nope'], /Unknown option/],
+  ];
+  for (const [argv, re] of bad) {
+    assert.throws(
+      () => parseLoadOptions(argv, {}),
+      (e: Error) => e.name === 'UsageError' && re.test(e.message) && !e.message.includes('\n'),
+    );
+  }
+});
+
+test('the wrk script result line is read back; other output is ignored', () => {
+  const out =
+    'Running 20s test @ http://127.0.0.1:1/events\nRESULT {"requests":10,"durationUs":1000000,"created":9,"status503":1,"status413":0,"otherStatus":0,"connectErrors":0,"readErrors":0,"writeErrors":0,"timeouts":0,"p50":900,"p90":1500,"p99":2000,"p999":2100,"max":2200,"mean":1000.5}\n';
+  const r = parseWrkResult(out);
+  assert.is(r?.created, 9);
+  assert.is(r?.status503, 1);
+  assert.is(r?.p99, 2000);
+  assert.is(parseWrkResult('no result here'), undefined);
+});
+
+test.run();
