@@ -65,16 +65,18 @@ export function commandContext(s: Session, command: string, io: CliIO): Platform
   return s.context({ signal: io.signal, logFile, log: (l) => fs.appendFileSync(logFile, redact(l) + '\n') });
 }
 
-/** The target's components in the seed's dependency order (cluster first, demo last). */
-export const COMPONENT_ORDER: readonly ComponentId[] = [
-  'cluster',
-  'event-bus',
-  'metrics',
-  'logs',
-  'traces',
-  'compose-stack',
-  'demo',
-];
+/**
+ * The target's components in the graph's dependency order, from the `component` each node names
+ * (cluster first, demo last); components no node names follow in the target's own order.
+ */
+export function componentOrder(graph: PhaseGraph, target: Target<PlatformContext>): ComponentId[] {
+  const named = graph.order.flatMap((t) => {
+    const id = (t as { component?: ComponentId }).component;
+    return id ? [id] : [];
+  });
+  const rest = (Object.keys(target.components) as ComponentId[]).filter((id) => !named.includes(id));
+  return [...new Set([...named, ...rest])];
+}
 
 export async function readState(s: { stateFile: string }, io: CliIO): Promise<PlatformState> {
   return loadState(s.stateFile, (w) => io.err(w));

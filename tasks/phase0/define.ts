@@ -3,8 +3,26 @@ import { defineTask as defineGeneric, type Applicability, type TaskSpec, type Ta
 import type { PlatformContext } from '../context.ts';
 import type { ComponentId } from '../targets/target.ts';
 
-export type PhaseTask = Task<PlatformContext>;
-export const defineTask = (spec: TaskSpec<PlatformContext>): PhaseTask => defineGeneric(spec);
+/** A phase-0 node; `component` names the target component it maps onto (read by down/status/plan). */
+export type PhaseTask = Task<PlatformContext> & { readonly component?: ComponentId };
+
+/**
+ * A node that maps onto a target component names it once, in `component`: it applies where the
+ * target provides that component, and its status and run default to the component's.
+ */
+export function defineTask(spec: TaskSpec<PlatformContext> & { component?: ComponentId }): PhaseTask {
+  const { component: id, ...rest } = spec;
+  if (!id) return defineGeneric(rest);
+  return Object.freeze({
+    ...defineGeneric({
+      applies: providedBy(id),
+      status: (ctx) => component(ctx, id).status(ctx),
+      run: (ctx) => component(ctx, id).up(ctx),
+      ...rest,
+    }),
+    component: id,
+  });
+}
 
 /** Applies when the active target provides the component; otherwise a skip naming the target. */
 export const providedBy =

@@ -1,13 +1,13 @@
 // `down`: stop what the target runs, last component first; data survives (clean removes it).
 import { defineCommand, type CliIO, type ParsedArgs } from '../command.ts';
 import { targetOption } from '../options.ts';
-import { COMPONENT_ORDER, commandContext, loadGraph, openSession, type Session } from '../session.ts';
+import { componentOrder, commandContext, loadGraph, openSession, type Session } from '../session.ts';
 
 /** Stops every component that can stop, in reverse dependency order; returns the failures. */
 export async function stopAll(s: Session, io: CliIO): Promise<number> {
   const ctx = commandContext(s, 'down', io);
   let failures = 0;
-  for (const id of [...COMPONENT_ORDER].reverse()) {
+  for (const id of componentOrder(s.graph, s.target).reverse()) {
     const c = s.target.components[id];
     if (!c?.down) continue;
     try {

@@ -2,7 +2,7 @@
 // skipped (already up, or not applicable here), and the commands components would run.
 import { defineCommand } from '../command.ts';
 import { targetOption } from '../options.ts';
-import { COMPONENT_ORDER, commandContext, loadGraph, openSession, select } from '../session.ts';
+import { componentOrder, commandContext, loadGraph, openSession, select } from '../session.ts';
 import { layers } from '../../engine/graph.ts';
 
 export const plan = defineCommand({
@@ -61,7 +61,7 @@ export const plan = defineCommand({
     for (const d of decisions)
       io.out(`${d.id.padEnd(5)} ${d.name.padEnd(18)} ${d.action}${d.reason ? ` (${d.reason})` : ''}`);
     const commands: Record<string, string[]> = {};
-    for (const id of COMPONENT_ORDER) {
+    for (const id of componentOrder(s.graph, s.target)) {
       const c = s.target.components[id];
       if (!c?.plan) continue;
       try {

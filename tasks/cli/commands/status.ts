@@ -2,7 +2,7 @@
 // last outcome from the state file.
 import { defineCommand } from '../command.ts';
 import { targetOption } from '../options.ts';
-import { COMPONENT_ORDER, commandContext, loadGraph, openSession, readState } from '../session.ts';
+import { componentOrder, commandContext, loadGraph, openSession, readState } from '../session.ts';
 import { fmtMs } from '../../engine/scheduler.ts';
 import type { ProcessRow } from '../../targets/target.ts';
 
@@ -29,7 +29,7 @@ export const status = defineCommand({
     const s = await openSession(args, io, graph);
     const ctx = commandContext(s, 'status', io);
     const procs: ProcessRow[] = [];
-    for (const id of COMPONENT_ORDER) {
+    for (const id of componentOrder(s.graph, s.target)) {
       const c = s.target.components[id];
       if (!c?.rows) continue;
       try {

@@ -13,7 +13,7 @@ import {
   topicsMatchSeedChecks,
 } from './checks.ts';
 import { kafkaBenchChecks } from './bench-checks.ts';
-import { component, defineTask, providedBy } from '../define.ts';
+import { component, defineTask } from '../define.ts';
 import { cluster } from '../02-cluster/index.ts';
 
 /** REQ-0.2: a short bench; the latency check carries its percentile plot for the report. */
@@ -31,7 +31,7 @@ export const eventBus = defineTask({
   name: 'event-bus',
   title: 'Event bus (Kafka API)',
   needs: [cluster],
-  applies: providedBy('event-bus'),
+  component: 'event-bus',
   status: async (ctx) => {
     if (!(await component(ctx, 'event-bus').status(ctx))) return false;
     const kafka = ctx.target.endpoints().kafka;

@@ -5,7 +5,7 @@
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
 import { metricsChecks } from './checks.ts';
-import { component, defineTask, providedBy } from '../define.ts';
+import { component, defineTask } from '../define.ts';
 import { cluster } from '../02-cluster/index.ts';
 import { eventBus } from '../03-event-bus/index.ts';
 
@@ -79,9 +79,7 @@ export const metrics = defineTask({
   title: 'Metrics: Prometheus and Grafana',
   // The event bus first: Prometheus scrapes the broker and the lag exporter reads its offsets.
   needs: [cluster, eventBus],
-  applies: providedBy('metrics'),
-  status: (ctx) => component(ctx, 'metrics').status(ctx),
-  run: (ctx) => component(ctx, 'metrics').up(ctx),
+  component: 'metrics',
   verify: async (ctx) => [
     ...(await metricsChecks({
       root: ctx.paths.root,

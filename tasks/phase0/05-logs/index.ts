@@ -10,7 +10,7 @@ import {
   lokiReadyCheck,
   lokiRetentionCheck,
 } from './checks.ts';
-import { component, defineTask, providedBy, targetChecks } from '../define.ts';
+import { defineTask, targetChecks } from '../define.ts';
 import { metrics } from '../04-metrics/index.ts';
 
 export const logs = defineTask({
@@ -18,9 +18,7 @@ export const logs = defineTask({
   name: 'logs',
   title: 'Logging (Loki, structured JSON logs)',
   needs: [metrics],
-  applies: providedBy('logs'),
-  status: (ctx) => component(ctx, 'logs').status(ctx),
-  run: (ctx) => component(ctx, 'logs').up(ctx),
+  component: 'logs',
   verify: async (ctx) => [
     await logFormatCheck(),
     // The target's own log checks (native: its processes' JSON-line files).

@@ -10,7 +10,7 @@ import {
   tracingDocsCheck,
   tracingOverheadCheck,
 } from './checks.ts';
-import { component, defineTask, providedBy } from '../define.ts';
+import { defineTask } from '../define.ts';
 import { logs } from '../05-logs/index.ts';
 
 export const traces = defineTask({
@@ -18,9 +18,7 @@ export const traces = defineTask({
   name: 'traces',
   title: 'Tracing (Tempo, OTLP)',
   needs: [logs],
-  applies: providedBy('traces'),
-  status: (ctx) => component(ctx, 'traces').status(ctx),
-  run: (ctx) => component(ctx, 'traces').up(ctx),
+  component: 'traces',
   verify: async (ctx) => {
     const roundTrip = await traceRoundTripChecks(ctx);
     return [

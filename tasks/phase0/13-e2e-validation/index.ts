@@ -4,7 +4,7 @@
 // demo-service). verify: validation/e2e-checks.ts follows one request through the platform and
 // records the Phase-0 requirements as measured figures.
 import { e2eChecks } from './checks.ts';
-import { component, defineTask, providedBy } from '../define.ts';
+import { defineTask } from '../define.ts';
 import { beforeIntegration } from '../all.ts';
 
 export const e2eValidation = defineTask({
@@ -12,9 +12,7 @@ export const e2eValidation = defineTask({
   name: 'e2e-validation',
   title: 'End-to-end validation and demo service',
   needs: beforeIntegration,
-  applies: providedBy('demo'),
-  status: (ctx) => component(ctx, 'demo').status(ctx),
-  run: (ctx) => component(ctx, 'demo').up(ctx),
+  component: 'demo',
   verify: (ctx) => e2eChecks(ctx, { bench: (ctx.env.E2E_BENCH ?? process.env.E2E_BENCH) !== '0' }),
   timeoutMs: 180_000,
 });
