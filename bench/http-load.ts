@@ -16,8 +16,8 @@ import { parseArgs } from 'node:util';
 import { execa } from 'execa';
 import { Kafka, logLevel } from 'kafkajs';
 import { UsageError } from '../tasks/engine/task.ts';
-import { nativeEndpoints } from '../tasks/targets/native.ts';
-import { freePort } from '../tasks/targets/native/ports.ts';
+import { nativeEndpoints } from '../tasks/targets/native/index.ts';
+import { freePort } from '../tasks/ports.ts';
 import { REPO_ROOT } from '../tasks/paths.ts';
 
 const DEMO_MAIN = path.join(REPO_ROOT, 'examples', 'demo-service', 'src', 'main.ts');
