@@ -12,8 +12,11 @@ export class RunControl {
   private resolveStop!: () => void;
   private timers: NodeJS.Timeout[] = [];
   private onAbort = () => this.interrupt();
+  private readonly signal: AbortSignal | undefined;
 
-  constructor(private readonly signal?: AbortSignal) {
+  // No parameter property: Node's type stripping (the fast `node tasks.ts` path) rejects them.
+  constructor(signal?: AbortSignal) {
+    this.signal = signal;
     this.whenStopped = new Promise((r) => (this.resolveStop = r));
     if (signal?.aborted) this.interrupt();
     signal?.addEventListener('abort', this.onAbort, { once: true });

@@ -4,12 +4,15 @@
 // omission), the way the OpenMessaging Benchmark's uniform rate limiter does it.
 export class RateSchedule {
   readonly intervalUs: number;
+  readonly rate: number;
+  readonly startUs: number;
+  readonly total: number;
 
-  constructor(
-    readonly rate: number,
-    readonly startUs: number,
-    readonly total: number,
-  ) {
+  // Plain fields, no parameter properties: Node's type stripping (`node tasks.ts`) rejects them.
+  constructor(rate: number, startUs: number, total: number) {
+    this.rate = rate;
+    this.startUs = startUs;
+    this.total = total;
     if (!(rate > 0)) throw new RangeError(`rate must be > 0, got ${rate}`);
     this.intervalUs = 1e6 / rate;
   }
