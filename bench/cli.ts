@@ -66,11 +66,24 @@ interface Row {
   p90Ms: number;
   minMs: number;
   maxMs: number;
+  /** Median user + system CPU time of the command's process tree (10 ms resolution). */
+  cpuMedianMs: number;
   samplesMs: number[];
   loadavgBefore: number[];
 }
 
-function once(argv: string[]): number {
+/**
+ * CPU time (user + system, ms) of this process's finished children, from /proc/self/stat
+ * (cutime + cstime, clock ticks of 10 ms): less sensitive to a loaded machine than wall time.
+ */
+function childCpuMs(): number {
+  const stat = fs.readFileSync('/proc/self/stat', 'utf8');
+  const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(f[13]) + Number(f[14])) * 10;
+}
+
+function once(argv: string[]): { wall: number; cpu: number } {
+  const c0 = childCpuMs();
   const t0 = performance.now();
   const r = spawnSync(argv[0]!, argv.slice(1), {
     cwd: ROOT,
@@ -83,7 +96,7 @@ function once(argv: string[]): number {
     const tail = String(r.stderr).trim().split('\n').slice(-3).join(' | ');
     throw new Error(`${argv.join(' ')} exited ${r.status ?? r.signal}: ${tail}`);
   }
-  return ms;
+  return { wall: ms, cpu: childCpuMs() - c0 };
 }
 
 const rows: Row[] = [];
@@ -93,8 +106,10 @@ try {
       const argv = [...ENTRIES[entry]!, ...command.split(' ')];
       const loadavgBefore = load();
       for (let i = 0; i < WARMUP; i++) once(argv);
-      const samples = Array.from({ length: RUNS }, () => once(argv));
+      const runs = Array.from({ length: RUNS }, () => once(argv));
+      const samples = runs.map((r) => r.wall);
       const s = [...samples].sort((a, b) => a - b);
+      const cpu = runs.map((r) => r.cpu).sort((a, b) => a - b);
       const r1 = (x: number) => Math.round(x);
       rows.push({
         entry,
@@ -105,13 +120,14 @@ try {
         p90Ms: r1(pct(s, 90)),
         minMs: r1(s[0]!),
         maxMs: r1(s.at(-1)!),
+        cpuMedianMs: pct(cpu, 50),
         samplesMs: samples.map(r1),
         loadavgBefore,
       });
       if (!values!.json) {
         const r = rows.at(-1)!;
         console.log(
-          `${r.argv.join(' ').padEnd(28)} median ${String(r.medianMs).padStart(5)} ms  p90 ${String(r.p90Ms).padStart(5)} ms  (min ${r.minMs}, max ${r.maxMs}, ${RUNS} runs; load ${loadavgBefore.join(' ')})`,
+          `${r.argv.join(' ').padEnd(28)} median ${String(r.medianMs).padStart(5)} ms  p90 ${String(r.p90Ms).padStart(5)} ms  cpu ${String(r.cpuMedianMs).padStart(5)} ms  (min ${r.minMs}, max ${r.maxMs}, ${RUNS} runs; load ${loadavgBefore.join(' ')})`,
         );
       }
     }
