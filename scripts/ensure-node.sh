@@ -1,10 +1,11 @@
 #!/usr/bin/env bash
-# Prints the directory holding a Node >= 22.13 binary, provisioning Node 24 LTS from the npm
-# registry into .tools/node when the machine's node is older. The system node is never touched.
+# Prints the directory holding a Node >= 22.18 binary (the first to strip TypeScript types by
+# default, so `node tasks.ts` runs), provisioning Node 24 LTS from the npm registry into
+# .tools/node when the machine's node is older. The system node is never touched.
 # Usage: export PATH="$(scripts/ensure-node.sh):$PATH"
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-want_major=22; want_minor=13
+want_major=22; want_minor=18
 tools="$root/.tools/node"
 
 ok() { # $1 = node binary; succeeds when it is new enough

@@ -83,7 +83,7 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
 
   await step('node', async () => {
     const v = process.versions.node;
-    if (!atLeast(v, '22.13')) throw new UsageError(`node ${v} is older than 22.13; run \`export PATH="$(scripts/ensure-node.sh):$PATH"\` first`);
+    if (!atLeast(v, '22.18')) throw new UsageError(`node ${v} is older than 22.18 (it runs tasks.ts without a transpiler); run \`export PATH="$(scripts/ensure-node.sh):$PATH"\` first`);
     return [false, `node ${v}`];
   });
   await step('npm dependencies', () => npmDeps(root, ctx));

@@ -21,7 +21,7 @@ export interface ToolRow {
 export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequirement[] {
   const bin = path.join(resolvePaths(env).cache, 'bin');
   return [
-    { name: 'node', min: '22.13', versionCmd: ['node', '--version'], install: 'scripts/ensure-node.sh provides Node 24 in .tools/node (make dev-setup runs it)' },
+    { name: 'node', min: '22.18', versionCmd: ['node', '--version'], install: 'scripts/ensure-node.sh provides Node 24 in .tools/node (make dev-setup runs it)' },
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
     { name: 'go', min: '1.24', versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },

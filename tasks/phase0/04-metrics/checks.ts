@@ -50,10 +50,13 @@ interface ActiveTarget {
 }
 
 export class Prom {
-  constructor(
-    readonly base: string,
-    private readonly signal?: AbortSignal,
-  ) {}
+  readonly base: string;
+  private readonly signal: AbortSignal | undefined;
+
+  constructor(base: string, signal?: AbortSignal) {
+    this.base = base;
+    this.signal = signal;
+  }
 
   async get<T>(p: string, params: Record<string, string> = {}): Promise<T> {
     const url = new URL(p, this.base);

@@ -150,7 +150,11 @@ export const spanFileFor = (dir: string, d = new Date()) =>
 /** Appends records as JSON lines, one write at a time, so lines never interleave. */
 export class SpanStore {
   private queue: Promise<void> = Promise.resolve();
-  constructor(readonly dir: string) {}
+  readonly dir: string;
+
+  constructor(dir: string) {
+    this.dir = dir;
+  }
 
   append(records: SpanRecord[]): Promise<void> {
     if (records.length === 0) return this.queue;
