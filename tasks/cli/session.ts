@@ -7,7 +7,7 @@ import { flag, positiveInt, str } from './options.ts';
 import { runtime } from './runtime.ts';
 import type { Paths, PlatformContext } from '../context.ts';
 import { buildGraph, closure, resolveId, type Graph } from '../engine/graph.ts';
-import { chooseMode, createProgress, type Progress } from '../engine/progress.ts';
+import type { Progress } from '../engine/progress.ts';
 import { runGraph, type EngineEvent, type RunCommand, type RunResult } from '../engine/scheduler.ts';
 import { loadState, recordRun, saveState, stateFile, type PlatformState } from '../engine/state.ts';
 import type { Task } from '../engine/task.ts';
@@ -41,12 +41,15 @@ export interface Session {
 }
 
 export async function openSession(args: ParsedArgs, io: CliIO, graph?: PhaseGraph): Promise<Session> {
-  const g = graph ?? (await loadGraph());
-  const { target, why } = await runtime().chooseTarget(str(args, 'target'));
+  const paths = resolvePaths();
+  // Independent: the Docker probe waits on a child process while the modules load.
+  const [g, { target, why }, env] = await Promise.all([
+    graph ?? loadGraph(),
+    runtime().chooseTarget(str(args, 'target')),
+    runtime().loadEnv(paths),
+  ]);
   io.out(`target: ${target.name} (${why})`);
   io.event({ type: 'target', name: target.name, why });
-  const paths = resolvePaths();
-  const env = await runtime().loadEnv(paths);
   return {
     graph: g,
     target,
@@ -82,12 +85,13 @@ export async function readState(s: { stateFile: string }, io: CliIO): Promise<Pl
   return loadState(s.stateFile, (w) => io.err(w));
 }
 
-function progressFor(io: CliIO): Progress {
+async function progressFor(io: CliIO): Promise<Progress> {
   if (io.json)
     return {
       onEvent: (e: EngineEvent) => io.event(e as unknown as Record<string, unknown>),
       done: async () => {},
     };
+  const { chooseMode, createProgress } = await import('../engine/progress.ts');
   return createProgress(chooseMode({ isTTY: process.stdout.isTTY, env: process.env }), {
     out: io.out,
     err: io.err,
@@ -107,7 +111,7 @@ export async function runSelection(
   // verify steps would skew each other's figures, so they run one at a time unless asked.
   const concurrency = positiveInt(args, 'concurrency', command === 'verify' ? 1 : undefined);
   const deadlineS = positiveInt(args, 'deadline');
-  const progress = progressFor(io);
+  const progress = await progressFor(io);
   fs.mkdirSync(s.paths.logs, { recursive: true });
   const state = await readState(s, io);
   let result: RunResult;

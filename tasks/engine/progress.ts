@@ -1,7 +1,8 @@
 // Shows engine events: listr2's default renderer on a TTY, one plain line per event when not a
 // TTY or CI is set (no spinners or ANSI codes in logs), or one JSON object per line (--json).
 // Every string printed passes through the caller's redact (io.redact).
-import { Listr, type ListrTaskWrapper } from 'listr2';
+// listr2 loads only when the TTY renderer starts: plain and JSON runs never pay for it.
+import type { ListrTaskWrapper } from 'listr2';
 import { noRedaction, redactStrings, type Redact } from './redaction.ts';
 import { fmtMs, type EngineEvent } from './scheduler.ts';
 
@@ -28,7 +29,8 @@ export function chooseMode(opts: { json?: boolean; isTTY?: boolean; env?: NodeJS
 
 export function createProgress(mode: ProgressMode, io: ProgressIO): Progress {
   const redact = io.redact ?? noRedaction;
-  if (mode === 'json') return { onEvent: (e) => io.out(JSON.stringify(redactStrings(e, redact))), done: async () => {} };
+  if (mode === 'json')
+    return { onEvent: (e) => io.out(JSON.stringify(redactStrings(e, redact))), done: async () => {} };
   if (mode === 'plain') return plainProgress(io);
   return ttyProgress(io);
 }
@@ -112,6 +114,14 @@ function ttyProgress(io: ProgressIO): Progress {
   const nodes = new Map<string, Deferred>();
   const failures: Extract<EngineEvent, { type: 'node-end' }>[] = [];
   const latest = new Map<string, string>();
+  // A node waiting names only the needs that have not finished yet, updated as they finish.
+  const needsOf = new Map<string, { title: string; needs: string[] }>();
+  const ended = new Set<string>();
+  const waitingTitle = (id: string) => {
+    const n = needsOf.get(id)!;
+    const open = n.needs.filter((x) => !ended.has(x));
+    return redact(`${id} ${n.title} (waiting${open.length ? ` for ${open.join(', ')}` : ''})`);
+  };
   let listr: Promise<unknown> = Promise.resolve();
   let summary = '';
   return {
@@ -119,20 +129,19 @@ function ttyProgress(io: ProgressIO): Progress {
       switch (e.type) {
         case 'run-start': {
           for (const n of e.nodes) {
+            needsOf.set(n.id, { title: n.title, needs: n.needs });
             let resolve!: Deferred['resolve'];
             const promise = new Promise<Extract<EngineEvent, { type: 'node-end' }>>((r) => (resolve = r));
             nodes.set(n.id, { resolve, promise });
           }
-          const list = new Listr(
+          const tasks = () =>
             e.nodes.map((n) => ({
               title: redact(`${n.id} ${n.title}`),
               task: async (_: unknown, task: ListrTaskWrapper<unknown, never, never>) => {
                 const d = nodes.get(n.id)!;
                 d.wrapper = task;
                 // The engine may have started the node before listr ran this function.
-                task.title =
-                  latest.get(n.id) ??
-                  redact(`${n.id} ${n.title} (waiting${n.needs.length ? ` for ${n.needs.join(', ')}` : ''})`);
+                task.title = latest.get(n.id) ?? waitingTitle(n.id);
                 const end = await d.promise;
                 const took = end.durationMs > 0 ? ` ${fmtMs(end.durationMs)}` : '';
                 if (
@@ -151,15 +160,17 @@ function ttyProgress(io: ProgressIO): Progress {
                   throw new Error(redact(`${n.id} ${n.title}: ${end.reason ?? 'failed'}`));
                 task.title = redact(`${n.id} ${n.title} (${STATE_WORD[end.state]}${took})`);
               },
-            })),
-            {
-              concurrent: true,
-              exitOnError: false,
-              registerSignalListeners: false,
-              collectErrors: false,
-            } as never,
-          );
-          listr = list.run().catch(() => undefined);
+            }));
+          listr = import('listr2')
+            .then(({ Listr }) =>
+              new Listr(tasks(), {
+                concurrent: true,
+                exitOnError: false,
+                registerSignalListeners: false,
+                collectErrors: false,
+              } as never).run(),
+            )
+            .catch(() => undefined);
           break;
         }
         case 'node-start': {
@@ -181,7 +192,11 @@ function ttyProgress(io: ProgressIO): Progress {
         }
         case 'node-end':
           if (e.state === 'failed') failures.push(e);
+          ended.add(e.id);
           nodes.get(e.id)?.resolve(e);
+          for (const [id, d] of nodes) {
+            if (d.wrapper && !latest.has(id) && !ended.has(id)) d.wrapper.title = waitingTitle(id);
+          }
           break;
         case 'run-end':
           summary = summaryLine(e);

@@ -66,6 +66,8 @@ export interface RunOptions<Ctx extends BaseContext> {
   /** First retry delay; doubles per attempt (TaskSpec.backoffMs overrides per node). */
   backoffMs?: number;
   target?: string;
+  /** The title events carry for a node (default `task.title`); the CLI names what the target runs. */
+  titleOf?: (task: Task<Ctx>) => string;
   onEvent?: (e: EngineEvent) => void;
   /** Applied to every log line, reason and log tail the engine writes or reports. */
   redact?: Redact;
@@ -108,6 +110,7 @@ export async function runGraph<Ctx extends BaseContext>(
   const startedAt = Date.now();
   const inSel = new Set(selection.map((t) => t.id));
   const order = graph.order.filter((t) => inSel.has(t.id));
+  const titleOf = opts.titleOf ?? ((t: Task<Ctx>) => t.title);
 
   // The run's own controller: user abort and the overall deadline both land here.
   const run = new AbortController();
@@ -129,7 +132,7 @@ export async function runGraph<Ctx extends BaseContext>(
     nodes: order.map((t) => ({
       id: t.id,
       name: t.name,
-      title: t.title,
+      title: titleOf(t),
       needs: t.needs.filter((n) => inSel.has(n.id)).map((n) => n.id),
     })),
   });
@@ -153,7 +156,7 @@ export async function runGraph<Ctx extends BaseContext>(
     emit({
       type: 'node-end',
       ...rec,
-      title: t.title,
+      title: titleOf(t),
       at: rec.endedAt ?? Date.now(),
       durationMs,
       ...(logTail ? { logTail } : {}),
@@ -258,6 +261,7 @@ async function runNode<Ctx extends BaseContext>(
     header = undefined;
   };
   const base = { id: t.id, name: t.name, logFile };
+  const titleOf = opts.titleOf ?? ((x: Task<Ctx>) => x.title);
   const startedAt = Date.now();
   const mk = (signal: AbortSignal) => opts.makeContext(t, { signal, log, logFile });
   const grace = opts.abortGraceMs ?? ABORT_GRACE_MS;
@@ -272,7 +276,7 @@ async function runNode<Ctx extends BaseContext>(
 
   if (opts.command === 'verify') {
     if (!t.verify) return end('done', { checks: [], reason: 'no verify step' });
-    emit({ type: 'node-start', ...base, title: t.title, at: Date.now(), attempt: 1, step: 'verify' });
+    emit({ type: 'node-start', ...base, title: titleOf(t), at: Date.now(), attempt: 1, step: 'verify' });
     try {
       const checks = await attempt((s) => t.verify!(mk(s)), runSignal, t.timeoutMs, `${t.id} verify`, grace);
       const failed = checks.filter((c) => c.status === 'fail');
@@ -294,14 +298,20 @@ async function runNode<Ctx extends BaseContext>(
       // A verify step that throws is a failed check: the report shows the message.
       const reason = reasonOf(e);
       const checks = [
-        check({ id: `${t.id}.verify`, task: t.id, title: `${t.title}: verify step`, status: 'fail', reason }),
+        check({
+          id: `${t.id}.verify`,
+          task: t.id,
+          title: `${titleOf(t)}: verify step`,
+          status: 'fail',
+          reason,
+        }),
       ];
       return end('failed', { checks, reason, attempts: 1 });
     }
   }
 
   if (!opts.force && t.status) {
-    emit({ type: 'node-start', ...base, title: t.title, at: Date.now(), attempt: 0, step: 'status' });
+    emit({ type: 'node-start', ...base, title: titleOf(t), at: Date.now(), attempt: 0, step: 'status' });
     try {
       if (await attempt((s) => t.status!(mk(s)), runSignal, t.timeoutMs, `${t.id} status`, grace)) {
         return end('up-to-date', { reason: 'already up (status); use --force to rerun' });
@@ -317,7 +327,7 @@ async function runNode<Ctx extends BaseContext>(
   const retries = t.retries ?? 0;
   const backoff = t.backoffMs ?? opts.backoffMs ?? DEFAULT_BACKOFF_MS;
   for (let n = 1; ; n++) {
-    emit({ type: 'node-start', ...base, title: t.title, at: Date.now(), attempt: n, step: 'run' });
+    emit({ type: 'node-start', ...base, title: titleOf(t), at: Date.now(), attempt: n, step: 'run' });
     try {
       await attempt((s) => t.run!(mk(s)), runSignal, t.timeoutMs, `${t.id} run`, grace);
       return end('done', { attempts: n });

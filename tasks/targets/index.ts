@@ -1,27 +1,31 @@
 // Picks the target: an explicit --target, else k3d when a Docker engine answers, else native.
-import { execa } from 'execa';
+// Each target's module is imported only when it is the one chosen.
+import { execFile } from 'node:child_process';
 import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
-import { composeTarget } from './compose/index.ts';
-import { k3dTarget } from './k3d/index.ts';
-import { nativeTarget } from './native/index.ts';
 import { TARGET_NAMES, type Target, type TargetName } from './target.ts';
 
-export function createTarget(name: TargetName): Target<PlatformContext> {
+export async function createTarget(name: TargetName): Promise<Target<PlatformContext>> {
   switch (name) {
     case 'k3d':
-      return k3dTarget();
+      return (await import('./k3d/index.ts')).k3dTarget();
     case 'compose':
-      return composeTarget();
+      return (await import('./compose/index.ts')).composeTarget();
     case 'native':
-      return nativeTarget();
+      return (await import('./native/index.ts')).nativeTarget();
   }
 }
 
-/** Does a Docker engine answer? `docker info` talks to the daemon; the client alone is not enough. */
-export async function dockerEngineAnswers(): Promise<boolean> {
-  const r = await execa('docker', ['info', '--format', '{{.ServerVersion}}'], { reject: false, timeout: 5_000 });
-  return r.exitCode === 0 && r.stdout.trim() !== '';
+/**
+ * Does a Docker engine answer? `docker info` talks to the daemon; the client alone is not enough.
+ * node:child_process rather than execa: one short probe on every command's start-up path.
+ */
+export function dockerEngineAnswers(): Promise<boolean> {
+  return new Promise((resolve) => {
+    execFile('docker', ['info', '--format', '{{.ServerVersion}}'], { timeout: 5_000 }, (err, stdout) =>
+      resolve(!err && String(stdout).trim() !== ''),
+    );
+  });
 }
 
 export async function chooseTarget(
@@ -31,8 +35,9 @@ export async function chooseTarget(
     if (!(TARGET_NAMES as readonly string[]).includes(requested)) {
       throw new UsageError(`unknown target '${requested}'; use one of: ${TARGET_NAMES.join(', ')} (or auto)`);
     }
-    return { target: createTarget(requested as TargetName), why: 'chosen with --target' };
+    return { target: await createTarget(requested as TargetName), why: 'chosen with --target' };
   }
-  if (await dockerEngineAnswers()) return { target: createTarget('k3d'), why: 'a Docker engine answers' };
-  return { target: createTarget('native'), why: 'no Docker engine answers (docker info failed)' };
+  if (await dockerEngineAnswers())
+    return { target: await createTarget('k3d'), why: 'a Docker engine answers' };
+  return { target: await createTarget('native'), why: 'no Docker engine answers (docker info failed)' };
 }

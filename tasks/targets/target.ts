@@ -53,6 +53,12 @@ export interface ProcessRow {
 }
 
 export interface Component<Ctx extends BaseContext = BaseContext> {
+  /**
+   * What this component runs on its target, for titles and plans: `Apache Kafka (KRaft) on the
+   * JVM`, `Tempo by Helm`. A node's title names it, so the seed's name for a component never
+   * stands in for a substitute.
+   */
+  describe?: string;
   /** Fetch what it needs (jars, packages, charts); idempotent and quick when already done. Called by 0-1's setup. */
   install?(ctx: Ctx): Promise<void>;
   /** Already up and healthy? Must be cheap: it runs on every `up`. */

@@ -40,8 +40,15 @@ function traced(args: string[], env: Record<string, string> = {}) {
   return { code: r.status, stdout: r.stdout, stderr: r.stderr, urls };
 }
 
-const packagesOf = (urls: string[]) =>
-  [...new Set(urls.map((u) => /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u)?.[1]).filter(Boolean))].sort();
+const packagesOf = (urls: string[]): string[] =>
+  [
+    ...new Set(
+      urls.flatMap((u) => {
+        const m = /node_modules\/((@[^/]+\/)?[^/]+)/.exec(u);
+        return m?.[1] ? [m[1]] : [];
+      }),
+    ),
+  ].sort();
 
 for (const args of [['--help'], ['help', 'status'], ['up', '--help'], ['verify', '--help']]) {
   test(`\`tasks.ts ${args.join(' ')}\` loads no npm package`, () => {
@@ -72,7 +79,8 @@ test('the Makefile entry runs an edited source on the next run (same size and mt
   const [cmd, ...entryArgs] = makefileEntry();
   const copy = tmp('cli-stale-');
   for (const p of ['tasks.ts', 'tasks', 'validation', 'bench', 'package.json', 'tsconfig.json']) {
-    if (fs.existsSync(path.join(ROOT, p))) fs.cpSync(path.join(ROOT, p), path.join(copy, p), { recursive: true });
+    if (fs.existsSync(path.join(ROOT, p)))
+      fs.cpSync(path.join(ROOT, p), path.join(copy, p), { recursive: true });
   }
   fs.symlinkSync(path.join(ROOT, 'node_modules'), path.join(copy, 'node_modules'));
   const run = () =>

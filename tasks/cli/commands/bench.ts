@@ -6,7 +6,6 @@ import { openSession } from '../session.ts';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
 import { BENCH_OPTIONS, parseBenchOptions } from '../../../bench/kafka/args.ts';
-import { runBench } from '../../../bench/kafka/bench.ts';
 
 export const bench = defineCommand({
   name: 'bench',
@@ -33,6 +32,8 @@ export const bench = defineCommand({
         );
       o.bootstrap = kafka.url;
     }
+    // The clients (kafkajs, @platformatic/kafka) load only when a benchmark runs.
+    const { runBench } = await import('../../../bench/kafka/bench.ts');
     const outcome = await runBench(o, {
       out: io.out,
       err: io.json ? () => undefined : io.err,

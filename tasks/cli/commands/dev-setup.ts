@@ -3,11 +3,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineCommand } from '../command.ts';
-import { chooseTarget } from '../../targets/index.ts';
 import { resolvePaths } from '../../paths.ts';
-import { loadSettings } from '../../config/settings.ts';
 import { redact } from '../../config/redact.ts';
-import { runSetup } from '../../config/setup.ts';
 import type { PlatformContext } from '../../context.ts';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
@@ -20,7 +17,12 @@ export const devSetupCommand = defineCommand({
     target: { type: 'string', description: 'target whose components to install (default: auto)' },
   },
   run: async (args, io) => {
-    const { target, why } = await chooseTarget(typeof args.values.target === 'string' ? args.values.target : undefined);
+    const { chooseTarget } = await import('../../targets/index.ts');
+    const { loadSettings } = await import('../../config/settings.ts');
+    const { runSetup } = await import('../../config/setup.ts');
+    const { target, why } = await chooseTarget(
+      typeof args.values.target === 'string' ? args.values.target : undefined,
+    );
     const paths = resolvePaths();
     fs.mkdirSync(paths.logs, { recursive: true });
     const logFile = path.join(paths.logs, 'dev-setup.log');
@@ -35,11 +37,15 @@ export const devSetupCommand = defineCommand({
       env: loadSettings({ root: paths.root }),
     };
     const record = await runSetup(ctx, (s) => {
-      io.out(`dev-setup: ${s.name.padEnd(20)} ${s.changed ? 'changed' : 'ok     '}  ${secs(s.durationMs).padStart(6)}  ${s.detail}`);
+      io.out(
+        `dev-setup: ${s.name.padEnd(20)} ${s.changed ? 'changed' : 'ok     '}  ${secs(s.durationMs).padStart(6)}  ${s.detail}`,
+      );
       io.event({ type: 'setup-step', ...s });
     });
     const changed = record.steps.filter((s) => s.changed).length;
-    io.out(`dev-setup: done in ${secs(record.durationMs)}; ${changed === 0 ? 'nothing changed' : `${changed} step(s) changed something`}. Next: npx tsx tasks.ts doctor, then make up`);
+    io.out(
+      `dev-setup: done in ${secs(record.durationMs)}; ${changed === 0 ? 'nothing changed' : `${changed} step(s) changed something`}. Next: node tasks.ts doctor, then make up`,
+    );
     io.event({ type: 'setup-done', durationMs: record.durationMs, changed });
     return 0;
   },

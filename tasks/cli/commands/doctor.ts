@@ -1,8 +1,6 @@
 // `tasks.ts doctor`: the tools the chosen target needs, with required and found versions, and how
 // to get what is missing. Exit 1 when a required tool is missing or too old.
 import { defineCommand } from '../command.ts';
-import { chooseTarget } from '../../targets/index.ts';
-import { formatTable, probeAll, toolsFor } from '../../config/tools.ts';
 
 export const doctorCommand = defineCommand({
   name: 'doctor',
@@ -13,6 +11,8 @@ export const doctorCommand = defineCommand({
   },
   run: async (args, io) => {
     const requested = typeof args.values.target === 'string' ? args.values.target : undefined;
+    const { chooseTarget } = await import('../../targets/index.ts');
+    const { formatTable, probeAll, toolsFor } = await import('../../config/tools.ts');
     const { target, why } = await chooseTarget(requested);
     const rows = await probeAll(toolsFor(target), io.signal);
     io.out(`doctor: target ${target.name} (${why})`);
@@ -20,7 +20,9 @@ export const doctorCommand = defineCommand({
     for (const r of rows) io.event({ type: 'tool', target: target.name, ...r });
     const bad = rows.filter((r) => r.status !== 'ok');
     if (bad.length > 0) {
-      io.out(`doctor: ${bad.length} of ${rows.length} tools need attention: ${bad.map((r) => `${r.name} (${r.status})`).join(', ')}`);
+      io.out(
+        `doctor: ${bad.length} of ${rows.length} tools need attention: ${bad.map((r) => `${r.name} (${r.status})`).join(', ')}`,
+      );
       return 1;
     }
     io.out(`doctor: all ${rows.length} tools ready for the ${target.name} target`);

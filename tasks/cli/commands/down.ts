@@ -1,7 +1,7 @@
 // `down`: stop what the target runs, last component first; data survives (clean removes it).
 import { defineCommand, type CliIO, type ParsedArgs } from '../command.ts';
 import { targetOption } from '../options.ts';
-import { componentOrder, commandContext, loadGraph, openSession, type Session } from '../session.ts';
+import { componentOrder, commandContext, openSession, type Session } from '../session.ts';
 
 /** Stops every component that can stop, in reverse dependency order; returns the failures. */
 export async function stopAll(s: Session, io: CliIO): Promise<number> {
@@ -25,7 +25,7 @@ export async function stopAll(s: Session, io: CliIO): Promise<number> {
 }
 
 export async function downCommand(args: ParsedArgs, io: CliIO): Promise<{ s: Session; failures: number }> {
-  const s = await openSession(args, io, await loadGraph());
+  const s = await openSession(args, io);
   const failures = await stopAll(s, io);
   if (!Object.values(s.target.components).some((c) => c?.down))
     io.out(`down: the ${s.target.name} target has nothing to stop`);

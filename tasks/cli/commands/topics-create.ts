@@ -6,7 +6,6 @@ import { targetOption } from '../options.ts';
 import { openSession } from '../session.ts';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
-import { describeOutcome, ensureTopics, SEED_TOPICS } from '../../topics.ts';
 
 export const topicsCreate = defineCommand({
   name: 'topics-create',
@@ -14,6 +13,7 @@ export const topicsCreate = defineCommand({
   usage: 'topics-create [--target T] [--json]',
   options: { ...targetOption },
   async run(args, io) {
+    const { describeOutcome, ensureTopics, SEED_TOPICS } = await import('../../topics.ts');
     const s = await openSession(args, io);
     const kafka = s.target.endpoints().kafka;
     if (!isAvailable(kafka))

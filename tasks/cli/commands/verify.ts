@@ -4,7 +4,6 @@ import { defineCommand } from '../command.ts';
 import path from 'node:path';
 import { flag, positiveInt, runOptions, str, targetOption } from '../options.ts';
 import { exactly, exitCodeOf, loadGraph, openSession, readState, runSelection } from '../session.ts';
-import { writeReport } from '../../../validation/report/report.ts';
 
 export const verify = defineCommand({
   name: 'verify',
@@ -41,6 +40,7 @@ export const verify = defineCommand({
     io.out(`checks: ${checks.length} (${counts})`);
     if (flag(args, 'report') && !result.interrupted) {
       const state = await readState(session, io);
+      const { writeReport } = await import('../../../validation/report/report.ts');
       const written = await writeReport({
         root: path.resolve(str(args, 'report-dir') ?? session.paths.root),
         verify: result,

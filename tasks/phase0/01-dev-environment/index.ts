@@ -3,8 +3,9 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineTask } from '../define.ts';
-import { runSetup, setupRecordPath } from '../../config/setup.ts';
-import { devEnvironmentChecks, gitHooksInstalled } from './checks.ts';
+// Checks and setup steps load when a step runs, not when the graph is built (`status`, `--help`).
+const checks = () => import('./checks.ts');
+const setup = () => import('../../config/setup.ts');
 
 export const devEnvironment = defineTask({
   id: '0-1',
@@ -13,12 +14,16 @@ export const devEnvironment = defineTask({
   needs: [],
   status: async (ctx) =>
     fs.existsSync(path.join(ctx.paths.root, '.env')) &&
-    fs.existsSync(setupRecordPath(ctx)) &&
-    (await gitHooksInstalled(ctx.paths.root)),
+    fs.existsSync((await setup()).setupRecordPath(ctx)) &&
+    (await (await checks()).gitHooksInstalled(ctx.paths.root)),
   run: async (ctx) => {
-    const record = await runSetup(ctx, (s) => ctx.log(`dev-setup: ${s.name}: ${s.changed ? 'changed' : 'ok'} (${s.durationMs} ms) ${s.detail}`));
+    const record = await (
+      await setup()
+    ).runSetup(ctx, (s) =>
+      ctx.log(`dev-setup: ${s.name}: ${s.changed ? 'changed' : 'ok'} (${s.durationMs} ms) ${s.detail}`),
+    );
     ctx.log(`dev-setup: done in ${record.durationMs} ms`);
   },
-  verify: devEnvironmentChecks,
+  verify: async (ctx) => (await checks()).devEnvironmentChecks(ctx),
   timeoutMs: 30 * 60_000,
 });

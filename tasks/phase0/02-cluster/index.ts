@@ -6,7 +6,7 @@ import { devEnvironment } from '../01-dev-environment/index.ts';
 export const cluster = defineTask({
   id: '0-2',
   name: 'cluster',
-  title: 'Kubernetes cluster (k3d)',
+  title: 'Kubernetes cluster',
   needs: [devEnvironment],
   component: 'cluster',
   // The cluster's checks (nodes, memory, start time) are the k3d target's own: tasks/targets/k3d/checks.ts.

@@ -5,23 +5,26 @@
 import path from 'node:path';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
-import { describeOutcome, ensureTopics } from '../../topics.ts';
-import {
-  brokerReadyCheck,
-  durabilityChecks,
-  roundTripChecks,
-  topicsMatchSeedChecks,
-} from './checks.ts';
-import { kafkaBenchChecks } from './bench-checks.ts';
+import type { PlatformContext } from '../../context.ts';
 import { component, defineTask } from '../define.ts';
+
+// Kafka clients and the bench load when a step runs, not when the graph is built.
+const checks = () => import('./checks.ts');
 import { cluster } from '../02-cluster/index.ts';
 
 /** REQ-0.2: a short bench; the latency check carries its percentile plot for the report. */
-async function benchWithFigure(ctx: Parameters<typeof kafkaBenchChecks>[0]) {
+async function benchWithFigure(ctx: PlatformContext) {
+  const { kafkaBenchChecks } = await import('./bench-checks.ts');
   const bench = await kafkaBenchChecks(ctx, { task: '0-3' });
   return bench.checks.map((c) =>
     bench.svg && c.id.endsWith('latency-p95')
-      ? { ...c, figure: { title: 'Kafka end-to-end latency by percentile (REQ-0.2)', svgFile: path.resolve(bench.svg) } }
+      ? {
+          ...c,
+          figure: {
+            title: 'Kafka end-to-end latency by percentile (REQ-0.2)',
+            svgFile: path.resolve(bench.svg),
+          },
+        }
       : c,
   );
 }
@@ -37,13 +40,14 @@ export const eventBus = defineTask({
     const kafka = ctx.target.endpoints().kafka;
     if (!isAvailable(kafka)) return false;
     // Done when every seed topic exists as the seed says (a mismatch makes run report it).
-    const checks = await topicsMatchSeedChecks(kafka);
-    return checks.every((c) => c.status === 'pass');
+    const seed = await (await checks()).topicsMatchSeedChecks(kafka);
+    return seed.every((c) => c.status === 'pass');
   },
   run: async (ctx) => {
     await component(ctx, 'event-bus').up(ctx);
     const kafka = ctx.target.endpoints().kafka;
     if (!isAvailable(kafka)) throw new UsageError(`event bus: no Kafka endpoint: ${kafka.unavailable}`);
+    const { describeOutcome, ensureTopics } = await import('../../topics.ts');
     const outcomes = await ensureTopics(kafka.url);
     outcomes.forEach((o) => ctx.log(describeOutcome(o)));
     const bad = outcomes.filter((o) => o.outcome === 'mismatch');
@@ -52,6 +56,7 @@ export const eventBus = defineTask({
   verify: async (ctx) => {
     const kafka = ctx.target.endpoints().kafka;
     const bus = component(ctx, 'event-bus');
+    const { brokerReadyCheck, durabilityChecks, roundTripChecks, topicsMatchSeedChecks } = await checks();
     const startupMs = (await bus.facts?.(ctx))?.startup?.readyMs.kafka;
     const ready = await brokerReadyCheck(kafka, { startupMs });
     if (ready.status !== 'pass') return [ready];

@@ -4,7 +4,6 @@
 // tasks/phase0/04-metrics/checks.ts against the target's endpoints, plus what the component measured.
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
-import { metricsChecks } from './checks.ts';
 import { component, defineTask } from '../define.ts';
 import { cluster } from '../02-cluster/index.ts';
 import { eventBus } from '../03-event-bus/index.ts';
@@ -52,10 +51,9 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
           criteria: ['0-4.ac1'],
           title: 'Prometheus time to ready',
           status: 'skip',
-          reason:
-            metricsFacts
-              ? 'no cold start recorded yet (up found Prometheus already running)'
-              : `the ${ctx.target.name} target does not record start times`,
+          reason: metricsFacts
+            ? 'no cold start recorded yet (up found Prometheus already running)'
+            : `the ${ctx.target.name} target does not record start times`,
         })
       : check({
           id: '0-4.prometheus-startup',
@@ -76,12 +74,14 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
 export const metrics = defineTask({
   id: '0-4',
   name: 'metrics',
-  title: 'Metrics: Prometheus and Grafana',
+  title: 'Metrics',
   // The event bus first: Prometheus scrapes the broker and the lag exporter reads its offsets.
   needs: [cluster, eventBus],
   component: 'metrics',
   verify: async (ctx) => [
-    ...(await metricsChecks({
+    ...(await (
+      await import('./checks.ts')
+    ).metricsChecks({
       root: ctx.paths.root,
       endpoints: ctx.target.endpoints(),
       env: ctx.env,

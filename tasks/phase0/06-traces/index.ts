@@ -2,14 +2,6 @@
 // (k3d: Tempo 3 monolithic by Helm; compose: the tempo service; native: the development trace
 // sink, a supervised OTLP gRPC receiver writing JSON lines, not Tempo). Verify sends its own trace
 // through the service library's exporter and finds it again (tasks/phase0/06-traces/checks.ts).
-import {
-  grafanaTempoCheck,
-  tempoReadyCheck,
-  tempoRetentionCheck,
-  traceRoundTripChecks,
-  tracingDocsCheck,
-  tracingOverheadCheck,
-} from './checks.ts';
 import { defineTask } from '../define.ts';
 import { logs } from '../05-logs/index.ts';
 
@@ -20,6 +12,14 @@ export const traces = defineTask({
   needs: [logs],
   component: 'traces',
   verify: async (ctx) => {
+    const {
+      grafanaTempoCheck,
+      tempoReadyCheck,
+      tempoRetentionCheck,
+      traceRoundTripChecks,
+      tracingDocsCheck,
+      tracingOverheadCheck,
+    } = await import('./checks.ts');
     const roundTrip = await traceRoundTripChecks(ctx);
     return [
       await tempoReadyCheck(ctx),

@@ -3,7 +3,6 @@
 // timings `.ci/run` records (REQ-0.5).
 import { defineTask } from '../define.ts';
 import { devEnvironment } from '../01-dev-environment/index.ts';
-import { ciCdChecks } from './checks.ts';
 
 export const ciCd = defineTask({
   id: '0-8',
@@ -11,5 +10,10 @@ export const ciCd = defineTask({
   title: 'CI/CD pipeline',
   needs: [devEnvironment],
   status: async () => true,
-  verify: (ctx) => ciCdChecks(ctx.paths.root, { ...process.env, PLATFORM_DIR: ctx.paths.platform, PLATFORM_CACHE: ctx.paths.cache }, ctx.signal),
+  verify: async (ctx) =>
+    (await import('./checks.ts')).ciCdChecks(
+      ctx.paths.root,
+      { ...process.env, PLATFORM_DIR: ctx.paths.platform, PLATFORM_CACHE: ctx.paths.cache },
+      ctx.signal,
+    ),
 });

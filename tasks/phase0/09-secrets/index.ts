@@ -3,7 +3,6 @@
 // scratch repository and gitleaks over the whole history).
 import { defineTask } from '../define.ts';
 import { devEnvironment } from '../01-dev-environment/index.ts';
-import { secretsChecks } from './checks.ts';
 
 export const secrets = defineTask({
   id: '0-9',
@@ -11,5 +10,5 @@ export const secrets = defineTask({
   title: 'Secrets management',
   needs: [devEnvironment],
   status: async () => true,
-  verify: secretsChecks,
+  verify: async (ctx) => (await import('./checks.ts')).secretsChecks(ctx),
 });

@@ -4,7 +4,6 @@
 // checks what the seed asks of it (tasks/phase0/10-service-template/checks.ts).
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import { templateChecks } from './checks.ts';
 import { defineTask } from '../define.ts';
 import { traces } from '../06-traces/index.ts';
 import { secrets } from '../09-secrets/index.ts';
@@ -19,6 +18,6 @@ export const serviceTemplate = defineTask({
       () => true,
       () => false,
     ),
-  verify: (ctx) => templateChecks(ctx),
+  verify: async (ctx) => (await import('./checks.ts')).templateChecks(ctx),
   timeoutMs: 180_000,
 });

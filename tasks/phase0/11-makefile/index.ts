@@ -4,7 +4,6 @@
 // command exists (a tasks.ts subcommand in the registry, or an npm script in package.json).
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
 import { COMMAND_NAMES } from '../../cli/names.ts';
@@ -34,6 +33,7 @@ const SEED_TARGETS: { target: string; criterion?: string; expects: RegExp }[] = 
 const makefilePath = (ctx: PlatformContext) => path.join(ctx.paths.root, 'Makefile');
 
 async function make(ctx: PlatformContext, args: string[]): Promise<{ ok: boolean; out: string }> {
+  const { execa } = await import('execa');
   const r = await execa('make', ['--no-print-directory', ...args], {
     cwd: ctx.paths.root,
     reject: false,

@@ -3,7 +3,6 @@
 // on DEMO_PORT wired to the target's Kafka and OTLP endpoints; Prometheus scrapes it as job
 // demo-service). verify: validation/e2e-checks.ts follows one request through the platform and
 // records the Phase-0 requirements as measured figures.
-import { e2eChecks } from './checks.ts';
 import { defineTask } from '../define.ts';
 import { beforeIntegration } from '../all.ts';
 
@@ -13,6 +12,9 @@ export const e2eValidation = defineTask({
   title: 'End-to-end validation and demo service',
   needs: beforeIntegration,
   component: 'demo',
-  verify: (ctx) => e2eChecks(ctx, { bench: (ctx.env.E2E_BENCH ?? process.env.E2E_BENCH) !== '0' }),
+  verify: async (ctx) =>
+    (await import('./checks.ts')).e2eChecks(ctx, {
+      bench: (ctx.env.E2E_BENCH ?? process.env.E2E_BENCH) !== '0',
+    }),
   timeoutMs: 180_000,
 });

@@ -4,12 +4,8 @@
 import { pathToFileURL } from 'node:url';
 import type { PlatformContext } from '../../context.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
-import { kafkaComponent } from './kafka.ts';
-import { demoComponent, demoLogFile } from './demo.ts';
+import { lazyComponent } from '../lazy-component.ts';
 import { supervisedMemory } from './supervisor.ts';
-import { nativeJsonLogsCheck } from './log-files-check.ts';
-import { prometheusComponent } from './prometheus.ts';
-import { nativeLogsComponent, traceSinkComponent } from './trace-sink/component.ts';
 import { tracesDir } from './trace-sink/paths.ts';
 import { resolvePaths } from '../../paths.ts';
 
@@ -36,26 +32,78 @@ export function nativeEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints
 export function nativeTarget(): Target<PlatformContext> {
   return {
     name: 'native',
-    describe: 'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, an OTLP trace sink, JSON log files',
+    describe:
+      'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, an OTLP trace sink, JSON log files',
     endpoints: () => nativeEndpoints(),
     components: {
-      'event-bus': kafkaComponent(),
-      metrics: prometheusComponent(() => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`),
-      logs: { ...nativeLogsComponent(), checks: async (ctx) => [await nativeJsonLogsCheck(ctx.paths)] },
-      traces: traceSinkComponent(),
-      demo: {
-        ...demoComponent(),
-        facts: async (ctx) => ({ logFile: demoLogFile(ctx), runsAs: 'as a supervised process' }),
-      },
+      // Each component's module (and the clients it uses) loads on its first call.
+      'event-bus': lazyComponent(
+        { describe: 'Apache Kafka (KRaft) on the JVM', methods: ['install', 'down', 'rows', 'facts'] },
+        async () => (await import('./kafka.ts')).kafkaComponent(),
+      ),
+      metrics: lazyComponent(
+        {
+          describe: 'Prometheus, node-exporter, Kafka lag exporter',
+          methods: ['install', 'down', 'plan', 'rows', 'facts'],
+        },
+        async () =>
+          (await import('./prometheus.ts')).prometheusComponent(
+            () => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`,
+          ),
+      ),
+      logs: lazyComponent({ describe: 'JSON-lines log files', methods: ['rows', 'checks'] }, async () => {
+        const { nativeLogsComponent } = await import('./trace-sink/component.ts');
+        const { nativeJsonLogsCheck } = await import('./log-files-check.ts');
+        return { ...nativeLogsComponent(), checks: async (ctx) => [await nativeJsonLogsCheck(ctx.paths)] };
+      }),
+      traces: lazyComponent(
+        { describe: 'development OTLP trace sink', methods: ['down', 'rows'] },
+        async () => (await import('./trace-sink/component.ts')).traceSinkComponent(),
+      ),
+      demo: lazyComponent(
+        { describe: 'examples/demo-service as a host process', methods: ['down', 'plan', 'rows', 'facts'] },
+        async () => {
+          const { demoComponent, demoLogFile } = await import('./demo.ts');
+          return {
+            ...demoComponent(),
+            facts: async (ctx) => ({ logFile: demoLogFile(ctx), runsAs: 'as a supervised process' }),
+          };
+        },
+      ),
     },
     // No start bound: natively the `up` time is reported, not judged against the k3d cluster's.
     facts: async (ctx) => ({ processMemory: await supervisedMemory(ctx.paths) }),
     tools: [
-      { name: 'java', min: '17', versionCmd: ['java', '-version'], install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)' },
-      { name: 'mvn', min: '3.6', versionCmd: ['mvn', '-v'], install: 'apt-get install maven (resolves the Kafka jars from Maven Central)' },
-      { name: 'prometheus', min: '2.40', versionCmd: ['prometheus', '--version'], install: 'apt-get install prometheus' },
-      { name: 'promtool', min: '2.40', versionCmd: ['promtool', '--version'], install: 'apt-get install prometheus (ships promtool)' },
-      { name: 'prometheus-node-exporter', min: '1.5', versionCmd: ['prometheus-node-exporter', '--version'], install: 'apt-get install prometheus-node-exporter (host CPU, memory, disk for the alerts)' },
+      {
+        name: 'java',
+        min: '17',
+        versionCmd: ['java', '-version'],
+        install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)',
+      },
+      {
+        name: 'mvn',
+        min: '3.6',
+        versionCmd: ['mvn', '-v'],
+        install: 'apt-get install maven (resolves the Kafka jars from Maven Central)',
+      },
+      {
+        name: 'prometheus',
+        min: '2.40',
+        versionCmd: ['prometheus', '--version'],
+        install: 'apt-get install prometheus',
+      },
+      {
+        name: 'promtool',
+        min: '2.40',
+        versionCmd: ['promtool', '--version'],
+        install: 'apt-get install prometheus (ships promtool)',
+      },
+      {
+        name: 'prometheus-node-exporter',
+        min: '1.5',
+        versionCmd: ['prometheus-node-exporter', '--version'],
+        install: 'apt-get install prometheus-node-exporter (host CPU, memory, disk for the alerts)',
+      },
     ],
   };
 }

@@ -9,10 +9,14 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
 import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { resolvePaths } from '../../paths.ts';
+
+// execa loads on the first child process: `status` and a second `up` never start one here.
+const execa = (async (...args: Parameters<typeof Execa>) =>
+  (await import('execa')).execa(...args)) as unknown as typeof Execa;
 
 export const MIN_JAVA = 17;
 const JAVA_INSTALL = 'apt-get install openjdk-17-jre-headless';

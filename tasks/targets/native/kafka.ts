@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import type { execa as Execa } from 'execa';
 import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { orchestratorKafka } from '../../topics.ts';
@@ -20,6 +20,10 @@ import {
 } from './kafka-install.ts';
 import { dirSize, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 import { canBind, portOwner } from '../../ports.ts';
+
+// execa loads on the first child process: `status` and a second `up` never start one here.
+const execa = (async (...args: Parameters<typeof Execa>) =>
+  (await import('execa')).execa(...args)) as unknown as typeof Execa;
 
 export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
 

@@ -7,7 +7,9 @@ import type { PlatformContext } from '../../../context.ts';
 import type { Component, ProcessRow } from '../../target.ts';
 import { dirSize, readPid, rssOfTree, start, stop, type ProcessSpec } from '../supervisor.ts';
 import { tracesDir } from './paths.ts';
-import { traceSinkReady } from './probe.ts';
+
+/** The OTLP probe (gRPC client) loads only when there is a running sink to ask. */
+const traceSinkReady = async (port: number) => (await import('./probe.ts')).traceSinkReady(port);
 
 export const TRACE_SINK = 'trace-sink';
 const MAIN = path.join(path.dirname(fileURLToPath(import.meta.url)), 'main.ts');
