@@ -1,10 +1,41 @@
 // `status`: a process-compose style table of the active target's processes, then each node's
-// last outcome from the state file.
+// last outcome from the state file. Every component is asked at once and each answer is bounded
+// in time: one hung process costs ROW_TIMEOUT_MS, not the whole command, and shows as unhealthy.
 import { defineCommand } from '../command.ts';
 import { targetOption } from '../options.ts';
-import { componentOrder, commandContext, loadGraph, openSession, readState } from '../session.ts';
+import { componentOrder, commandContext, openSession, readState } from '../session.ts';
 import { fmtMs } from '../../engine/scheduler.ts';
-import type { ProcessRow } from '../../targets/target.ts';
+import type { PlatformContext } from '../../context.ts';
+import type { Component, ComponentId, ProcessRow } from '../../targets/target.ts';
+
+/** How long one component may take to describe its processes before it is shown as not answering. */
+export const ROW_TIMEOUT_MS = 3_000;
+
+/** A component's rows, or one `unhealthy` row saying why (failed, or no answer in time). */
+export async function rowsWithin(
+  id: ComponentId,
+  c: Component<PlatformContext>,
+  ctx: PlatformContext,
+  timeoutMs = ROW_TIMEOUT_MS,
+): Promise<ProcessRow[]> {
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<ProcessRow[]>((resolve) => {
+    timer = setTimeout(
+      () => resolve([{ name: id, state: 'unhealthy', detail: `no answer within ${fmtMs(timeoutMs)}` }]),
+      timeoutMs,
+    );
+  });
+  const rows = Promise.resolve()
+    .then(() => c.rows!(ctx))
+    .catch((e: unknown): ProcessRow[] => [
+      { name: id, state: 'unhealthy', detail: `rows failed: ${(e as Error).message.split('\n')[0]}` },
+    ]);
+  try {
+    return await Promise.race([rows, late]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
 
 const mib = (b?: number) => (b === undefined ? '-' : `${(b / 1024 / 1024).toFixed(0)} MiB`);
 const ago = (at?: number) => (at === undefined ? '-' : `${fmtMs(Date.now() - at)} ago`);
@@ -25,23 +56,18 @@ export const status = defineCommand({
   usage: 'status [--target T] [--json]',
   options: { ...targetOption },
   async run(args, io) {
-    const graph = await loadGraph();
-    const s = await openSession(args, io, graph);
+    const s = await openSession(args, io);
+    const graph = s.graph;
     const ctx = commandContext(s, 'status', io);
-    const procs: ProcessRow[] = [];
-    for (const id of componentOrder(s.graph, s.target)) {
-      const c = s.target.components[id];
-      if (!c?.rows) continue;
-      try {
-        procs.push(...(await c.rows(ctx)));
-      } catch (e) {
-        procs.push({
-          name: id,
-          state: 'unhealthy',
-          detail: `rows failed: ${(e as Error).message.split('\n')[0]}`,
-        });
-      }
-    }
+    const stateRead = readState(s, io);
+    const procs = (
+      await Promise.all(
+        componentOrder(s.graph, s.target).map((id) => {
+          const c = s.target.components[id];
+          return c?.rows ? rowsWithin(id, c, ctx) : [];
+        }),
+      )
+    ).flat();
     if (procs.length === 0) io.out(`processes: the ${s.target.name} target reports none yet`);
     else {
       table(
@@ -58,7 +84,7 @@ export const status = defineCommand({
         ]),
       ).forEach((l) => io.out(l));
     }
-    const state = await readState(s, io);
+    const state = await stateRead;
     io.out('');
     table(
       ['ID', 'NAME', 'LAST UP', 'WHEN', 'LAST VERIFY', 'REASON'],
