@@ -14,6 +14,7 @@ import type { Task } from '../engine/task.ts';
 import { resolvePaths } from '../paths.ts';
 import type { ComponentId, Target } from '../targets/target.ts';
 import { redact } from '../config/redact.ts';
+import { titleOn } from '../phase0/define.ts';
 
 export type PhaseGraph = Graph<PlatformContext>;
 
@@ -127,6 +128,7 @@ export async function runSelection(
       deadlineMs: deadlineS === undefined ? undefined : deadlineS * 1_000,
       signal: io.signal,
       target: s.target.name,
+      titleOf: (t) => titleOn(t, s.target),
       onEvent: progress.onEvent,
     });
   } finally {

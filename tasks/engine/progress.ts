@@ -13,6 +13,10 @@ export interface ProgressIO {
   err: (line: string) => void;
   /** Applied to every line printed (the CLI passes the settings' secret registry). */
   redact?: Redact;
+  /** TTY mode: told every title a node's line takes (tests watch the titles through it). */
+  onTitle?: (id: string, title: string) => void;
+  /** TTY mode: drive listr2 without drawing (tests). */
+  silent?: boolean;
 }
 
 export interface Progress {
@@ -122,6 +126,10 @@ function ttyProgress(io: ProgressIO): Progress {
     const open = n.needs.filter((x) => !ended.has(x));
     return redact(`${id} ${n.title} (waiting${open.length ? ` for ${open.join(', ')}` : ''})`);
   };
+  const setTitle = (id: string, w: { title: string } | undefined, title: string) => {
+    if (w) w.title = title;
+    io.onTitle?.(id, title);
+  };
   let listr: Promise<unknown> = Promise.resolve();
   let summary = '';
   return {
@@ -141,7 +149,7 @@ function ttyProgress(io: ProgressIO): Progress {
                 const d = nodes.get(n.id)!;
                 d.wrapper = task;
                 // The engine may have started the node before listr ran this function.
-                task.title = latest.get(n.id) ?? waitingTitle(n.id);
+                setTitle(n.id, task, latest.get(n.id) ?? waitingTitle(n.id));
                 const end = await d.promise;
                 const took = end.durationMs > 0 ? ` ${fmtMs(end.durationMs)}` : '';
                 if (
@@ -158,7 +166,7 @@ function ttyProgress(io: ProgressIO): Progress {
                 }
                 if (end.state === 'failed')
                   throw new Error(redact(`${n.id} ${n.title}: ${end.reason ?? 'failed'}`));
-                task.title = redact(`${n.id} ${n.title} (${STATE_WORD[end.state]}${took})`);
+                setTitle(n.id, task, redact(`${n.id} ${n.title} (${STATE_WORD[end.state]}${took})`));
               },
             }));
           listr = import('listr2')
@@ -168,6 +176,7 @@ function ttyProgress(io: ProgressIO): Progress {
                 exitOnError: false,
                 registerSignalListeners: false,
                 collectErrors: false,
+                ...(io.silent ? { renderer: 'silent' } : {}),
               } as never).run(),
             )
             .catch(() => undefined);
@@ -179,7 +188,7 @@ function ttyProgress(io: ProgressIO): Progress {
           );
           latest.set(e.id, title);
           const w = nodes.get(e.id)?.wrapper;
-          if (w) w.title = title;
+          if (w) setTitle(e.id, w, title);
           break;
         }
         case 'node-retry': {
@@ -195,7 +204,7 @@ function ttyProgress(io: ProgressIO): Progress {
           ended.add(e.id);
           nodes.get(e.id)?.resolve(e);
           for (const [id, d] of nodes) {
-            if (d.wrapper && !latest.has(id) && !ended.has(id)) d.wrapper.title = waitingTitle(id);
+            if (d.wrapper && !latest.has(id) && !ended.has(id)) setTitle(id, d.wrapper, waitingTitle(id));
           }
           break;
         case 'run-end':

@@ -1,7 +1,7 @@
 // defineTask bound to the platform context, plus the helper that maps a node onto a target component.
 import { defineTask as defineGeneric, type Applicability, type TaskSpec, type Task } from '../engine/task.ts';
 import type { PlatformContext } from '../context.ts';
-import type { ComponentId } from '../targets/target.ts';
+import type { ComponentId, Target } from '../targets/target.ts';
 
 /** A phase-0 node; `component` names the target component it maps onto (read by down/status/plan). */
 export type PhaseTask = Task<PlatformContext> & { readonly component?: ComponentId };
@@ -25,12 +25,26 @@ export function defineTask(spec: TaskSpec<PlatformContext> & { component?: Compo
 }
 
 /** Applies when the active target provides the component; otherwise a skip naming the target. */
-export const providedBy =
-  (component: ComponentId) =>
-  (ctx: PlatformContext): Applicability =>
-    ctx.target.components[component]
-      ? true
-      : { notApplicable: `the ${ctx.target.name} target does not provide ${component}` };
+export const providedBy = (component: ComponentId) =>
+  Object.assign(
+    (ctx: PlatformContext): Applicability =>
+      ctx.target.components[component]
+        ? true
+        : { notApplicable: `the ${ctx.target.name} target does not provide ${component}` },
+    // Read by titleOn: the node is about this component.
+    { component },
+  );
+
+/**
+ * The node's title on a target: its own title plus what the target runs for the node's
+ * component (`Tracing (OTLP): Tempo by Helm` on k3d, the native trace store natively), so a
+ * seed product name never stands in for a substitute.
+ */
+export function titleOn(task: { title: string; applies?: unknown }, target: Target<PlatformContext>): string {
+  const id = (task.applies as { component?: ComponentId } | undefined)?.component;
+  const what = id ? target.components[id]?.describe : undefined;
+  return what ? `${task.title}: ${what}` : task.title;
+}
 
 /** The checks only the active target's component can give (none when it has no `checks`). */
 export const targetChecks = async (ctx: PlatformContext, id: ComponentId) =>

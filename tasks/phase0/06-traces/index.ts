@@ -8,7 +8,7 @@ import { logs } from '../05-logs/index.ts';
 export const traces = defineTask({
   id: '0-6',
   name: 'traces',
-  title: 'Tracing (Tempo, OTLP)',
+  title: 'Tracing (OTLP)',
   needs: [logs],
   component: 'traces',
   verify: async (ctx) => {

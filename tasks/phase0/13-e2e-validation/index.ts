@@ -9,7 +9,7 @@ import { beforeIntegration } from '../all.ts';
 export const e2eValidation = defineTask({
   id: '0-13',
   name: 'e2e-validation',
-  title: 'End-to-end validation and demo service',
+  title: 'End-to-end validation',
   needs: beforeIntegration,
   component: 'demo',
   verify: async (ctx) =>

@@ -193,12 +193,16 @@ export function composeTarget(): Target<PlatformContext> {
     describe: 'Docker Compose: Redpanda, Prometheus, Grafana, Loki, Tempo, Alloy',
     endpoints: () => composeEndpoints(),
     components: {
-      'event-bus': groupComponent('event-bus'),
-      metrics: groupComponent('metrics'),
-      logs: groupComponent('logs'),
-      traces: groupComponent('traces'),
-      'compose-stack': { ...groupComponent('compose-stack'), checks: composeChecks },
-      demo: { ...groupComponent('demo'), facts: async () => ({ runsAs: 'as a container' }) },
+      'event-bus': { ...groupComponent('event-bus'), describe: 'Redpanda container' },
+      metrics: { ...groupComponent('metrics'), describe: 'Prometheus and Grafana containers' },
+      logs: { ...groupComponent('logs'), describe: 'Loki and Alloy containers' },
+      traces: { ...groupComponent('traces'), describe: 'Tempo container' },
+      'compose-stack': { ...groupComponent('compose-stack'), checks: composeChecks, describe: 'docker compose' },
+      demo: {
+        ...groupComponent('demo'),
+        facts: async () => ({ runsAs: 'as a container' }),
+        describe: 'demo-service container',
+      },
     },
     tools: [TOOLS.docker],
     // REQ-0.1's 2-minute start bound applies to the Docker paths.

@@ -546,12 +546,19 @@ export function k3dTarget(): Target<PlatformContext> {
     describe: 'k3d cluster: Redpanda StatefulSet, kube-prometheus-stack, Loki + Alloy, Tempo (Helm)',
     endpoints: () => k3dEndpoints(),
     components: {
-      cluster: { ...clusterComponent(), checks: clusterChecks },
-      'event-bus': eventBusComponent(),
-      metrics: helmComponent('metrics', [RELEASES.prometheus.name]),
-      logs: helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name]),
-      traces: helmComponent('traces', [RELEASES.tempo.name]),
-      demo: { ...demoComponent(), checks: async (ctx) => [await demoDeployedCheck(ctx)] },
+      cluster: { ...clusterComponent(), checks: clusterChecks, describe: 'k3d (k3s in Docker)' },
+      'event-bus': { ...eventBusComponent(), describe: 'Redpanda StatefulSet' },
+      metrics: {
+        ...helmComponent('metrics', [RELEASES.prometheus.name]),
+        describe: 'kube-prometheus-stack by Helm (Prometheus, Grafana)',
+      },
+      logs: { ...helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name]), describe: 'Loki and Alloy by Helm' },
+      traces: { ...helmComponent('traces', [RELEASES.tempo.name]), describe: 'Tempo by Helm' },
+      demo: {
+        ...demoComponent(),
+        checks: async (ctx) => [await demoDeployedCheck(ctx)],
+        describe: 'demo-service Deployment',
+      },
     },
     tools: [TOOLS.docker, TOOLS.k3d, TOOLS.kubectl, TOOLS.helm],
     // REQ-0.1: the cluster starts in under 2 minutes.
