@@ -6,7 +6,7 @@
 import type { BaseContext } from '../engine/task.ts';
 import type { Component } from './target.ts';
 
-export type OptionalMethod = 'install' | 'down' | 'rows' | 'plan' | 'facts' | 'checks';
+export type OptionalMethod = 'install' | 'down' | 'rows' | 'plan' | 'facts' | 'checks' | 'identity';
 
 export function lazyComponent<Ctx extends BaseContext>(
   info: { describe?: string; methods: readonly OptionalMethod[] },

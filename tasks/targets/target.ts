@@ -69,6 +69,12 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
   down?(ctx: Ctx): Promise<void>;
   /** Rows for `status`. */
   rows?(ctx: Ctx): Promise<ProcessRow[]>;
+  /**
+   * Which processes provide it right now, as one string that changes whenever any of them is
+   * replaced (natively: pid and start time from the pid file); undefined when none runs. Lets a
+   * node trust a past proof only while the same processes are still the ones running.
+   */
+  identity?(ctx: Ctx): Promise<string | undefined>;
   /** For `plan`: the commands `up` would run, one per line, without running anything. */
   plan?(ctx: Ctx): Promise<string[]>;
   /** Facts only the target knows (absent: the target records none, e.g. no start times). */

@@ -1,9 +1,10 @@
 // Seed task 0-13: end-to-end validation with the demo service. Needs every earlier task.
 // run: the target's 'demo' component starts examples/demo-service (native: a supervised process
 // on DEMO_PORT wired to the target's Kafka and OTLP endpoints; Prometheus scrapes it as job
-// demo-service). verify: validation/e2e-checks.ts follows one request through the platform and
+// demo-service), then one event makes the round trip through it and Kafka (round-trip.ts), recorded
+// with the processes that carried it. verify: validation/e2e-checks.ts follows one request through the platform and
 // records the Phase-0 requirements as measured figures.
-import { defineTask } from '../define.ts';
+import { component, defineTask } from '../define.ts';
 import { beforeIntegration } from '../all.ts';
 
 export const e2eValidation = defineTask({
@@ -12,6 +13,19 @@ export const e2eValidation = defineTask({
   title: 'End-to-end validation',
   needs: beforeIntegration,
   component: 'demo',
+  // Done when the last round trip passed and the processes it used are still the same ones
+  // (a file read and pid checks: no request on every `up`). A target that cannot tell its
+  // processes apart falls back to the demo component's own status.
+  status: async (ctx) => {
+    const rt = await import('./round-trip.ts');
+    return rt.ROUND_TRIP_USES.every((id) => ctx.target.components[id]?.identity)
+      ? rt.roundTripStillHolds(ctx)
+      : component(ctx, 'demo').status(ctx);
+  },
+  run: async (ctx) => {
+    await component(ctx, 'demo').up(ctx);
+    await (await import('./round-trip.ts')).proveAndRecord(ctx);
+  },
   verify: async (ctx) =>
     (await import('./checks.ts')).e2eChecks(ctx, {
       bench: (ctx.env.E2E_BENCH ?? process.env.E2E_BENCH) !== '0',

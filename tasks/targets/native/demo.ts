@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable, type Component, type ProcessRow } from '../target.ts';
-import { logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+import { identityOf, logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
 
 export const DEMO_PROCESS = 'demo-service';
 export const DEMO_TOPIC = 'demo.events';
@@ -66,6 +66,7 @@ export function demoComponent(): Component<PlatformContext> {
           : `demo-service ready on http://127.0.0.1:${portOf(ctx)} in ${r.readyMs} ms (pid ${r.pid}); log ${demoLogFile(ctx)}`,
       );
     },
+    identity: (ctx) => identityOf(ctx.paths, DEMO_PROCESS),
     down: async (ctx) => {
       await stop(DEMO_PROCESS, ctx.paths, { port: portOf(ctx), graceMs: 15_000 });
     },

@@ -38,7 +38,10 @@ export function nativeTarget(): Target<PlatformContext> {
     components: {
       // Each component's module (and the clients it uses) loads on its first call.
       'event-bus': lazyComponent(
-        { describe: 'Apache Kafka (KRaft) on the JVM', methods: ['install', 'down', 'rows', 'facts'] },
+        {
+          describe: 'Apache Kafka (KRaft) on the JVM',
+          methods: ['install', 'down', 'rows', 'facts', 'identity'],
+        },
         async () => (await import('./kafka.ts')).kafkaComponent(),
       ),
       metrics: lazyComponent(
@@ -61,7 +64,10 @@ export function nativeTarget(): Target<PlatformContext> {
         async () => (await import('./trace-sink/component.ts')).traceSinkComponent(),
       ),
       demo: lazyComponent(
-        { describe: 'examples/demo-service as a host process', methods: ['down', 'plan', 'rows', 'facts'] },
+        {
+          describe: 'examples/demo-service as a host process',
+          methods: ['down', 'plan', 'rows', 'facts', 'identity'],
+        },
         async () => {
           const { demoComponent, demoLogFile } = await import('./demo.ts');
           return {

@@ -18,7 +18,7 @@ import {
   requireJava,
   type KafkaJars,
 } from './kafka-install.ts';
-import { dirSize, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
+import { dirSize, identityOf, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 import { canBind, portOwner } from '../../ports.ts';
 
 // execa loads on the first child process: `status` and a second `up` never start one here.
@@ -336,5 +336,6 @@ export function kafkaComponent(): Component<PlatformContext> {
       const last = await kafkaLastStart(ctx.paths);
       return last ? { startup: { at: last.at, readyMs: { kafka: last.readyMs } } } : {};
     },
+    identity: (ctx) => identityOf(ctx.paths, KAFKA_PROCESS),
   };
 }

@@ -75,6 +75,12 @@ async function isZombie(pid: number): Promise<boolean> {
   return true;
 }
 
+/** Who runs as `name` now: pid and start time, so a restart (even on a reused pid) differs. */
+export async function identityOf(paths: Paths, name: string): Promise<string | undefined> {
+  const rec = await readPid(paths, name);
+  return rec ? `${name} pid ${rec.pid} started ${rec.startedAt}` : undefined;
+}
+
 /** Last `n` lines of a file, for error messages. */
 export async function tail(file: string, n = 20): Promise<string> {
   const text = await fsp.readFile(file, 'utf8').catch(() => '');
