@@ -183,12 +183,28 @@ export async function runGraph<Ctx extends BaseContext>(
   const skip = (t: Task<Ctx>, reason: string) =>
     finish(t, { id: t.id, name: t.name, state: 'skipped', reason, logFile: logFileOf(opts.logDir, t.id) });
 
+  // `up` asks every status at once up front (status steps are read-only and mostly wait on I/O),
+  // so a second `up` costs the slowest status, not the sum along the longest chain. A node uses
+  // its early answer only when none of its needs ran meanwhile; otherwise it asks again.
+  const early = new Map<string, Promise<boolean | undefined>>();
+  const earlyStop = new AbortController();
+  const earlySignal = AbortSignal.any([run.signal, earlyStop.signal]);
+  if (opts.command === 'up' && !opts.force) {
+    for (const t of order) if (t.status) early.set(t.id, earlyStatus(t, opts, earlySignal));
+  }
+  // Transitively: a need two levels up that ran could have changed what the status sees.
+  const trustEarly = (t: Task<Ctx>): boolean =>
+    t.needs.every(
+      (n) => !inSel.has(n.id) || (UNCHANGED.has(results.get(n.id)?.state as NodeState) && trustEarly(n)),
+    );
+
   for (;;) {
     const stop = run.signal.aborted || (opts.failFast && firstFailure !== undefined);
     while (!stop && running.size < limit && head < readyQ.length) {
       const t = readyQ[head++]!;
       if (!pending.has(t.id)) continue;
-      const p: Promise<void> = runNode(t, opts, run.signal, deadlineAt, emit).then(({ rec, tail }) => {
+      const known = trustEarly(t) ? early.get(t.id) : undefined;
+      const p: Promise<void> = runNode(t, opts, run.signal, deadlineAt, emit, known).then(({ rec, tail }) => {
         if (rec.state === 'failed' && firstFailure === undefined) firstFailure = t.id;
         running.delete(p);
         finish(t, rec, tail);
@@ -199,6 +215,7 @@ export async function runGraph<Ctx extends BaseContext>(
     await Promise.race(running);
   }
   if (deadlineTimer) clearTimeout(deadlineTimer);
+  earlyStop.abort(new Error('run finished'));
   opts.signal?.removeEventListener('abort', userAbort);
 
   const why = run.signal.aborted
@@ -244,12 +261,36 @@ export async function runGraph<Ctx extends BaseContext>(
 
 export const logFileOf = (logDir: string, id: string) => path.join(logDir, `${id}.log`);
 
+/** Needs in these states changed nothing a dependent's status could have seen. */
+const UNCHANGED: ReadonlySet<NodeState> = new Set(['up-to-date', 'not-applicable']);
+
+/** A node's status asked ahead of its turn; undefined when it does not apply or the step failed. */
+async function earlyStatus<Ctx extends BaseContext>(
+  t: Task<Ctx>,
+  opts: RunOptions<Ctx>,
+  signal: AbortSignal,
+): Promise<boolean | undefined> {
+  const logFile = logFileOf(opts.logDir, t.id);
+  const redact = opts.redact ?? noRedaction;
+  const log = (line: string) => fs.appendFileSync(logFile, `status (asked early): ${redact(line)}\n`);
+  try {
+    const mk = (s: AbortSignal) => opts.makeContext(t, { signal: s, log, logFile });
+    if ((t.applies?.(mk(signal)) ?? true) !== true) return undefined;
+    const grace = opts.abortGraceMs ?? ABORT_GRACE_MS;
+    return await attempt((s) => t.status!(mk(s)), signal, t.timeoutMs, `${t.id} status`, grace);
+  } catch {
+    return undefined;
+  }
+}
+
 async function runNode<Ctx extends BaseContext>(
   t: Task<Ctx>,
   opts: RunOptions<Ctx>,
   runSignal: AbortSignal,
   deadlineAt: number,
   emit: (e: EngineEvent) => void,
+  /** The status asked early, usable because none of the node's needs ran since. */
+  known?: Promise<boolean | undefined>,
 ): Promise<{ rec: NodeRecord; tail?: string }> {
   const logFile = logFileOf(opts.logDir, t.id);
   const redact = opts.redact ?? noRedaction;
@@ -312,15 +353,18 @@ async function runNode<Ctx extends BaseContext>(
 
   if (!opts.force && t.status) {
     emit({ type: 'node-start', ...base, title: titleOf(t), at: Date.now(), attempt: 0, step: 'status' });
-    try {
-      if (await attempt((s) => t.status!(mk(s)), runSignal, t.timeoutMs, `${t.id} status`, grace)) {
-        return end('up-to-date', { reason: 'already up (status); use --force to rerun' });
+    const answer = await known;
+    if (answer === true) return end('up-to-date', { reason: 'already up (status); use --force to rerun' });
+    if (answer === undefined)
+      try {
+        if (await attempt((s) => t.status!(mk(s)), runSignal, t.timeoutMs, `${t.id} status`, grace)) {
+          return end('up-to-date', { reason: 'already up (status); use --force to rerun' });
+        }
+      } catch (e) {
+        if (runSignal.aborted)
+          return end(interruptedOrFailed(runSignal), { reason: reasonOf(runSignal.reason ?? e) });
+        log(`status check failed, treating as not done: ${reasonOf(e)}`);
       }
-    } catch (e) {
-      if (runSignal.aborted)
-        return end(interruptedOrFailed(runSignal), { reason: reasonOf(runSignal.reason ?? e) });
-      log(`status check failed, treating as not done: ${reasonOf(e)}`);
-    }
   }
   if (!t.run) return end('done', { reason: 'nothing to run' });
 
