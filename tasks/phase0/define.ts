@@ -25,23 +25,23 @@ export function defineTask(spec: TaskSpec<PlatformContext> & { component?: Compo
 }
 
 /** Applies when the active target provides the component; otherwise a skip naming the target. */
-export const providedBy = (component: ComponentId) =>
-  Object.assign(
-    (ctx: PlatformContext): Applicability =>
-      ctx.target.components[component]
-        ? true
-        : { notApplicable: `the ${ctx.target.name} target does not provide ${component}` },
-    // Read by titleOn: the node is about this component.
-    { component },
-  );
+export const providedBy =
+  (component: ComponentId) =>
+  (ctx: PlatformContext): Applicability =>
+    ctx.target.components[component]
+      ? true
+      : { notApplicable: `the ${ctx.target.name} target does not provide ${component}` };
 
 /**
  * The node's title on a target: its own title plus what the target runs for the node's
  * component (`Tracing (OTLP): Tempo by Helm` on k3d, the native trace store natively), so a
  * seed product name never stands in for a substitute.
  */
-export function titleOn(task: { title: string; applies?: unknown }, target: Target<PlatformContext>): string {
-  const id = (task.applies as { component?: ComponentId } | undefined)?.component;
+export function titleOn(
+  task: { title: string; component?: ComponentId },
+  target: Target<PlatformContext>,
+): string {
+  const id = task.component;
   const what = id ? target.components[id]?.describe : undefined;
   return what ? `${task.title}: ${what}` : task.title;
 }
