@@ -55,9 +55,15 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
     const parts: [string, string, string[], string[]][] = [
       [
         'kafka-utilities',
-        'Kafka producer/consumer utilities (EventBus interface, kafkajs implementation, tracing wrapper)',
+        'Kafka producer/consumer utilities (EventBus interface, @platformatic/kafka and kafkajs implementations chosen by KAFKA_CLIENT, tracing wrapper)',
         [`${T}.ac6`],
-        ['src/kafka/bus.ts', 'src/kafka/kafkajs.ts', 'src/kafka/instrumented.ts'],
+        [
+          'src/kafka/bus.ts',
+          'src/kafka/client.ts',
+          'src/kafka/platformatic.ts',
+          'src/kafka/kafkajs.ts',
+          'src/kafka/instrumented.ts',
+        ],
       ],
       [
         'unit-tests',
