@@ -340,6 +340,7 @@ async function runNode<Ctx extends BaseContext>(
       const reason = reasonOf(e);
       const checks = [
         check({
+          proof: 'live',
           id: `${t.id}.verify`,
           task: t.id,
           title: `${titleOf(t)}: verify step`,

@@ -3,6 +3,26 @@
 
 export type CheckStatus = 'pass' | 'fail' | 'skip';
 
+/**
+ * How a check's result was obtained, strongest first:
+ * - `live`: measured on running software of the active target;
+ * - `substitute`: measured live, but on a stand-in for the seed's component (Apache Kafka for
+ *   Redpanda, the TypeScript SDK for the Python one); `substitute` names both;
+ * - `rendered`: a real upstream tool ran on the real artifact (helm template + kubeconform,
+ *   promtool, the Compose or k3d loader, actionlint, make -n);
+ * - `static`: file contents, a schema, a text match.
+ */
+export type Proof = 'live' | 'substitute' | 'rendered' | 'static';
+export const PROOF_STRENGTH: readonly Proof[] = ['live', 'substitute', 'rendered', 'static'];
+
+/** The seed's component and what stood in for it on this target. */
+export interface Substitute {
+  /** The seed's component, e.g. `Redpanda`. */
+  for: string;
+  /** What ran instead, e.g. `Apache Kafka 4.1 (KRaft)`. */
+  by: string;
+}
+
 /** One measured fact. Every line of the validation report is one of these. */
 export interface Check {
   /** Stable id, e.g. `0-3.round-trip`. */
@@ -15,6 +35,10 @@ export interface Check {
   requirement?: string;
   title: string;
   status: CheckStatus;
+  /** How the result was obtained (see Proof). Required: a reader must know what a pass means. */
+  proof: Proof;
+  /** With proof `substitute`: the seed's component and its stand-in. */
+  substitute?: Substitute;
   measured?: number | string;
   /** Human-readable bound, e.g. `>= 10000` or `< 50`. */
   threshold?: string;
@@ -82,6 +106,11 @@ export function defineTask<Ctx extends BaseContext>(spec: TaskSpec<Ctx>): Task<C
 export function check(c: Omit<Check, 'task'> & { task?: string }): Check {
   const task = c.task ?? c.id.split('.')[0] ?? c.id;
   if (c.status === 'skip' && !c.reason) throw new Error(`check ${c.id}: a skip needs a reason`);
+  if (!PROOF_STRENGTH.includes(c.proof)) throw new Error(`check ${c.id}: unknown proof ${String(c.proof)}`);
+  if ((c.proof === 'substitute') !== (c.substitute !== undefined))
+    throw new Error(
+      `check ${c.id}: proof 'substitute' names the seed's component and its stand-in (and only it does)`,
+    );
   return { ...c, task };
 }
 

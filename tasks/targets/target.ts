@@ -4,15 +4,20 @@
 // knows (start times it recorded) comes from a component's `facts()`, and checks only one
 // target can give come from its `checks()`: nodes and shared checks never import a target's
 // internals nor branch on its name (eslint.config.js enforces the imports).
-import type { BaseContext, Check } from '../engine/task.ts';
+import type { BaseContext, Check, Substitute } from '../engine/task.ts';
 
 export type TargetName = 'k3d' | 'compose' | 'native';
 export const TARGET_NAMES: readonly TargetName[] = ['k3d', 'compose', 'native'];
 
-export type Endpoint = { url: string } | { unavailable: string };
+/**
+ * An address, or why the target cannot provide it. `substitute` says when what answers there is
+ * a stand-in for the seed's component (native: Apache Kafka for Redpanda), so checks that measure
+ * the component itself report their proof as `substitute` (validation/lib/checks.ts proofVia).
+ */
+export type Endpoint = { url: string; substitute?: Substitute } | { unavailable: string };
 
 export const unavailable = (reason: string): Endpoint => ({ unavailable: reason });
-export const isAvailable = (e: Endpoint): e is { url: string } => 'url' in e;
+export const isAvailable = (e: Endpoint): e is { url: string; substitute?: Substitute } => 'url' in e;
 
 export interface Endpoints {
   /** Kafka bootstrap, `host:port` (no scheme). */

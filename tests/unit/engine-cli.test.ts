@@ -159,6 +159,7 @@ test('verify --report writes the Markdown, JSON and SVG from the checks, exit 1 
       title: 'bus',
       verify: async () => [
         check({
+          proof: 'live',
           id: '0-3.rt',
           title: 'round trip',
           status: 'pass',
@@ -184,7 +185,7 @@ test('verify --report writes the Markdown, JSON and SVG from the checks, exit 1 
     const text = fs.readFileSync(md, 'utf8');
     assert.match(
       text,
-      '| 0-3.ac8: Test scripts verify produce/consume functionality | ✅ pass | 12 ms | < 1000 |',
+      '| 0-3.ac8: Test scripts verify produce/consume functionality | ✅ pass | live | 12 ms | < 1000 |',
     );
     assert.match(text, /0-4\.ac1: .*❌ fail.*task 0-4 verify failed \(prometheus refused\)/);
     assert.ok(fs.existsSync(path.join(root, 'validation/report.json')));

@@ -7,9 +7,15 @@ import * as assert from 'uvu/assert';
 import { registerSecret } from '../../tasks/config/redact.ts';
 import { buildGraph } from '../../tasks/engine/graph.ts';
 import type { RunRecord } from '../../tasks/engine/state.ts';
-import { check } from '../../tasks/engine/task.ts';
+import { check, type Check } from '../../tasks/engine/task.ts';
 import { CRITERIA, REQUIREMENTS } from '../../validation/report/criteria.ts';
-import { buildReport, writeReport, type MachineFacts } from '../../validation/report/report.ts';
+import {
+  buildReport,
+  renderMarkdown,
+  summaryLine,
+  writeReport,
+  type MachineFacts,
+} from '../../validation/report/report.ts';
 import { node, tempDir } from '../fixtures/engine/nodes.ts';
 
 const machine: MachineFacts = {
@@ -43,6 +49,7 @@ function verifyRun(): RunRecord {
         reason: '1 of 3 checks failed: 0-3.p95',
         checks: [
           check({
+            proof: 'live',
             id: '0-3.throughput',
             title: 'produce rate',
             status: 'pass',
@@ -54,6 +61,7 @@ function verifyRun(): RunRecord {
             evidence: 'bench kafka',
           }),
           check({
+            proof: 'live',
             id: '0-3.p95',
             title: 'p95 latency',
             status: 'fail',
@@ -64,7 +72,13 @@ function verifyRun(): RunRecord {
             threshold: '< 50',
             reason: `p95 over budget (token ${SECRET})`,
           }),
-          check({ id: '0-3.rt', title: 'round trip', status: 'pass', criteria: ['0-3.ac8', '0-3.ac3'] }),
+          check({
+            proof: 'live',
+            id: '0-3.rt',
+            title: 'round trip',
+            status: 'pass',
+            criteria: ['0-3.ac8', '0-3.ac3'],
+          }),
         ],
       },
       {
@@ -81,6 +95,7 @@ function verifyRun(): RunRecord {
         endedAt: t0 + 100,
         checks: [
           check({
+            proof: 'live',
             id: '0-1.k3d',
             title: 'k3d installed',
             status: 'skip',
@@ -95,7 +110,13 @@ function verifyRun(): RunRecord {
         state: 'failed',
         reason: 'prometheus refused',
         checks: [
-          check({ id: '0-4.verify', title: 'verify step', status: 'fail', reason: 'prometheus refused' }),
+          check({
+            proof: 'live',
+            id: '0-4.verify',
+            title: 'verify step',
+            status: 'fail',
+            reason: 'prometheus refused',
+          }),
         ],
       },
     ],
@@ -120,7 +141,8 @@ test('every seed criterion and REQ appears exactly once', () => {
     r.requirements.map((q) => q.id),
     Object.keys(REQUIREMENTS),
   );
-  assert.is(r.summary.criteria.pass + r.summary.criteria.fail + r.summary.criteria.skip, CRITERIA.length);
+  const c = r.summary.criteria;
+  assert.is(c.pass + c.partial + c.fail + c.skip, CRITERIA.length);
 });
 
 test('rows carry status, measured value, threshold, evidence and reasons from the checks', () => {
@@ -197,15 +219,168 @@ test('writeReport: a check figure is copied beside the report and embedded; a mi
   fs.writeFileSync(source, '<svg xmlns="http://www.w3.org/2000/svg"><text>p95</text></svg>');
   const run = verifyRun();
   run.nodes[0]!.checks = [
-    check({ id: '0-3.kafka-latency-p95', title: 'p95', status: 'pass', figure: { title: 'latency plot', svgFile: source } }),
-    check({ id: '0-3.gone', title: 'gone', status: 'pass', figure: { title: 'lost plot', svgFile: path.join(root, 'nope.svg') } }),
+    check({
+      proof: 'live',
+      id: '0-3.kafka-latency-p95',
+      title: 'p95',
+      status: 'pass',
+      figure: { title: 'latency plot', svgFile: source },
+    }),
+    check({
+      proof: 'live',
+      id: '0-3.gone',
+      title: 'gone',
+      status: 'pass',
+      figure: { title: 'lost plot', svgFile: path.join(root, 'nope.svg') },
+    }),
   ];
   const w = await writeReport({ root, verify: run, graph, target: { name: 'native', why: 'test' }, machine });
   const md = fs.readFileSync(w.markdown, 'utf8');
   assert.match(md, '![latency plot](phase-0-figures/0-3.kafka-latency-p95.svg)');
   const copied = path.join(path.dirname(w.markdown), 'phase-0-figures', '0-3.kafka-latency-p95.svg');
   assert.match(fs.readFileSync(copied, 'utf8'), '<text>p95</text>');
-  assert.match(fs.readFileSync(path.join(path.dirname(w.markdown), 'phase-0-figures', '0-3.gone.svg'), 'utf8'), 'figure missing');
+  assert.match(
+    fs.readFileSync(path.join(path.dirname(w.markdown), 'phase-0-figures', '0-3.gone.svg'), 'utf8'),
+    'figure missing',
+  );
+});
+
+/** A verify run of one node whose checks are given. */
+function runOf(root: string, checks: Check[]): RunRecord {
+  return {
+    command: 'verify',
+    target: 'native',
+    startedAt: 0,
+    endedAt: 10,
+    concurrency: 1,
+    interrupted: false,
+    criticalPath: { ids: ['0-13'], ms: 10 },
+    nodes: [{ id: '0-13', name: 'e2e', state: 'done', startedAt: 0, endedAt: 10, checks }],
+  };
+}
+
+test('a requirement with a skipped part is partial, never pass, and names the part', () => {
+  const root = tempDir();
+  const r = buildReport({
+    root,
+    verify: runOf(root, [
+      check({
+        id: '0-13.stack-memory',
+        proof: 'live',
+        title: 'memory',
+        status: 'pass',
+        requirement: 'REQ-0.1',
+        criteria: ['0-13.ac9'],
+        measured: 845,
+        unit: 'MB',
+      }),
+      check({
+        id: '0-13.cluster-start',
+        proof: 'live',
+        title: 'cluster start',
+        status: 'skip',
+        requirement: 'REQ-0.1',
+        reason: 'k3d only',
+      }),
+    ]),
+    graph,
+    target: { name: 'native', why: 'test' },
+    machine,
+  });
+  const req1 = r.requirements.find((q) => q.id === 'REQ-0.1')!;
+  assert.equal([req1.status, req1.proof], ['partial', 'live']);
+  assert.match(req1.reason!, 'not proven: 0-13.cluster-start: k3d only');
+  assert.is(r.summary.requirements.partial, 1);
+  assert.is(r.summary.requirements.pass, 0);
+});
+
+test('a row is as strong as its weakest deciding check; substitutes are named; every row has a proof', () => {
+  const root = tempDir();
+  const r = buildReport({
+    root,
+    verify: runOf(root, [
+      check({ id: '0-13.a', proof: 'live', title: 'a', status: 'pass', criteria: ['0-3.ac3'] }),
+      check({
+        id: '0-13.b',
+        proof: 'substitute',
+        substitute: { for: 'Redpanda', by: 'Apache Kafka' },
+        title: 'b',
+        status: 'pass',
+        criteria: ['0-3.ac3', '0-3.ac1'],
+      }),
+      check({ id: '0-13.c', proof: 'static', title: 'c', status: 'pass', criteria: ['0-3.ac9'] }),
+      check({ id: '0-13.d', proof: 'rendered', title: 'd', status: 'pass', criteria: ['0-3.ac9'] }),
+      check({
+        id: '0-13.e',
+        proof: 'static',
+        title: 'e',
+        status: 'fail',
+        criteria: ['0-3.ac7'],
+        reason: 'x',
+      }),
+      check({ id: '0-13.f', proof: 'live', title: 'f', status: 'pass', criteria: ['0-3.ac7'] }),
+    ]),
+    graph,
+    target: { name: 'native', why: 'test' },
+    machine,
+  });
+  const row = (id: string) => r.criteria.find((c) => c.id === id)!;
+  assert.equal([row('0-3.ac3').status, row('0-3.ac3').proof], ['pass', 'substitute']);
+  assert.equal(row('0-3.ac3').substitutes, ['Apache Kafka for Redpanda']);
+  assert.equal([row('0-3.ac9').status, row('0-3.ac9').proof], ['pass', 'static']);
+  assert.equal(
+    [row('0-3.ac7').status, row('0-3.ac7').proof],
+    ['fail', 'static'],
+    'a fail is decided by its failing checks',
+  );
+  assert.equal([row('0-3.ac8').status, row('0-3.ac8').proof], ['skip', 'none']);
+  for (const c of r.criteria) assert.ok(c.proof, `${c.id} has a proof`);
+  assert.equal(r.summary.criteria.passByProof, { live: 0, substitute: 2, rendered: 0, static: 1 });
+  assert.is(
+    summaryLine(r.summary.criteria),
+    `3 pass: 2 substitute, 1 static; 0 partial; 1 fail; ${CRITERIA.length - 4} skip`,
+  );
+  const md = renderMarkdown(r, 'timeline.svg');
+  assert.match(
+    md,
+    '| 0-3.ac3: External access works (from laptop via localhost:19092) | ✅ pass | substitute (Apache Kafka for Redpanda) |',
+  );
+  assert.match(md, '| status | proof | measured |');
+});
+
+test('check() refuses a check without a proof, and a substitute that names no stand-in', () => {
+  assert.throws(() => check({ id: 'x.a', title: 'a', status: 'pass' } as unknown as Check), /unknown proof/);
+  assert.throws(
+    () => check({ id: 'x.a', title: 'a', status: 'pass', proof: 'substitute' }),
+    /names the seed/,
+  );
+  assert.throws(
+    () => check({ id: 'x.a', title: 'a', status: 'pass', proof: 'live', substitute: { for: 'a', by: 'b' } }),
+    /names the seed/,
+  );
+});
+
+test('paths of the checkout are written relative to the repository', () => {
+  const root = tempDir();
+  const r = buildReport({
+    root,
+    verify: runOf(root, [
+      check({
+        id: '0-13.a',
+        proof: 'live',
+        title: 'a',
+        status: 'pass',
+        criteria: ['0-3.ac4'],
+        evidence: `bench ${path.join(root, 'bench', 'results', 'k.json')}; logs in ${root}`,
+      }),
+    ]),
+    graph,
+    target: { name: 'native', why: 'test' },
+    machine,
+  });
+  const text = JSON.stringify(r);
+  assert.not.match(text, root);
+  assert.is(r.criteria.find((c) => c.id === '0-3.ac4')!.evidence, 'bench bench/results/k.json; logs in .');
 });
 
 test.run();

@@ -225,7 +225,9 @@ test('aborting the run interrupts running nodes and starts nothing else', async 
 
 test('verify: checks are collected, a throwing verify step becomes a failed check, failures do not block', async () => {
   const good = node('g', [], {
-    verify: async () => [check({ id: 'g.one', title: 'one', status: 'pass', measured: 3, unit: 'ms' })],
+    verify: async () => [
+      check({ proof: 'live', id: 'g.one', title: 'one', status: 'pass', measured: 3, unit: 'ms' }),
+    ],
   });
   const bad = node('b', [good], {
     verify: async () => {
@@ -233,7 +235,9 @@ test('verify: checks are collected, a throwing verify step becomes a failed chec
     },
   });
   const after = node('c', [bad], {
-    verify: async () => [check({ id: 'c.x', title: 'x', status: 'skip', reason: 'no endpoint' })],
+    verify: async () => [
+      check({ proof: 'live', id: 'c.x', title: 'x', status: 'skip', reason: 'no endpoint' }),
+    ],
   });
   const r = await run([good, bad, after], { command: 'verify' });
   const s = byId(r);

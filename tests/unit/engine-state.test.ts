@@ -28,7 +28,10 @@ const runRec = (command: 'up' | 'verify', state: 'done' | 'failed'): RunRecord =
       state,
       startedAt: 1,
       endedAt: 2,
-      checks: command === 'verify' ? [{ id: 'a.x', task: 'a', title: 'x', status: 'pass' }] : undefined,
+      checks:
+        command === 'verify'
+          ? [{ id: 'a.x', task: 'a', title: 'x', status: 'pass', proof: 'live' }]
+          : undefined,
     },
   ],
 });

@@ -1,10 +1,40 @@
-// Small builders for checks every task uses: a skip when the target cannot provide an endpoint.
-import { check, type Check } from '../../tasks/engine/task.ts';
+// Small builders for checks every task uses: a skip when the target cannot provide an endpoint,
+// the proof of a check that measures a component through its endpoint, and the stand-ins this
+// project uses for the seed's Python and Redpanda choices.
+import { check, type Check, type Proof, type Substitute } from '../../tasks/engine/task.ts';
 import { isAvailable, type Endpoint } from '../../tasks/targets/target.ts';
 
 /** A skip carrying the target's reason when `e` is unavailable; undefined when the check can run. */
-export const skipFor = (id: string, title: string, e: Endpoint, criteria: string[]): Check | undefined =>
-  isAvailable(e) ? undefined : check({ id, title, criteria, status: 'skip', reason: e.unavailable });
+export const skipFor = (
+  id: string,
+  title: string,
+  e: Endpoint,
+  criteria: string[],
+  proof: Proof = 'live',
+): Check | undefined =>
+  isAvailable(e) ? undefined : check({ id, title, criteria, status: 'skip', proof, reason: e.unavailable });
 
 /** A measured figure against an upper bound: pass when strictly below. */
 export const below = (value: number, limit: number): 'pass' | 'fail' => (value < limit ? 'pass' : 'fail');
+
+/**
+ * The proof of a check that measures the component answering at `e`: `live`, or `substitute`
+ * naming the stand-in when the target says the endpoint is one (native Kafka for Redpanda).
+ */
+export const proofVia = (e: Endpoint): { proof: 'live' } | { proof: 'substitute'; substitute: Substitute } =>
+  isAvailable(e) && e.substitute ? { proof: 'substitute', substitute: e.substitute } : { proof: 'live' };
+
+/** Where the project deliberately replaces the seed's Python stack (by a named equivalent). */
+export const SUBSTITUTES = {
+  poetry: { for: 'Poetry (Python dependencies)', by: 'npm ci from package-lock.json' },
+  pythonLinters: { for: 'black, isort, flake8, mypy', by: 'tsc --noEmit, ESLint and Prettier' },
+  pythonSettings: { for: 'the Python app settings loader', by: 'the typed TypeScript settings loader' },
+  pythonOtelSdk: { for: 'the OpenTelemetry Python SDK', by: 'the OpenTelemetry JavaScript SDK' },
+  fastapi: { for: 'FastAPI', by: 'Fastify' },
+} as const satisfies Record<string, Substitute>;
+
+/** Spread into a check: `...substitute(SUBSTITUTES.fastapi)`. */
+export const substitute = (s: Substitute): { proof: 'substitute'; substitute: Substitute } => ({
+  proof: 'substitute',
+  substitute: s,
+});

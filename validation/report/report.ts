@@ -1,7 +1,10 @@
 // The Phase-0 validation report, built only from the checks that ran: one row per seed
-// acceptance criterion and per REQ, with status, measured value, threshold and evidence; skips
-// carry their reason; a criterion no check covered is a skip that says so. Writes Markdown,
-// JSON and a timeline SVG that the Markdown embeds.
+// acceptance criterion and per REQ, with status, how it was proven, measured value, threshold
+// and evidence; skips carry their reason; a criterion no check covered is a skip that says so.
+// Every check that covers a row is one part of it: the row passes only when every part passed
+// (some passed and some skipped: `partial`, naming the skipped parts), and it is as strong as the
+// weakest check that decided it. Paths are relative to the repository. Writes Markdown, JSON and
+// a timeline SVG that the Markdown embeds.
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -9,7 +12,13 @@ import { execa } from 'execa';
 import { redact, redactDeep } from '../../tasks/config/redact.ts';
 import type { Graph } from '../../tasks/engine/graph.ts';
 import type { NodeRecord, RunRecord } from '../../tasks/engine/state.ts';
-import type { BaseContext, Check, CheckStatus } from '../../tasks/engine/task.ts';
+import {
+  PROOF_STRENGTH,
+  type BaseContext,
+  type Check,
+  type CheckStatus,
+  type Proof,
+} from '../../tasks/engine/task.ts';
 import { CRITERIA, REQUIREMENTS, SEED_TASKS } from './criteria.ts';
 import { renderTimelineSvg, type Panel } from './timeline.ts';
 import { writeFileAtomic } from '../../tasks/engine/atomic.ts';
@@ -30,11 +39,19 @@ export interface MachineFacts {
   java: string;
 }
 
+/** A row's status: a check's, or `partial` when some parts passed and the others were skipped. */
+export type RowStatus = CheckStatus | 'partial';
+/** A row's proof: the weakest of the checks that decided it; `none` when no check decided it. */
+export type RowProof = Proof | 'none';
+
 export interface Row {
   id: string;
   task?: string;
   text: string;
-  status: CheckStatus;
+  status: RowStatus;
+  proof: RowProof;
+  /** Stand-ins among the deciding checks: `Apache Kafka for Redpanda`. */
+  substitutes?: string[];
   measured?: string;
   threshold?: string;
   evidence?: string;
@@ -47,9 +64,9 @@ export interface ReportData {
   target: { name: string; why: string; describe?: string };
   machine: MachineFacts;
   summary: {
-    criteria: Record<CheckStatus, number>;
-    requirements: Record<CheckStatus, number>;
-    checks: Record<CheckStatus, number>;
+    criteria: RowCounts;
+    requirements: RowCounts;
+    checks: Record<CheckStatus, number> & { passByProof: Record<Proof, number> };
   };
   criteria: Row[];
   requirements: Row[];
@@ -94,7 +111,22 @@ export async function machineFacts(): Promise<MachineFacts> {
   };
 }
 
-/** Worst status wins: any fail → fail; any pass and no fail → pass; only skips → skip. */
+export type RowCounts = Record<RowStatus, number> & { passByProof: Record<Proof, number> };
+
+const weakest = (checks: readonly Check[]): RowProof =>
+  checks.length === 0
+    ? 'none'
+    : checks
+        .map((c) => c.proof)
+        .reduce((a, b) => (PROOF_STRENGTH.indexOf(a) >= PROOF_STRENGTH.indexOf(b) ? a : b));
+
+const substituteText = (c: Check) =>
+  c.substitute ? `${c.substitute.by} for ${c.substitute.for}` : undefined;
+
+/**
+ * One row from the checks covering it, each a part: any fail → fail; passes and no skip → pass;
+ * passes and skips → partial (the skipped parts are the reason); only skips → skip.
+ */
 function aggregate(
   id: string,
   text: string,
@@ -102,10 +134,10 @@ function aggregate(
   noCheck: { status: CheckStatus; reason: string },
   task?: string,
 ): Row {
-  const join = (f: (c: Check) => string | number | undefined) => {
+  const join = (xs: readonly Check[], f: (c: Check) => string | number | undefined) => {
     const v = [
       ...new Set(
-        checks
+        xs
           .map(f)
           .filter((x) => x !== undefined && x !== '')
           .map(String),
@@ -114,32 +146,79 @@ function aggregate(
     return v.length ? v.join('; ') : undefined;
   };
   if (checks.length === 0)
-    return { id, task, text, status: noCheck.status, reason: noCheck.reason, checks: [] };
-  const status: CheckStatus = checks.some((c) => c.status === 'fail')
+    return { id, task, text, status: noCheck.status, proof: 'none', reason: noCheck.reason, checks: [] };
+  const by = (st: CheckStatus) => checks.filter((c) => c.status === st);
+  const [passed, failed, skipped] = [by('pass'), by('fail'), by('skip')];
+  const status: RowStatus = failed.length
     ? 'fail'
-    : checks.some((c) => c.status === 'pass')
-      ? 'pass'
-      : 'skip';
+    : passed.length && skipped.length
+      ? 'partial'
+      : passed.length
+        ? 'pass'
+        : 'skip';
+  const deciding = status === 'fail' ? failed : passed;
+  const substitutes = [...new Set(deciding.map(substituteText).filter((x): x is string => !!x))];
   return {
     id,
     task,
     text,
     status,
-    measured: join((c) =>
+    proof: weakest(deciding),
+    ...(substitutes.length ? { substitutes } : {}),
+    measured: join(checks, (c) =>
       c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`,
     ),
-    threshold: join((c) => c.threshold),
-    evidence: join((c) => c.evidence),
-    reason: join((c) => (c.status === 'pass' ? undefined : c.reason ? `${c.id}: ${c.reason}` : undefined)),
-    checks: checks.map((c) => `${c.id} (${c.status})`),
+    threshold: join(checks, (c) => c.threshold),
+    evidence: join(checks, (c) => c.evidence),
+    reason: join(checks, (c) =>
+      c.status === 'pass'
+        ? undefined
+        : c.reason
+          ? `${status === 'partial' ? 'not proven: ' : ''}${c.id}: ${c.reason}`
+          : undefined,
+    ),
+    checks: checks.map((c) => `${c.id} (${c.status}, ${c.proof})`),
   };
 }
 
-const count = <T extends { status: CheckStatus }>(xs: readonly T[]) => ({
+const byProof = (xs: readonly { status: string; proof: string }[]): Record<Proof, number> =>
+  Object.fromEntries(
+    PROOF_STRENGTH.map((p) => [p, xs.filter((x) => x.status === 'pass' && x.proof === p).length]),
+  ) as Record<Proof, number>;
+
+const countRows = (xs: readonly Row[]): RowCounts => ({
+  pass: xs.filter((x) => x.status === 'pass').length,
+  partial: xs.filter((x) => x.status === 'partial').length,
+  fail: xs.filter((x) => x.status === 'fail').length,
+  skip: xs.filter((x) => x.status === 'skip').length,
+  passByProof: byProof(xs),
+});
+
+const countChecks = (xs: readonly Check[]) => ({
   pass: xs.filter((x) => x.status === 'pass').length,
   fail: xs.filter((x) => x.status === 'fail').length,
   skip: xs.filter((x) => x.status === 'skip').length,
+  passByProof: byProof(xs),
 });
+
+/** "71 pass: 40 live, 10 substitute, 12 rendered, 9 static; 2 partial; 1 fail; 40 skip". */
+export function summaryLine(c: RowCounts): string {
+  const proofs = PROOF_STRENGTH.filter((p) => c.passByProof[p] > 0).map((p) => `${c.passByProof[p]} ${p}`);
+  return `${c.pass} pass${proofs.length ? `: ${proofs.join(', ')}` : ''}; ${c.partial} partial; ${c.fail} fail; ${c.skip} skip`;
+}
+
+/** Absolute paths of the checkout become repository-relative (`/work/x/bench/…` → `bench/…`). */
+export function relativeToRoot<T>(value: T, root: string): T {
+  const abs = path.resolve(root);
+  const walk = (v: unknown): unknown => {
+    if (typeof v === 'string') return v.split(`${abs}/`).join('').split(abs).join('.');
+    if (Array.isArray(v)) return v.map(walk);
+    if (v && typeof v === 'object')
+      return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, walk(x)]));
+    return v;
+  };
+  return walk(value) as T;
+}
 
 export function buildReport(input: ReportInput & { machine: MachineFacts }): ReportData {
   const checks = input.verify.nodes.flatMap((n) => n.checks ?? []);
@@ -187,11 +266,15 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
   });
   const known = new Set(CRITERIA.map((c) => c.id));
   const otherChecks = checks.filter((k) => !k.requirement && !(k.criteria ?? []).some((c) => known.has(c)));
-  return redactDeep({
+  const data: ReportData = {
     generatedAt: (input.now ?? new Date()).toISOString(),
     target: input.target,
     machine: input.machine,
-    summary: { criteria: count(criteria), requirements: count(requirements), checks: count(checks) },
+    summary: {
+      criteria: countRows(criteria),
+      requirements: countRows(requirements),
+      checks: countChecks(checks),
+    },
     criteria,
     requirements,
     otherChecks,
@@ -205,7 +288,8 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
       ...(n.reason ? { reason: n.reason } : {}),
     })),
     runs: { ...(input.up ? { up: input.up } : {}), verify: input.verify },
-  });
+  };
+  return relativeToRoot(redactDeep(data), input.root);
 }
 
 const cell = (s: string | number | undefined) =>
@@ -214,7 +298,15 @@ const cell = (s: string | number | undefined) =>
     : String(s)
         .replace(/\|/g, '\\|')
         .replace(/\s*\n\s*/g, ' ');
-const mark = (s: CheckStatus) => (s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ fail' : '⏭️ skip');
+const mark = (s: RowStatus) =>
+  s === 'pass' ? '✅ pass' : s === 'fail' ? '❌ fail' : s === 'partial' ? '◐ partial' : '⏭️ skip';
+/** The proof cell: `substitute (Apache Kafka for Redpanda)`. */
+const proofCell = (proof: RowProof, substitutes?: readonly string[]) =>
+  proof === 'none'
+    ? '—'
+    : proof === 'substitute' && substitutes?.length
+      ? `substitute (${substitutes.join('; ')})`
+      : proof;
 
 export function renderMarkdown(r: ReportData, svgRelative: string): string {
   const L: string[] = [];
@@ -228,17 +320,22 @@ export function renderMarkdown(r: ReportData, svgRelative: string): string {
     `- **Target:** ${r.target.name} (${r.target.why})${r.target.describe ? `: ${r.target.describe}` : ''}`,
     `- **Machine:** ${r.machine.cpuModel}, ${r.machine.cpuCount} CPUs, ${r.machine.memoryGiB} GiB RAM; ${r.machine.os} (${r.machine.kernel})`,
     `- **Runtimes:** Node ${r.machine.node}; Java: ${r.machine.java}`,
-    `- **Acceptance criteria:** ${s.criteria.pass} pass, ${s.criteria.fail} fail, ${s.criteria.skip} skip (of ${r.criteria.length})`,
-    `- **Requirements:** ${s.requirements.pass} pass, ${s.requirements.fail} fail, ${s.requirements.skip} skip (of ${r.requirements.length})`,
+    `- **Acceptance criteria** (${r.criteria.length}): ${summaryLine(s.criteria)}`,
+    `- **Requirements** (${r.requirements.length}): ${summaryLine(s.requirements)}`,
     `- **Checks run:** ${s.checks.pass} pass, ${s.checks.fail} fail, ${s.checks.skip} skip`,
+    '',
+    'Proof: **live** measured on running software of the active target; **substitute** measured live on a',
+    "stand-in for the seed's component (named); **rendered** a real upstream tool ran on the real artifact;",
+    '**static** file contents, a schema, a text match. A row is as strong as the weakest check that decided',
+    'it, and passes only when every check covering it passed (**partial**: some parts were not proven).',
     '',
     '## Performance requirements',
     '',
-    '| REQ | requirement | status | measured | threshold | evidence | reason / checks |',
-    '| --- | --- | --- | --- | --- | --- | --- |',
+    '| REQ | requirement | status | proof | measured | threshold | evidence | reason / checks |',
+    '| --- | --- | --- | --- | --- | --- | --- | --- |',
     ...r.requirements.map(
       (q) =>
-        `| ${q.id} | ${cell(q.text)} | ${mark(q.status)} | ${cell(q.measured)} | ${cell(q.threshold)} | ${cell(q.evidence)} | ${cell(q.reason ?? q.checks.join(', '))} |`,
+        `| ${q.id} | ${cell(q.text)} | ${mark(q.status)} | ${cell(proofCell(q.proof, q.substitutes))} | ${cell(q.measured)} | ${cell(q.threshold)} | ${cell(q.evidence)} | ${cell(q.reason ?? q.checks.join(', '))} |`,
     ),
     '',
   );
@@ -250,11 +347,11 @@ export function renderMarkdown(r: ReportData, svgRelative: string): string {
       '',
       `Verify step: ${node ? `${node.state}${node.reason ? ` (${cell(node.reason)})` : ''}` : 'not run'}.`,
       '',
-      '| criterion | status | measured | threshold | evidence | reason / checks |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| criterion | status | proof | measured | threshold | evidence | reason / checks |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
       ...rows.map(
         (c) =>
-          `| ${c.id}: ${cell(c.text)} | ${mark(c.status)} | ${cell(c.measured)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.status === 'pass' ? c.checks.join(', ') : (c.reason ?? c.checks.join(', ')))} |`,
+          `| ${c.id}: ${cell(c.text)} | ${mark(c.status)} | ${cell(proofCell(c.proof, c.substitutes))} | ${cell(c.measured)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.status === 'pass' ? c.checks.join(', ') : (c.reason ?? c.checks.join(', ')))} |`,
       ),
       '',
     );
@@ -263,19 +360,20 @@ export function renderMarkdown(r: ReportData, svgRelative: string): string {
     L.push(
       '## Other checks',
       '',
-      '| check | status | measured | threshold | evidence | reason |',
-      '| --- | --- | --- | --- | --- | --- |',
+      '| check | status | proof | measured | threshold | evidence | reason |',
+      '| --- | --- | --- | --- | --- | --- | --- |',
     );
     for (const c of r.otherChecks) {
       L.push(
-        `| ${c.id}: ${cell(c.title)} | ${mark(c.status)} | ${cell(c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.reason)} |`,
+        `| ${c.id}: ${cell(c.title)} | ${mark(c.status)} | ${cell(proofCell(c.proof, c.substitute ? [substituteText(c)!] : undefined))} | ${cell(c.measured === undefined ? undefined : `${c.measured}${c.unit ? ` ${c.unit}` : ''}`)} | ${cell(c.threshold)} | ${cell(c.evidence)} | ${cell(c.reason)} |`,
       );
     }
     L.push('');
   }
   if (r.figures.length) {
     L.push('## Figures', '');
-    for (const f of r.figures) L.push(`**${cell(f.title)}** (check ${f.check})`, '', `![${cell(f.title)}](${f.file})`, '');
+    for (const f of r.figures)
+      L.push(`**${cell(f.title)}** (check ${f.check})`, '', `![${cell(f.title)}](${f.file})`, '');
   }
   L.push(
     '## Run timeline',
@@ -310,10 +408,12 @@ export async function writeReport(
     const text = source ? await fsp.readFile(source, 'utf8').catch(() => undefined) : undefined;
     const dest = path.join(path.dirname(md), f.file);
     await fsp.mkdir(path.dirname(dest), { recursive: true });
-    await writeFileAtomic(dest, redact(text ?? '<svg xmlns="http://www.w3.org/2000/svg"><text y="20">figure missing</text></svg>'));
+    await writeFileAtomic(
+      dest,
+      redact(text ?? '<svg xmlns="http://www.w3.org/2000/svg"><text y="20">figure missing</text></svg>'),
+    );
   }
   await writeFileAtomic(md, renderMarkdown(data, path.relative(path.dirname(md), svg)));
   await writeFileAtomic(json, JSON.stringify(data, null, 2) + '\n');
-  const c = data.summary.criteria;
-  return { markdown: md, json, svg, summary: `criteria: ${c.pass} pass, ${c.fail} fail, ${c.skip} skip` };
+  return { markdown: md, json, svg, summary: `criteria: ${summaryLine(data.summary.criteria)}` };
 }

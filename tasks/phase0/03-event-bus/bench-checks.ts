@@ -14,6 +14,7 @@ import { parseBenchOptions, type ClientName } from '../../../bench/kafka/args.ts
 import { runBench, type BenchOutcome } from '../../../bench/kafka/bench.ts';
 import type { ClientResult } from '../../../bench/kafka/result.ts';
 import { DEFAULT_KAFKA_CLIENT, KAFKA_CLIENTS } from '../../../templates/service/src/kafka/client.ts';
+import { proofVia } from '../../../validation/lib/checks.ts';
 
 export interface KafkaBenchCheckOptions {
   /** Seed task the checks belong to: `0-3` (event bus) or `0-13` (end-to-end validation). */
@@ -81,6 +82,7 @@ export async function kafkaBenchChecks(
     return {
       checks: [
         check({
+          ...proofVia(endpoint),
           id: ids.throughput,
           requirement: 'REQ-0.2',
           criteria: [...CRITERIA[task].throughput],
@@ -89,6 +91,7 @@ export async function kafkaBenchChecks(
           reason: endpoint.unavailable,
         }),
         check({
+          ...proofVia(endpoint),
           id: ids.latency,
           requirement: 'REQ-0.2',
           criteria: [...CRITERIA[task].latency],
@@ -126,6 +129,7 @@ export async function kafkaBenchChecks(
   const throughput =
     tpResult && tpResult.status === 'complete'
       ? check({
+          ...proofVia(endpoint),
           id: ids.throughput,
           requirement: 'REQ-0.2',
           criteria: [...CRITERIA[task].throughput],
@@ -149,6 +153,7 @@ export async function kafkaBenchChecks(
           durationMs: tpMs,
         })
       : check({
+          ...proofVia(endpoint),
           id: ids.throughput,
           requirement: 'REQ-0.2',
           criteria: [...CRITERIA[task].throughput],
@@ -186,6 +191,7 @@ export async function kafkaBenchChecks(
   const latency =
     ltResult && ltResult.status === 'complete' && e2e && e2e.count > 0
       ? check({
+          ...proofVia(endpoint),
           id: ids.latency,
           requirement: 'REQ-0.2',
           criteria: [...CRITERIA[task].latency],
@@ -212,6 +218,7 @@ export async function kafkaBenchChecks(
           durationMs: ltMs,
         })
       : check({
+          ...proofVia(endpoint),
           id: ids.latency,
           requirement: 'REQ-0.2',
           criteria: [...CRITERIA[task].latency],

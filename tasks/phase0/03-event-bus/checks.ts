@@ -13,13 +13,16 @@ import {
 } from '../../topics.ts';
 import { isAvailable, type Endpoint } from '../../targets/target.ts';
 import { errText as anyErrText, firstLine } from '../../../validation/lib/errors.ts';
+import { proofVia } from '../../../validation/lib/checks.ts';
 
 const since = (t0: number) => Math.round(performance.now() - t0);
 
 /** A skip for every check id when the target has no Kafka endpoint. */
 function unavailableSkips(ids: string[], endpoint: Endpoint): Check[] | undefined {
   if (isAvailable(endpoint)) return undefined;
-  return ids.map((id) => check({ id, title: id, status: 'skip', reason: endpoint.unavailable }));
+  return ids.map((id) =>
+    check({ ...proofVia(endpoint), id, title: id, status: 'skip', reason: endpoint.unavailable }),
+  );
 }
 
 const errText = (e: unknown) => firstLine(anyErrText(e));
@@ -47,6 +50,7 @@ export async function brokerReadyCheck(
       const c = await admin.describeCluster();
       const answerMs = since(t0);
       return check({
+        ...proofVia(endpoint),
         id,
         criteria: ['0-3.ac1', '0-3.ac3'],
         title: `Kafka broker answers on ${bootstrap}`,
@@ -66,6 +70,7 @@ export async function brokerReadyCheck(
     }
     if (Date.now() > deadline) {
       return check({
+        ...proofVia(endpoint),
         id,
         criteria: ['0-3.ac1', '0-3.ac3'],
         title: `Kafka broker answers on ${bootstrap}`,
@@ -98,6 +103,7 @@ export async function topicsMatchSeedChecks(
   } catch (e) {
     return ids.map((id) =>
       check({
+        ...proofVia(endpoint),
         id,
         criteria: ['0-3.ac7'],
         title: id,
@@ -121,19 +127,21 @@ export async function topicsMatchSeedChecks(
     };
     if (actual === undefined)
       return check({
+        ...proofVia(endpoint),
         ...base,
         status: 'fail',
         reason: `topic ${t.name} does not exist; run: npx tsx tasks.ts topics-create`,
       });
     if (actual !== t.partitions) {
       return check({
+        ...proofVia(endpoint),
         ...base,
         status: 'fail',
         measured: actual,
         reason: `topic ${t.name} has ${actual} partitions, the seed says ${t.partitions}`,
       });
     }
-    return check({ ...base, status: 'pass', measured: actual });
+    return check({ ...proofVia(endpoint), ...base, status: 'pass', measured: actual });
   });
 }
 
@@ -341,6 +349,7 @@ export async function roundTripChecks(
       const partitions = new Set(mine.map((m) => m.partition)).size;
       checks.push(
         check({
+          ...proofVia(endpoint),
           ...base,
           status: problems.length === 0 ? 'pass' : 'fail',
           measured: new Set(mine.map((m) => m.value)).size,
@@ -350,7 +359,9 @@ export async function roundTripChecks(
         }),
       );
     } catch (e) {
-      checks.push(check({ ...base, status: 'fail', reason: errText(e), durationMs: since(t0) }));
+      checks.push(
+        check({ ...proofVia(endpoint), ...base, status: 'fail', reason: errText(e), durationMs: since(t0) }),
+      );
     }
   }
   return checks;
@@ -377,7 +388,9 @@ export async function durabilityChecks(
   const skip = unavailableSkips(ids, endpoint);
   if (skip) return skip;
   if ('unavailable' in restart)
-    return ids.map((id) => check({ id, title: id, status: 'skip', reason: restart.unavailable }));
+    return ids.map((id) =>
+      check({ ...proofVia(endpoint), id, title: id, status: 'skip', reason: restart.unavailable }),
+    );
   const topic = opts.topic ?? SEED_TOPICS.find((t) => t.name === 'orders.placed')!;
   const n = opts.count ?? 1000;
   const kafka = orchestratorKafka((endpoint as { url: string }).url, 'example-app-verify');
@@ -413,6 +426,7 @@ export async function durabilityChecks(
       );
     return [
       check({
+        ...proofVia(endpoint),
         ...base,
         status: problems.length === 0 ? 'pass' : 'fail',
         measured: kept,
@@ -421,6 +435,7 @@ export async function durabilityChecks(
         durationMs: since(t0),
       }),
       check({
+        ...proofVia(endpoint),
         id: '0-3.restart-time',
         criteria: ['0-3.ac6'],
         title: 'Broker restart through the orchestrator until it answers again',
@@ -432,15 +447,17 @@ export async function durabilityChecks(
     ];
   } catch (e) {
     return [
-      check({ ...base, status: 'fail', reason: errText(e), durationMs: since(t0) }),
+      check({ ...proofVia(endpoint), ...base, status: 'fail', reason: errText(e), durationMs: since(t0) }),
       restartMs === undefined
         ? check({
+            ...proofVia(endpoint),
             id: '0-3.restart-time',
             title: 'Broker restart through the orchestrator',
             status: 'fail',
             reason: `no restart measured: ${errText(e)}`,
           })
         : check({
+            ...proofVia(endpoint),
             id: '0-3.restart-time',
             title: 'Broker restart through the orchestrator until it answers again',
             status: 'pass',

@@ -119,10 +119,11 @@ export async function targetChecks(prom: Prom): Promise<{ checks: Check[]; targe
       title: `scrape target ${job} is up`,
       evidence: t.scrapeUrl,
     };
-    if (t.health === 'up') checks.push(check({ ...base, status: 'pass', measured: 'up' }));
+    if (t.health === 'up') checks.push(check({ proof: 'live', ...base, status: 'pass', measured: 'up' }));
     else if (SERVICE_JOBS.has(job)) {
       checks.push(
         check({
+          proof: 'live',
           ...base,
           status: 'skip',
           reason: `${job} is not running yet (seed task 0-13 starts it): ${t.lastError || t.health}`,
@@ -130,7 +131,13 @@ export async function targetChecks(prom: Prom): Promise<{ checks: Check[]; targe
       );
     } else
       checks.push(
-        check({ ...base, status: 'fail', measured: t.health, reason: t.lastError || `target ${t.health}` }),
+        check({
+          proof: 'live',
+          ...base,
+          status: 'fail',
+          measured: t.health,
+          reason: t.lastError || `target ${t.health}`,
+        }),
       );
   }
   const jobs = new Set(activeTargets.map((t) => t.labels.job));
@@ -138,6 +145,7 @@ export async function targetChecks(prom: Prom): Promise<{ checks: Check[]; targe
     if (!names.some((n) => jobs.has(n))) {
       checks.push(
         check({
+          proof: 'live',
           id: `0-4.target.${job}`,
           criteria: ['0-4.ac1'],
           title: `scrape target ${job} is up`,
@@ -150,6 +158,7 @@ export async function targetChecks(prom: Prom): Promise<{ checks: Check[]; targe
   const up = activeTargets.filter((t) => t.health === 'up').length;
   checks.push(
     check({
+      proof: 'live',
       id: '0-4.targets',
       criteria: ['0-4.ac1'],
       title: 'scrape targets of the active target',
@@ -197,6 +206,7 @@ export function exportCheck(
   const evidence = `${metrics.length} metrics: ${metrics.join(', ')}`.slice(0, 600);
   if (unknown.length > 0) {
     return check({
+      proof: 'live',
       id,
       title,
       criteria,
@@ -210,6 +220,7 @@ export function exportCheck(
     const reasons = [...new Set(waiting.map((m) => down.get(providerOf(m)?.job ?? '') ?? ''))].join('; ');
     if (waiting.length === metrics.length)
       return check({
+        proof: 'live',
         id,
         title,
         criteria,
@@ -218,6 +229,7 @@ export function exportCheck(
         reason: `every series comes from a service: ${reasons}`,
       });
     return check({
+      proof: 'live',
       id,
       title,
       criteria,
@@ -228,6 +240,7 @@ export function exportCheck(
     });
   }
   return check({
+    proof: 'live',
     id,
     title,
     criteria,
@@ -248,6 +261,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   if (!isAvailable(ep)) {
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.prometheus-ready',
         criteria: ['0-4.ac1'],
         title: 'Prometheus is ready',
@@ -266,6 +280,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.prometheus-ready',
         criteria: ['0-4.ac1'],
         title: 'Prometheus is ready',
@@ -278,6 +293,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   } catch (e) {
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.prometheus-ready',
         criteria: ['0-4.ac1'],
         title: 'Prometheus is ready',
@@ -293,6 +309,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
     const retention = flags['storage.tsdb.retention.time'] ?? '';
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.retention',
         criteria: ['0-4.ac6'],
         title: 'metrics retention is 30 days',
@@ -306,6 +323,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   } catch (e) {
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.retention',
         criteria: ['0-4.ac6'],
         title: 'metrics retention is 30 days',
@@ -345,6 +363,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
     ];
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.rules-loaded',
         criteria: ['0-4.ac5'],
         title: 'recording and alert rules loaded by the live Prometheus',
@@ -360,6 +379,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   } catch (e) {
     checks.push(
       check({
+        proof: 'live',
         id: '0-4.rules-loaded',
         criteria: ['0-4.ac5'],
         title: 'recording and alert rules loaded by the live Prometheus',
@@ -375,6 +395,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   );
   checks.push(
     check({
+      proof: 'live',
       id: '0-4.rules-evaluate',
       criteria: ['0-4.ac5'],
       title: 'every rule expression evaluates against the live Prometheus',
@@ -414,6 +435,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
     );
     checks.push(
       check({
+        proof: 'live',
         id: `0-4.dashboard.${d.uid}.queries`,
         criteria: ['0-4.ac4'],
         title: `dashboard "${d.title}": every panel query evaluates`,
@@ -469,6 +491,7 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
   }
   checks.push(
     check({
+      proof: 'live',
       id: '0-4.data',
       criteria: ['0-4.ac1'],
       title: 'Prometheus, host and Kafka series have data',
@@ -502,6 +525,7 @@ export function dashboardSchemaChecks(root: string): Check[] {
   const problems = [...errors, ...missing.map((t) => `seed dashboard "${t}" missing`)];
   return [
     check({
+      proof: 'static',
       id: '0-4.dashboards',
       criteria: ['0-4.ac4'],
       title: 'the seed four dashboards are valid Grafana JSON (ajv schema)',
@@ -530,6 +554,7 @@ export async function promtoolChecks(root: string): Promise<Check[]> {
     if (r.code === 'ENOENT') {
       out.push(
         check({
+          proof: 'rendered',
           id,
           criteria: ['0-4.ac5'],
           title,
@@ -541,6 +566,7 @@ export async function promtoolChecks(root: string): Promise<Check[]> {
     }
     out.push(
       check({
+        proof: 'rendered',
         id,
         criteria: ['0-4.ac5'],
         title,
@@ -571,6 +597,7 @@ export function docsCheck(root: string): Check {
   ];
   const missing = needed.filter((n) => !text.includes(n));
   return check({
+    proof: 'static',
     id: '0-4.docs',
     criteria: ['0-4.ac8'],
     title: 'docs explain the dashboards, alerts and the lag metric',
@@ -594,7 +621,7 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
   ] as const;
   if (!isAvailable(g))
     return ids.map(([id, criteria, title]) =>
-      check({ id, criteria: [...criteria], title, status: 'skip', reason: g.unavailable }),
+      check({ proof: 'live', id, criteria: [...criteria], title, status: 'skip', reason: g.unavailable }),
     );
   const password = opts.env?.GRAFANA_ADMIN_PASSWORD;
   const headers: Record<string, string> = password
@@ -611,6 +638,7 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
     const h = (await get('/api/health')) as { database?: string; version?: string };
     out.push(
       check({
+        proof: 'live',
         id: health[0],
         criteria: [...health[1]],
         title: health[2],
@@ -623,6 +651,7 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
   } catch (e) {
     out.push(
       check({
+        proof: 'live',
         id: health[0],
         criteria: [...health[1]],
         title: health[2],
@@ -636,6 +665,7 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
     const ok = list.some((d) => d.type === 'prometheus' && d.uid === 'prometheus');
     out.push(
       check({
+        proof: 'live',
         id: ds[0],
         criteria: [...ds[1]],
         title: ds[2],
@@ -645,7 +675,16 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
       }),
     );
   } catch (e) {
-    out.push(check({ id: ds[0], criteria: [...ds[1]], title: ds[2], status: 'fail', reason: errText(e) }));
+    out.push(
+      check({
+        proof: 'live',
+        id: ds[0],
+        criteria: [...ds[1]],
+        title: ds[2],
+        status: 'fail',
+        reason: errText(e),
+      }),
+    );
   }
   try {
     const found = (await get('/api/search?type=dash-db')) as { uid: string; title: string }[];
@@ -653,6 +692,7 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
     const missing = wanted.filter((u) => !found.some((f) => f.uid === u));
     out.push(
       check({
+        proof: 'live',
         id: dash[0],
         criteria: [...dash[1]],
         title: dash[2],
@@ -668,7 +708,14 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
     );
   } catch (e) {
     out.push(
-      check({ id: dash[0], criteria: [...dash[1]], title: dash[2], status: 'fail', reason: errText(e) }),
+      check({
+        proof: 'live',
+        id: dash[0],
+        criteria: [...dash[1]],
+        title: dash[2],
+        status: 'fail',
+        reason: errText(e),
+      }),
     );
   }
   return out;

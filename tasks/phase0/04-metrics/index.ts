@@ -18,7 +18,7 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
   const withRss = rows.filter((r) => r.rssBytes !== undefined);
   if (withRss.length === 0) {
     out.push(
-      check({
+      check({ proof: 'live',
         id: '0-4.metrics-rss',
         title: 'memory of the metrics processes',
         status: 'skip',
@@ -28,7 +28,7 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
   } else {
     const total = withRss.reduce((s, r) => s + (r.rssBytes ?? 0), 0) / MiB;
     out.push(
-      check({
+      check({ proof: 'live',
         id: '0-4.metrics-rss',
         requirement: 'REQ-0.1',
         title: 'memory of the metrics processes (RSS)',
@@ -46,7 +46,7 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
   const promMs = startup?.readyMs.prometheus;
   out.push(
     promMs === undefined
-      ? check({
+      ? check({ proof: 'live',
           id: '0-4.prometheus-startup',
           criteria: ['0-4.ac1'],
           title: 'Prometheus time to ready',
@@ -55,7 +55,7 @@ async function measuredChecks(ctx: PlatformContext): Promise<Check[]> {
             ? 'no cold start recorded yet (up found Prometheus already running)'
             : `the ${ctx.target.name} target does not record start times`,
         })
-      : check({
+      : check({ proof: 'live',
           id: '0-4.prometheus-startup',
           criteria: ['0-4.ac1'],
           title: 'Prometheus time to ready (spawn to /-/ready)',

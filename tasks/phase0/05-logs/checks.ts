@@ -86,7 +86,7 @@ export async function logFormatCheck(): Promise<Check> {
   if (obj.password !== REDACTED || lines.join('\n').includes('canary-secret-0-5'))
     problems.push('secret not redacted');
   const present = SEED_FIELDS.filter((f) => f in obj).length;
-  return check({
+  return check({ proof: 'static',
     id: `${TASK}.log-format`,
     title: 'Structured JSON log line in the seed format, with the active trace id and redaction',
     criteria: ['0-5.ac4', '0-6.ac5'],
@@ -155,7 +155,7 @@ export async function lokiReadyCheck(ctx: PlatformContext): Promise<Check> {
   if (skip || !isAvailable(loki)) return skip!;
   try {
     const r = await http(`${loki.url}/ready`, { timeoutMs: 5_000 });
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-5.ac1'],
@@ -166,7 +166,7 @@ export async function lokiReadyCheck(ctx: PlatformContext): Promise<Check> {
       ...(r.status === 200 ? {} : { reason: `Loki /ready answered ${r.status}` }),
     });
   } catch (e) {
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-5.ac1'],
@@ -185,14 +185,14 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   const ids = { found: `${TASK}.loki-query`, latency: `${TASK}.loki-query-latency` };
   if (!isAvailable(loki)) {
     return [
-      check({
+      check({ proof: 'live',
         id: ids.found,
         title: 'A pushed JSON line is found by LogQL',
         criteria: ['0-5.ac1', '0-5.ac4'],
         status: 'skip',
         reason: loki.unavailable,
       }),
-      check({
+      check({ proof: 'live',
         id: ids.latency,
         title: 'LogQL query latency for recent logs',
         criteria: ['0-5.ac6'],
@@ -219,14 +219,14 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   } catch (e) {
     const reason = `${loki.url}: ${errText(e)}`;
     return [
-      check({
+      check({ proof: 'live',
         id: ids.found,
         title: 'A pushed JSON line is found by LogQL',
         criteria: ['0-5.ac1', '0-5.ac4'],
         status: 'fail',
         reason,
       }),
-      check({
+      check({ proof: 'live',
         id: ids.latency,
         title: 'LogQL query latency for recent logs',
         criteria: ['0-5.ac6'],
@@ -237,7 +237,7 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   }
   const foundMs = Math.round(performance.now() - t0);
   const parsed = hit?.line.marker === marker;
-  const found = check({
+  const found = check({ proof: 'live',
     id: ids.found,
     title: 'A pushed JSON line is found by LogQL (| json parses the seed format)',
     criteria: ['0-5.ac1', '0-5.ac4'],
@@ -250,7 +250,7 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   if (!parsed)
     return [
       found,
-      check({
+      check({ proof: 'live',
         id: ids.latency,
         title: 'LogQL query latency for recent logs',
         criteria: ['0-5.ac6'],
@@ -266,7 +266,7 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
   const med = median(times);
   return [
     found,
-    check({
+    check({ proof: 'live',
       id: ids.latency,
       title: 'LogQL query latency for recent logs (median of 7, last 5 min)',
       criteria: ['0-5.ac6'],
@@ -301,7 +301,7 @@ export async function alloyCollectingCheck(ctx: PlatformContext): Promise<Check>
     const series = (JSON.parse(r.text) as { data?: Record<string, string>[] }).data ?? [];
     const sources = new Set(series.map((s) => s.pod ?? s.container ?? '').filter(Boolean));
     const namespaces = new Set(series.map((s) => s.namespace).filter(Boolean));
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-5.ac2'],
@@ -315,7 +315,7 @@ export async function alloyCollectingCheck(ctx: PlatformContext): Promise<Check>
         : { reason: 'no stream labelled collector="alloy" in the last 15 minutes: is Alloy running?' }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-5.ac2'], status: 'fail', reason: `${loki.url}: ${errText(e)}` });
+    return check({ proof: 'live', id, title, criteria: ['0-5.ac2'], status: 'fail', reason: `${loki.url}: ${errText(e)}` });
   }
 }
 
@@ -333,7 +333,7 @@ export async function grafanaLokiCheck(ctx: PlatformContext): Promise<Check> {
       10_000,
       500,
     );
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-5.ac3'],
@@ -344,7 +344,7 @@ export async function grafanaLokiCheck(ctx: PlatformContext): Promise<Check> {
       ...(hit ? {} : { reason: 'Grafana returned no line for {service="verify-logs"}' }),
     });
   } catch (e) {
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-5.ac3'],
@@ -392,7 +392,7 @@ export async function lokiRetentionCheck(ctx: PlatformContext): Promise<Check> {
       const h = hoursOf(dig(cfg, 'limits_config', 'retention_period'));
       const enabled = dig(cfg, 'compactor', 'retention_enabled') === true;
       const ok = h === 720 && enabled;
-      return check({
+      return check({ proof: 'live',
         id,
         title,
         criteria: ['0-5.ac5'],
@@ -416,7 +416,7 @@ export async function lokiRetentionCheck(ctx: PlatformContext): Promise<Check> {
       dig(values, 'loki', 'compactor', 'retention_enabled') === true &&
       dig(compose, 'compactor', 'retention_enabled') === true;
     const ok = k === 720 && c === 720 && on;
-    return check({
+    return check({ proof: 'static',
       id,
       title,
       criteria: ['0-5.ac5'],
@@ -432,7 +432,7 @@ export async function lokiRetentionCheck(ctx: PlatformContext): Promise<Check> {
           }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-5.ac5'], status: 'fail', reason: errText(e) });
+    return check({ proof: 'live', id, title, criteria: ['0-5.ac5'], status: 'fail', reason: errText(e) });
   }
 }
 
@@ -449,7 +449,7 @@ export async function logqlDocsCheck(paths: Paths): Promise<Check> {
     .filter((l) => /^\s*(sum|count|rate|topk|avg|quantile_over_time|\{)/.test(l) && l.includes('{')).length;
   const missing = files.filter((_, i) => !texts[i]);
   const ok = missing.length === 0 && queries >= 10;
-  return check({
+  return check({ proof: 'static',
     id,
     title,
     criteria: ['0-5.ac8'],

@@ -22,7 +22,7 @@ import { tracedProcess, tracedSend } from '../../../templates/service/src/lib/ka
 import { exclusiveTracing, hoursOf, pushLine, queryRange } from '../05-logs/checks.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { grafanaHeaders, http, poll } from '../../../validation/lib/http.ts';
-import { skipFor } from '../../../validation/lib/checks.ts';
+import { skipFor, proofVia, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const TASK = '0-6';
 
@@ -223,6 +223,7 @@ export async function traceRoundTripChecks(
     return {
       checks: [
         check({
+          ...proofVia(ep.traceQuery),
           id: ids.received,
           title: titles.received,
           criteria: ['0-6.ac1', '0-6.ac2'],
@@ -230,6 +231,7 @@ export async function traceRoundTripChecks(
           reason: blocked ?? 'unavailable',
         }),
         check({
+          ...proofVia(ep.traceQuery),
           id: ids.structure,
           title: titles.structure,
           criteria: ['0-6.ac4'],
@@ -237,6 +239,7 @@ export async function traceRoundTripChecks(
           reason: blocked ?? 'unavailable',
         }),
         check({
+          ...proofVia(ep.traceQuery),
           id: ids.logs,
           title: titles.logs,
           criteria: ['0-6.ac5'],
@@ -261,6 +264,7 @@ export async function traceRoundTripChecks(
     return {
       checks: [
         check({
+          ...proofVia(ep.traceQuery),
           id: ids.received,
           title: titles.received,
           criteria: ['0-6.ac1', '0-6.ac2'],
@@ -268,6 +272,7 @@ export async function traceRoundTripChecks(
           reason,
         }),
         check({
+          ...proofVia(ep.traceQuery),
           id: ids.structure,
           title: titles.structure,
           criteria: ['0-6.ac4'],
@@ -275,6 +280,7 @@ export async function traceRoundTripChecks(
           reason: 'no trace was sent',
         }),
         check({
+          ...proofVia(ep.traceQuery),
           id: ids.logs,
           title: titles.logs,
           criteria: ['0-6.ac5'],
@@ -307,6 +313,7 @@ export async function traceRoundTripChecks(
   const complete = found.length >= sent.expected.size;
   const checks: Check[] = [
     check({
+      ...proofVia(ep.traceQuery),
       id: ids.received,
       title: titles.received,
       criteria: ['0-6.ac1', '0-6.ac2'],
@@ -326,6 +333,7 @@ export async function traceRoundTripChecks(
   const services = [...new Set(found.map((s) => s.service))].sort();
   checks.push(
     check({
+      ...proofVia(ep.traceQuery),
       id: ids.structure,
       title: titles.structure,
       criteria: ['0-6.ac4'],
@@ -352,6 +360,7 @@ async function logCorrelation(
   const wrong = lines.filter((l) => l.trace_id !== sent.traceId);
   if (lines.length < 2 || wrong.length) {
     return check({
+      proof: 'live',
       id,
       title,
       criteria: ['0-6.ac5'],
@@ -370,6 +379,7 @@ async function logCorrelation(
       const logql = `{service="${GATEWAY}"} | json | trace_id="${sent.traceId}"`;
       const hit = await poll(() => queryRange(loki.url, logql, 5 * 60_000), 30_000, 300);
       return check({
+        proof: 'live',
         id,
         title,
         criteria: ['0-6.ac5'],
@@ -381,6 +391,7 @@ async function logCorrelation(
       });
     } catch (e) {
       return check({
+        proof: 'live',
         id,
         title,
         criteria: ['0-6.ac5'],
@@ -394,6 +405,7 @@ async function logCorrelation(
   const inFile = text.split('\n').filter((l) => l.includes(`"trace_id":"${sent.traceId}"`)).length;
   const ok = inFile === lines.length;
   return check({
+    proof: 'static',
     id,
     title,
     criteria: ['0-6.ac5'],
@@ -416,6 +428,7 @@ export async function tempoReadyCheck(ctx: PlatformContext): Promise<Check> {
   try {
     const r = await http(`${tempo.url}/ready`, { timeoutMs: 5_000 });
     return check({
+      proof: 'live',
       id,
       title,
       criteria: ['0-6.ac1'],
@@ -427,6 +440,7 @@ export async function tempoReadyCheck(ctx: PlatformContext): Promise<Check> {
     });
   } catch (e) {
     return check({
+      proof: 'live',
       id,
       title,
       criteria: ['0-6.ac1'],
@@ -444,11 +458,19 @@ export async function grafanaTempoCheck(ctx: PlatformContext, traceId: string | 
   const skip = skipFor(id, title, grafana, ['0-6.ac3']);
   if (skip || !isAvailable(grafana)) return skip!;
   if (!traceId)
-    return check({ id, title, criteria: ['0-6.ac3'], status: 'skip', reason: 'no trace was sent' });
+    return check({
+      proof: 'live',
+      id,
+      title,
+      criteria: ['0-6.ac3'],
+      status: 'skip',
+      reason: 'no trace was sent',
+    });
   const base = `${grafana.url}/api/datasources/proxy/uid/tempo`;
   try {
     const spans = await lookupTrace(base, traceId, grafanaHeaders(ctx.env));
     return check({
+      proof: 'live',
       id,
       title,
       criteria: ['0-6.ac3'],
@@ -460,6 +482,7 @@ export async function grafanaTempoCheck(ctx: PlatformContext, traceId: string | 
     });
   } catch (e) {
     return check({
+      proof: 'live',
       id,
       title,
       criteria: ['0-6.ac3'],
@@ -508,6 +531,7 @@ export async function tracingOverheadCheck(traces = 500): Promise<Check> {
   // the process being descheduled, so it is reported, not judged.
   const ok = mean < 5;
   return check({
+    ...substitute(SUBSTITUTES.pythonOtelSdk),
     id: `${TASK}.overhead`,
     title: 'Tracing overhead per trace (5 spans, batch processor)',
     criteria: ['0-6.ac7'],
@@ -539,6 +563,7 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
       const r = await http(`${tempo.url}/status/config`);
       const h = hoursOf(dig(YAML.parse(r.text), ...keyPath));
       return check({
+        proof: 'live',
         id,
         title,
         criteria: ['0-6.ac6'],
@@ -557,6 +582,7 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
     const sinkDays = Number(ctx.env.TRACE_RETENTION_DAYS ?? '7');
     const ok = k === 168 && c === 168;
     return check({
+      proof: 'static',
       id,
       title,
       criteria: ['0-6.ac6'],
@@ -568,7 +594,7 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
       ...(ok ? {} : { reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h` }),
     });
   } catch (e) {
-    return check({ id, title, criteria: ['0-6.ac6'], status: 'fail', reason: errText(e) });
+    return check({ proof: 'live', id, title, criteria: ['0-6.ac6'], status: 'fail', reason: errText(e) });
   }
 }
 
@@ -583,6 +609,7 @@ export async function tracingDocsCheck(paths: Paths): Promise<Check> {
   const sections = (texts[0] ?? '').split('\n').filter((l) => /^##\s/.test(l)).length;
   const ok = missing.length === 0 && sections >= 5;
   return check({
+    proof: 'static',
     id,
     title,
     criteria: ['0-6.ac8'],

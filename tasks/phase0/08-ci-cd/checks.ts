@@ -7,6 +7,7 @@ import { execa } from 'execa';
 import { parse } from 'yaml';
 import { check, type Check } from '../../engine/task.ts';
 import { resolvePaths } from '../../paths.ts';
+import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 export interface CiTiming {
   step: string;
@@ -46,7 +47,7 @@ export async function ciCdChecks(root: string, platformEnv: NodeJS.ProcessEnv, s
   const ci = workflow(root, 'ci.yml');
   const push = (ci?.on?.push ?? {}) as { branches?: string[] };
   const branches = push.branches ?? [];
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-8.triggers', criteria: ['0-8.ac1', '0-8.ac2'], title: 'ci.yml runs on push to main/develop and on pull requests',
     status: branches.includes('main') && branches.includes('develop') && ci !== undefined && 'pull_request' in ci.on ? 'pass' : 'fail',
     evidence: `on.push.branches=[${branches.join(', ')}], pull_request ${ci && 'pull_request' in ci.on ? 'present' : 'missing'}`,
@@ -54,11 +55,11 @@ export async function ciCdChecks(root: string, platformEnv: NodeJS.ProcessEnv, s
 
   const actionlint = path.join(resolvePaths(platformEnv).cache, 'bin', 'actionlint');
   if (!fs.existsSync(actionlint)) {
-    checks.push(check({ id: '0-8.actionlint', criteria: ['0-8.ac1', '0-8.ac2'], title: 'actionlint accepts the workflows', status: 'skip', reason: 'actionlint not installed (scripts/install-actionlint.sh)' }));
+    checks.push(check({ proof: 'rendered', id: '0-8.actionlint', criteria: ['0-8.ac1', '0-8.ac2'], title: 'actionlint accepts the workflows', status: 'skip', reason: 'actionlint not installed (scripts/install-actionlint.sh)' }));
   } else {
     const r = await execa(actionlint, ['-color=false', '-oneline'], { cwd: root, reject: false, cancelSignal: signal });
     const problems = r.stdout.split('\n').filter(Boolean);
-    checks.push(check({
+    checks.push(check({ proof: 'rendered',
       id: '0-8.actionlint', criteria: ['0-8.ac1', '0-8.ac2'], title: 'actionlint accepts the workflows',
       status: r.exitCode === 0 ? 'pass' : 'fail', measured: problems.length, unit: 'problems', threshold: '0',
       evidence: r.exitCode === 0 ? 'actionlint .github/workflows/*.yml' : problems[0]?.slice(0, 200), reason: r.exitCode === 0 ? undefined : `${problems.length} problems`,
@@ -72,21 +73,21 @@ export async function ciCdChecks(root: string, platformEnv: NodeJS.ProcessEnv, s
   const integration = timings?.steps.integration ?? timings?.steps.test;
   const noTimings = 'no CI run recorded yet (.ci/run records steps with scripts/ci-timed.ts into .platform/ci-timings.json)';
   checks.push(lint
-    ? check({ id: '0-8.lint', criteria: ['0-8.ac3'], title: 'type check + lint pass (tsc, eslint: the TypeScript counterparts of mypy/flake8)', status: lint.exitCode === 0 ? 'pass' : 'fail', evidence: `${lint.command} exit ${lint.exitCode} (${lint.finishedAt})`, reason: lint.exitCode === 0 ? undefined : `exit ${lint.exitCode}` })
-    : check({ id: '0-8.lint', criteria: ['0-8.ac3'], title: 'type check + lint pass', status: 'skip', reason: noTimings }));
+    ? check({ ...substitute(SUBSTITUTES.pythonLinters), id: '0-8.lint', criteria: ['0-8.ac3'], title: 'type check + lint pass (tsc, eslint: the TypeScript counterparts of mypy/flake8)', status: lint.exitCode === 0 ? 'pass' : 'fail', evidence: `${lint.command} exit ${lint.exitCode} (${lint.finishedAt})`, reason: lint.exitCode === 0 ? undefined : `exit ${lint.exitCode}` })
+    : check({ ...substitute(SUBSTITUTES.pythonLinters), id: '0-8.lint', criteria: ['0-8.ac3'], title: 'type check + lint pass', status: 'skip', reason: noTimings }));
   checks.push(unit && integration
-    ? check({ id: '0-8.tests', criteria: ['0-8.ac4'], title: 'unit and integration tests pass', status: unit.exitCode === 0 && integration.exitCode === 0 ? 'pass' : 'fail', evidence: `unit exit ${unit.exitCode}, integration exit ${integration.exitCode}`, reason: unit.exitCode === 0 && integration.exitCode === 0 ? undefined : 'a test step failed' })
-    : check({ id: '0-8.tests', criteria: ['0-8.ac4'], title: 'unit and integration tests pass', status: 'skip', reason: noTimings }));
+    ? check({ proof: 'live', id: '0-8.tests', criteria: ['0-8.ac4'], title: 'unit and integration tests pass', status: unit.exitCode === 0 && integration.exitCode === 0 ? 'pass' : 'fail', evidence: `unit exit ${unit.exitCode}, integration exit ${integration.exitCode}`, reason: unit.exitCode === 0 && integration.exitCode === 0 ? undefined : 'a test step failed' })
+    : check({ proof: 'live', id: '0-8.tests', criteria: ['0-8.ac4'], title: 'unit and integration tests pass', status: 'skip', reason: noTimings }));
   if (lint && unit) {
     const total = Math.round((lint.seconds + unit.seconds) * 10) / 10;
-    checks.push(check({
+    checks.push(check({ proof: 'live',
       id: '0-8.duration', criteria: ['0-8.ac7'], requirement: 'REQ-0.5', title: 'lint + unit jobs finish within 5 minutes (same commands as ci.yml, measured here)',
       status: total < CI_BOUND_S ? 'pass' : 'fail', measured: total, unit: 's', threshold: `< ${CI_BOUND_S}`,
       evidence: `lint ${lint.seconds}s + unit ${unit.seconds}s${integration ? ` (integration ${integration.seconds}s, a separate parallel job)` : ''}`,
       reason: total < CI_BOUND_S ? undefined : `${total}s exceeds ${CI_BOUND_S}s`,
     }));
   } else {
-    checks.push(check({ id: '0-8.duration', criteria: ['0-8.ac7'], requirement: 'REQ-0.5', title: 'lint + unit jobs finish within 5 minutes', status: 'skip', reason: noTimings }));
+    checks.push(check({ proof: 'live', id: '0-8.duration', criteria: ['0-8.ac7'], requirement: 'REQ-0.5', title: 'lint + unit jobs finish within 5 minutes', status: 'skip', reason: noTimings }));
   }
 
   const sec = workflow(root, 'security.yml');
@@ -94,26 +95,26 @@ export async function ciCdChecks(root: string, platformEnv: NodeJS.ProcessEnv, s
   const hasGitleaks = secRuns.some((s) => s.run?.includes('gitleaks'));
   const hasTrivy = secRuns.some((s) => s.uses?.startsWith('aquasecurity/trivy-action'));
   const hasAudit = secRuns.some((s) => s.run?.includes('npm audit'));
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-8.security-workflow', criteria: ['0-8.ac5'], title: 'security.yml scans secrets (gitleaks, full history), dependencies (npm audit) and images (Trivy)',
     status: hasGitleaks && hasTrivy && hasAudit ? 'pass' : 'fail', evidence: `gitleaks ${hasGitleaks}, npm audit ${hasAudit}, trivy ${hasTrivy}`,
   }));
   const unitRuns = (ci?.jobs.unit?.steps ?? []);
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-8.coverage', criteria: ['0-8.ac6'], title: 'coverage reported to Codecov',
     status: 'skip',
     reason: unitRuns.some((s) => s.uses?.startsWith('codecov/codecov-action'))
       ? 'the upload happens on GitHub only; ci.yml runs the unit tests under c8 and uploads coverage/lcov.info with codecov/codecov-action'
       : 'ci.yml has no Codecov upload step',
   }));
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-8.required-checks', criteria: ['0-8.ac8'], title: 'failed builds block merging',
     status: 'skip', reason: 'branch protection is a GitHub repository setting: mark the lint, unit and integration jobs as required (docs/developer-guide/ci-cd-pipeline.md)',
   }));
   const doc = path.join(root, 'docs', 'developer-guide', 'ci-cd-pipeline.md');
   const docText = fs.existsSync(doc) ? fs.readFileSync(doc, 'utf8') : '';
   const jobsNamed = ['lint', 'unit', 'integration', 'images', 'gitleaks', 'Trivy', 'npm audit'].filter((w) => docText.includes(w));
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-8.docs', criteria: ['0-8.ac9'], title: 'ci-cd-pipeline.md explains every job',
     status: jobsNamed.length === 7 ? 'pass' : 'fail', measured: jobsNamed.length, threshold: '7', unit: 'jobs explained',
     evidence: 'docs/developer-guide/ci-cd-pipeline.md',

@@ -12,6 +12,7 @@ import type { PlatformContext } from '../../context.ts';
 import { SETTINGS, SECRET_KEYS } from '../../config/settings.ts';
 import { GUIDE } from '../12-docs/docs.ts';
 import { renderSecret } from '../../config/k8s-secret.ts';
+import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
 
@@ -42,46 +43,46 @@ export async function secretsChecks(ctx: PlatformContext): Promise<Check[]> {
   const keys = Object.keys(parseDotenv(example));
   const missing = Object.keys(SETTINGS).filter((k) => !keys.includes(k));
   const extra = keys.filter((k) => !(k in SETTINGS));
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-9.env-example', criteria: ['0-9.ac1'], title: '.env.example lists every setting of the schema', status: missing.length + extra.length === 0 ? 'pass' : 'fail',
     measured: keys.length, threshold: `${Object.keys(SETTINGS).length}`, unit: 'keys', reason: missing.length + extra.length === 0 ? undefined : `missing ${missing.join(', ') || '-'}; not in schema ${extra.join(', ') || '-'}`,
   }));
   const ignored = await execa('git', ['check-ignore', '-q', '.env'], { cwd: root, reject: false });
   const tracked = await execa('git', ['ls-files', '--error-unmatch', '.env'], { cwd: root, reject: false });
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-9.gitignored', criteria: ['0-9.ac2'], title: '.env is gitignored and not tracked', status: ignored.exitCode === 0 && tracked.exitCode !== 0 ? 'pass' : 'fail',
     evidence: `git check-ignore .env → ${ignored.exitCode === 0 ? 'ignored' : 'not ignored'}; tracked: ${tracked.exitCode === 0 ? 'yes' : 'no'}`,
   }));
   const hook = await hookBlocks(root, ctx.paths.cache, ctx.signal);
-  checks.push(check({
+  checks.push(check({ proof: 'live',
     id: '0-9.hook-blocks', criteria: ['0-9.ac3'], title: 'pre-commit hook blocks a commit adding an AWS access key, naming file:line', status: hook.blocked && hook.named ? 'pass' : 'fail',
     evidence: `scratch repository commit: ${hook.blocked ? 'blocked' : 'accepted'}, file:line named ${hook.named}`,
   }));
-  checks.push(check({
+  checks.push(check({ ...substitute(SUBSTITUTES.pythonSettings),
     id: '0-9.loader', criteria: ['0-9.ac4'], title: 'settings load from .env + environment through the typed loader (TypeScript counterpart of the Python loader)',
     status: 'pass', measured: Object.keys(ctx.env).length, unit: 'settings', evidence: `tasks/config/settings.ts: ${SECRET_KEYS.length} keys marked secret and redacted`,
   }));
   const doc = parseYaml(renderSecret(ctx.env)) as { kind: string; metadata: { name: string; namespace: string }; data?: Record<string, string> };
   const deployment = read(path.join(root, 'templates', 'service', 'k8s', 'deployment.yaml'));
   const mounts = /secretRef:\s*\n\s*name:\s*app-secrets/.test(deployment);
-  checks.push(check({
+  checks.push(check({ proof: 'static',
     id: '0-9.k8s-secret', criteria: ['0-9.ac5'], title: 'secrets-to-k8s renders app-secrets and the service template mounts it with envFrom',
     status: doc.kind === 'Secret' && doc.metadata.name === 'app-secrets' && mounts ? 'pass' : 'fail',
     evidence: `Secret ${doc.metadata.namespace}/${doc.metadata.name} with ${Object.keys(doc.data ?? {}).length} keys; templates/service/k8s/deployment.yaml envFrom app-secrets: ${mounts}`,
     reason: mounts ? undefined : 'templates/service/k8s/deployment.yaml has no envFrom secretRef app-secrets',
   }));
   const rotation = read(path.join(root, GUIDE, 'secrets-management.md'));
-  checks.push(check({ id: '0-9.rotation-doc', criteria: ['0-9.ac6'], title: 'secrets-management.md explains rotation', status: /^## .*rotat/im.test(rotation) ? 'pass' : 'fail', evidence: `${GUIDE}/secrets-management.md` }));
+  checks.push(check({ proof: 'static', id: '0-9.rotation-doc', criteria: ['0-9.ac6'], title: 'secrets-management.md explains rotation', status: /^## .*rotat/im.test(rotation) ? 'pass' : 'fail', evidence: `${GUIDE}/secrets-management.md` }));
   const akv = read(path.join(root, GUIDE, 'azure-key-vault-migration.md'));
-  checks.push(check({ id: '0-9.akv-doc', criteria: ['0-9.ac7'], title: 'Azure Key Vault migration documented', status: /Key Vault/.test(akv) && /CSI|External Secrets/i.test(akv) ? 'pass' : 'fail', evidence: `${GUIDE}/azure-key-vault-migration.md` }));
+  checks.push(check({ proof: 'static', id: '0-9.akv-doc', criteria: ['0-9.ac7'], title: 'Azure Key Vault migration documented', status: /Key Vault/.test(akv) && /CSI|External Secrets/i.test(akv) ? 'pass' : 'fail', evidence: `${GUIDE}/azure-key-vault-migration.md` }));
   const gitleaks = path.join(ctx.paths.cache, 'bin', 'gitleaks');
   if (!fs.existsSync(gitleaks)) {
-    checks.push(check({ id: '0-9.history', criteria: ['0-9.ac8'], title: 'no secrets in git history (gitleaks, every commit)', status: 'skip', reason: 'gitleaks not installed: run make dev-setup' }));
+    checks.push(check({ proof: 'live', id: '0-9.history', criteria: ['0-9.ac8'], title: 'no secrets in git history (gitleaks, every commit)', status: 'skip', reason: 'gitleaks not installed: run make dev-setup' }));
   } else {
     const r = await execa(gitleaks, ['git', '--redact', '--no-banner', '--no-color', '--log-level', 'error', '--report-format', 'json', '--report-path', '-', root], { cwd: root, reject: false, cancelSignal: ctx.signal });
     const findings = r.exitCode === 1 ? (JSON.parse(r.stdout || '[]') as { File: string; StartLine: number; Commit: string }[]) : [];
     const commits = await execa('git', ['rev-list', '--count', 'HEAD'], { cwd: root, reject: false });
-    checks.push(check({
+    checks.push(check({ proof: 'live',
       id: '0-9.history', criteria: ['0-9.ac8', '0-8.ac5'], title: 'no secrets in git history (gitleaks, every commit)', status: r.exitCode === 0 ? 'pass' : 'fail',
       measured: findings.length, unit: 'findings', threshold: '0', evidence: `gitleaks git over ${commits.stdout.trim()} commits`,
       reason: r.exitCode === 0 ? undefined : findings.length > 0 ? findings.slice(0, 3).map((f) => `${f.File}:${f.StartLine} @${f.Commit.slice(0, 7)}`).join(', ') : `gitleaks exit ${r.exitCode}`,

@@ -15,6 +15,7 @@ import { isAvailable } from '../../targets/target.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { http, poll } from '../../../validation/lib/http.ts';
 import { lookupTrace } from '../06-traces/checks.ts';
+import { proofVia, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const T = '0-10';
 const METRICS = [
@@ -41,6 +42,7 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
     const has = (f: string) => files.includes(f);
     checks.push(
       check({
+        proof: 'live',
         id: `${T}.generate`,
         title: './scripts/create-service.sh generates a new service',
         criteria: [`${T}.ac1`],
@@ -98,6 +100,7 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
       }
       checks.push(
         check({
+          proof: 'static',
           id: `${T}.${id}`,
           title,
           criteria,
@@ -110,7 +113,13 @@ export async function templateChecks(ctx: PlatformContext): Promise<Check[]> {
     checks.push(...(await runChecks(ctx, name, dir)));
   } catch (e) {
     checks.push(
-      check({ id: `${T}.template`, title: 'Service template verify', status: 'fail', reason: errText(e) }),
+      check({
+        proof: 'live',
+        id: `${T}.template`,
+        title: 'Service template verify',
+        status: 'fail',
+        reason: errText(e),
+      }),
     );
   } finally {
     await fs.rm(dir, { recursive: true, force: true });
@@ -141,6 +150,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
   if (!isAvailable(ep.kafka)) {
     return [
       check({
+        ...substitute(SUBSTITUTES.fastapi),
         id: `${T}.health`,
         title: titles.health,
         criteria: [`${T}.ac2`],
@@ -176,6 +186,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
     const health = await http(`${base}/health`).catch(() => ({ status: 0, text: '', ms: 0 }));
     checks.push(
       check({
+        ...substitute(SUBSTITUTES.fastapi),
         id: `${T}.health`,
         title: titles.health,
         criteria: [`${T}.ac2`],
@@ -192,6 +203,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
     const missing = METRICS.filter((m) => !metrics.includes(`# TYPE ${m} `));
     checks.push(
       check({
+        proof: 'live',
         id: `${T}.metrics`,
         title: titles.metrics,
         criteria: [`${T}.ac3`],
@@ -216,6 +228,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
     );
     checks.push(
       check({
+        proof: 'live',
         id: `${T}.logging`,
         title: titles.logs,
         criteria: [`${T}.ac4`],
@@ -229,6 +242,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
     if (!isAvailable(ep.traceQuery)) {
       checks.push(
         check({
+          ...proofVia(ep.traceQuery),
           id: `${T}.tracing`,
           title: titles.tracing,
           criteria: [`${T}.ac5`],
@@ -248,6 +262,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
       );
       checks.push(
         check({
+          ...proofVia(ep.traceQuery),
           id: `${T}.tracing`,
           title: titles.tracing,
           criteria: [`${T}.ac5`],
@@ -271,6 +286,7 @@ async function runChecks(ctx: PlatformContext, name: string, dir: string): Promi
       clearTimeout(t);
       checks.push(
         check({
+          proof: 'live',
           id: `${T}.graceful-shutdown`,
           title: 'SIGTERM: the service drains and exits 0',
           status: code === 0 ? 'pass' : 'fail',

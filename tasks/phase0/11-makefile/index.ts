@@ -63,6 +63,7 @@ async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
   if (!fs.existsSync(makefilePath(ctx))) {
     return [
       check({
+        proof: 'static',
         id: '0-11.makefile',
         title: 'Makefile exists',
         status: 'fail',
@@ -77,6 +78,7 @@ async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
   const missingHelp = SEED_TARGETS.map((t) => t.target).filter((t) => !listed.has(t));
   checks.push(
     check({
+      proof: 'rendered',
       id: '0-11.help',
       title: '`make help` lists every seed command with a description',
       status: help.ok && missingHelp.length === 0 ? 'pass' : 'fail',
@@ -107,6 +109,7 @@ async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
           : undefined;
     checks.push(
       check({
+        proof: 'rendered',
         id: `0-11.${t.target}`,
         title: `\`make ${t.target}\` is a one-line alias to an existing command`,
         status: reason ? 'fail' : 'pass',
@@ -123,6 +126,7 @@ async function verifyMakefile(ctx: PlatformContext): Promise<Check[]> {
     .filter((t) => !docText?.includes(`make ${t}`));
   checks.push(
     check({
+      proof: 'static',
       id: '0-11.docs',
       title: 'Documentation explains each make command',
       status: docText && undocumented.length === 0 ? 'pass' : 'fail',

@@ -18,6 +18,7 @@ import { http, poll } from '../../../validation/lib/http.ts';
 import { openEventStream } from './sse.ts';
 import { lookupTrace, type FoundSpan } from '../06-traces/checks.ts';
 import { ciTimingsFile, readTimings } from '../08-ci-cd/checks.ts';
+import { proofVia } from '../../../validation/lib/checks.ts';
 
 const T = '0-13';
 export const MEMORY_LIMIT_BYTES = 4 * 1024 ** 3;
@@ -29,7 +30,7 @@ const TRACE_WAIT_MS = 30_000;
 
 const MB = (b: number) => Math.round(b / 1024 ** 2);
 const skip = (id: string, title: string, reason: string, extra: Partial<Check> = {}) =>
-  check({ id, title, status: 'skip', reason, ...extra });
+  check({ proof: 'live', id, title, status: 'skip', reason, ...extra });
 
 /** What the request-following checks found, for the checks that build on it. */
 export interface FollowedRequest {
@@ -47,7 +48,7 @@ async function healthCheck(demo: string): Promise<Check> {
     const h = await http(`${demo}/health`, { timeoutMs: 5_000 });
     const r = await http(`${demo}/ready`, { timeoutMs: 10_000 });
     const ok = h.status === 200 && r.status === 200;
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-13.ac7'],
@@ -57,7 +58,7 @@ async function healthCheck(demo: string): Promise<Check> {
       ...(ok ? {} : { reason: `expected 200/200; /ready said ${r.text.slice(0, 200)}` }),
     });
   } catch (e) {
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       criteria: ['0-13.ac7'],
@@ -109,6 +110,7 @@ async function traceChecks(traceQuery: Endpoint, tempo: Endpoint, traceId: strin
   const names = spans.map((s) => `${s.name}${s.parentSpanId ? '' : ' (root)'}`).join(', ');
   return [
     check({
+      ...proofVia(traceQuery),
       id,
       title,
       criteria: tempoCriteria,
@@ -157,7 +159,7 @@ async function logChecks(ctx: PlatformContext, traceId: string): Promise<Check[]
       () => undefined,
     );
     return [
-      check({
+      check({ proof: 'live',
         id,
         title,
         criteria: ['0-13.ac5'],
@@ -197,7 +199,7 @@ async function logChecks(ctx: PlatformContext, traceId: string): Promise<Check[]
   const messages = [...new Set(lines.map((l) => String(l.message)))];
   const missing = wanted.filter((w) => !messages.includes(w));
   return [
-    check({
+    check({ proof: 'live',
       id,
       title,
       status: missing.length === 0 ? 'pass' : 'fail',
@@ -235,7 +237,7 @@ export async function requestChecks(
   if (checks[0]?.status === 'fail') {
     const r = 'the demo service is not healthy (see 0-13.demo-health)';
     checks.push(
-      check({
+      check({ proof: 'live',
         id: `${T}.demo-produce`,
         title: titles.produce,
         criteria: ['0-13.ac2'],
@@ -275,7 +277,7 @@ export async function requestChecks(
     const ok = r.status === 201 && typeof body.offset === 'string';
     followed = { ...followed, ...(body.id ? { eventId: body.id } : {}) };
     checks.push(
-      check({
+      check({ proof: 'live',
         id: `${T}.demo-produce`,
         title: titles.produce,
         criteria: ['0-13.ac2'],
@@ -290,7 +292,7 @@ export async function requestChecks(
 
     if (stream instanceof Error) {
       checks.push(
-        check({
+        check({ proof: 'live',
           id: `${T}.demo-sse`,
           title: titles.sse,
           criteria: ['0-13.ac3'],
@@ -306,7 +308,7 @@ export async function requestChecks(
         );
         const ms = Date.now() - postedAt;
         checks.push(
-          check({
+          check({ proof: 'live',
             id: `${T}.demo-sse`,
             title: titles.sse,
             criteria: ['0-13.ac3'],
@@ -318,7 +320,7 @@ export async function requestChecks(
         );
       } catch (e) {
         checks.push(
-          check({
+          check({ proof: 'live',
             id: `${T}.demo-sse`,
             title: titles.sse,
             criteria: ['0-13.ac3'],
@@ -350,7 +352,7 @@ export async function requestChecks(
       1_000,
     );
     checks.push(
-      check({
+      check({ proof: 'live',
         id: `${T}.demo-metrics-scraped`,
         title: titles.prom,
         criteria: ['0-13.ac4'],
@@ -390,7 +392,7 @@ export async function stackMemoryCheck(ctx: PlatformContext): Promise<Check> {
   const parts = [...measured];
   const total = parts.reduce((n, p) => n + p.bytes, 0);
   if (parts.length === 0)
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       requirement: 'REQ-0.1',
@@ -398,7 +400,7 @@ export async function stackMemoryCheck(ctx: PlatformContext): Promise<Check> {
       status: 'fail',
       reason: `no supervised process is running (no live pid file in ${ctx.paths.run}); run tasks.ts up`,
     });
-  return check({
+  return check({ proof: 'live',
     id,
     title,
     requirement: 'REQ-0.1',
@@ -427,7 +429,7 @@ export async function stackStartCheck(ctx: PlatformContext): Promise<Check> {
     .sort((a, b) => b.endedAt! - b.startedAt! - (a.endedAt! - a.startedAt!))
     .slice(0, 3);
   const limit = (await ctx.target.facts?.(ctx))?.startBoundS;
-  return check({
+  return check({ proof: 'live',
     id,
     title,
     // The seed's bound (< 2 min) is for the k3d cluster; natively the figure is reported, not judged against it.
@@ -455,7 +457,7 @@ export function clusterStartCheck(ctx: PlatformContext): Check {
   if (!measured)
     return skip(id, title, 'measured by 0-2 (cluster-start check); see that row', { requirement: 'REQ-0.1' });
   const s = Number(measured);
-  return check({
+  return check({ proof: 'live',
     id,
     title,
     requirement: 'REQ-0.1',
@@ -479,7 +481,7 @@ export async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
   const env = ctx.env.CI_DURATION_S ?? process.env.CI_DURATION_S;
   if (env && Number.isFinite(Number(env))) {
     const s = Number(env);
-    return check({
+    return check({ proof: 'live',
       id,
       title,
       ...base,
@@ -500,7 +502,7 @@ export async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
       base,
     );
   const s = Math.round(steps.reduce((n, st) => n + st.seconds, 0) * 10) / 10;
-  return check({
+  return check({ proof: 'live',
     id,
     title,
     ...base,
@@ -519,7 +521,7 @@ async function benchChecks(ctx: PlatformContext): Promise<Check[]> {
     return (await mod.kafkaBenchChecks(ctx, { task: '0-13', messages: 100_000, durationS: 5 })).checks;
   } catch (e) {
     return [
-      check({
+      check({ ...proofVia(ctx.target.endpoints().kafka),
         id: `${T}.kafka-bench`,
         title: 'Kafka throughput and p95 (REQ-0.2)',
         requirement: 'REQ-0.2',

@@ -31,9 +31,10 @@ async function endpointCheck(
   ready: (url: string) => Promise<boolean>,
 ): Promise<Check> {
   const base = { id, criteria: ['0-7.ac2'], title: `${name} answers` };
-  if (!isAvailable(e)) return check({ ...base, status: 'skip', reason: e.unavailable });
+  if (!isAvailable(e)) return check({ proof: 'live', ...base, status: 'skip', reason: e.unavailable });
   const ok = await ready(e.url).catch(() => false);
   return check({
+    proof: 'live',
     ...base,
     status: ok ? 'pass' : 'fail',
     evidence: e.url,
@@ -47,6 +48,7 @@ export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
   checks.push(
     t
       ? check({
+          proof: 'live',
           id: '0-7.startup',
           criteria: ['0-7.ac1', '0-7.ac3'],
           title: 'Infrastructure up and healthy (`up --wait`) in < 60 s',
@@ -57,6 +59,7 @@ export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
           evidence: `${t.command} at ${t.at}`,
         })
       : check({
+          proof: 'live',
           id: '0-7.startup',
           criteria: ['0-7.ac3'],
           title: 'Infrastructure up in < 60 s',
@@ -92,6 +95,7 @@ export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
   );
   checks.push(
     check({
+      proof: 'static',
       id: '0-7.volumes',
       criteria: ['0-7.ac4'],
       title: 'Data on named volumes (kept by `down`)',
@@ -103,6 +107,7 @@ export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
   );
   checks.push(
     check({
+      proof: 'live',
       id: '0-7.down',
       criteria: ['0-7.ac5'],
       title: '`down` stops every service',

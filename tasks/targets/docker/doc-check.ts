@@ -6,6 +6,7 @@ import { REPO_ROOT } from '../../paths.ts';
 
 export const docCheck = (id: string, criteria: string, file: string, title: string): Check =>
   check({
+    proof: 'static',
     id,
     criteria: [criteria],
     title,

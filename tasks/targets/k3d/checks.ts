@@ -63,7 +63,7 @@ function startTimeCheck(t: { create?: Timing; start?: Timing }): Check {
   };
   const timing = t.create ?? t.start;
   if (!timing) {
-    return check({
+    return check({ proof: 'live',
       ...base,
       title: 'Cluster starts in < 2 minutes',
       status: 'skip',
@@ -71,7 +71,7 @@ function startTimeCheck(t: { create?: Timing; start?: Timing }): Check {
         'no cluster start was recorded on this machine: `up --target k3d` records it when it creates or starts the cluster',
     });
   }
-  return check({
+  return check({ proof: 'live',
     ...base,
     title: t.create
       ? 'Cluster create (to nodes Ready and namespaces) in < 2 minutes'
@@ -89,7 +89,7 @@ export function clusterConfigCheck(file = path.join(REPO_ROOT, CLUSTER_CONFIG)):
     criteria: ['0-2.ac1', '0-2.ac6', '0-2.ac7'],
     title: 'k3d config: 1 server + 2 agents, ports 8080:80 and 8443:443, Traefik disabled',
   };
-  if (!existsSync(file)) return check({ ...base, status: 'fail', reason: `${CLUSTER_CONFIG} is missing` });
+  if (!existsSync(file)) return check({ proof: 'static', ...base, status: 'fail', reason: `${CLUSTER_CONFIG} is missing` });
   const cfg = parse(readFileSync(file, 'utf8')) as {
     apiVersion?: string;
     servers?: number;
@@ -107,7 +107,7 @@ export function clusterConfigCheck(file = path.join(REPO_ROOT, CLUSTER_CONFIG)):
       .map((p) => `no load balancer port ${p}`),
     !(cfg.options?.k3s?.extraArgs ?? []).some((a) => a.arg === '--disable=traefik') && 'Traefik not disabled',
   ].filter(Boolean);
-  return check({
+  return check({ proof: 'static',
     ...base,
     status: problems.length ? 'fail' : 'pass',
     evidence: `${CLUSTER_CONFIG}: ports ${lb.join(', ')}`,
@@ -123,7 +123,7 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
 
   const info = await probe(ctx, kubectl('cluster-info'));
   checks.push(
-    check({
+    check({ proof: 'live',
       id: '0-2.kubectl',
       criteria: ['0-2.ac5'],
       title: 'kubectl connects to the cluster',
@@ -140,7 +140,7 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
     n.status.conditions?.some((c) => c.type === 'Ready' && c.status === 'True'),
   );
   checks.push(
-    check({
+    check({ proof: 'live',
       id: '0-2.nodes',
       criteria: ['0-2.ac5'],
       title: 'Three nodes Ready (1 server, 2 agents)',
@@ -155,7 +155,7 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
 
   const ns = await probe(ctx, kubectl('get', 'namespace', 'infra', 'services', '--output', 'name'));
   checks.push(
-    check({
+    check({ proof: 'live',
       id: '0-2.namespaces',
       criteria: ['0-2.ac4'],
       title: 'Namespaces infra and services exist',
@@ -171,7 +171,7 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
   const mem = clusterMemoryFromStats(stats.stdout);
   checks.push(
     !stats.ok || mem.containers === 0
-      ? check({
+      ? check({ proof: 'live',
           id: '0-2.memory',
           criteria: ['0-2.ac3'],
           requirement: 'REQ-0.1',
@@ -179,7 +179,7 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
           status: 'fail',
           reason: stats.ok ? `no k3d-${CLUSTER}-* containers in docker stats` : 'docker stats failed',
         })
-      : check({
+      : check({ proof: 'live',
           id: '0-2.memory',
           criteria: ['0-2.ac3'],
           requirement: 'REQ-0.1',
@@ -207,7 +207,7 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
     policies.length === 3 &&
     policies.every((l) => l.endsWith(' unless-stopped') || l.endsWith(' always'));
   checks.push(
-    check({
+    check({ proof: 'live',
       id: '0-2.restart-policy',
       criteria: ['0-2.ac8'],
       title:

@@ -24,6 +24,7 @@ export async function demoDeployedCheck(_ctx: PlatformContext): Promise<Check> {
   const [ready, want] = r.stdout.split('/').map(Number);
   const ok = r.exitCode === 0 && !!want && ready === want;
   return check({
+    proof: 'live',
     id,
     title,
     criteria: ['0-13.ac1'],

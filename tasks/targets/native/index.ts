@@ -9,6 +9,7 @@ import { supervisedMemory } from './supervisor.ts';
 import { tracesDir } from './trace-sink/paths.ts';
 import { resolvePaths } from '../../paths.ts';
 
+const TRACE_SINK = { for: 'Tempo', by: 'the development OTLP trace sink' };
 const NO_DOCKER = 'not provided by the native target (needs Docker: use --target k3d or compose)';
 
 export function nativeEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
@@ -17,11 +18,11 @@ export function nativeEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints
   const otlpPort = env.OTLP_GRPC_PORT ?? '4317';
   const demoPort = env.DEMO_PORT ?? '8000';
   return {
-    kafka: { url: `127.0.0.1:${kafkaPort}` },
+    kafka: { url: `127.0.0.1:${kafkaPort}`, substitute: { for: 'Redpanda', by: 'Apache Kafka (KRaft, JVM)' } },
     prometheus: { url: `http://127.0.0.1:${promPort}` },
-    otlpGrpc: { url: `http://127.0.0.1:${otlpPort}` },
+    otlpGrpc: { url: `http://127.0.0.1:${otlpPort}`, substitute: TRACE_SINK },
     // The development trace sink's span files (lookup by trace id), not a Tempo API.
-    traceQuery: { url: pathToFileURL(tracesDir(resolvePaths(env))).href },
+    traceQuery: { url: pathToFileURL(tracesDir(resolvePaths(env))).href, substitute: TRACE_SINK },
     grafana: unavailable(`Grafana is ${NO_DOCKER}`),
     loki: unavailable(`Loki is ${NO_DOCKER}`),
     tempo: unavailable(`Tempo is ${NO_DOCKER}`),

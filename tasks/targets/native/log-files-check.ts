@@ -14,6 +14,7 @@ export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
     .map((f) => f.slice(0, -4));
   if (names.length === 0) {
     return check({
+      proof: 'live',
       id,
       title,
       criteria: ['0-5.ac4'],
@@ -45,6 +46,7 @@ export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
       );
   }
   return check({
+    proof: 'live',
     id,
     title,
     criteria: ['0-5.ac4'],
