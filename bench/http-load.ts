@@ -20,7 +20,7 @@ import { nativeEndpoints } from '../tasks/targets/native/index.ts';
 import { freePort } from '../tasks/ports.ts';
 import { REPO_ROOT } from '../tasks/paths.ts';
 
-const DEMO_MAIN = path.join(REPO_ROOT, 'examples', 'demo-service', 'src', 'main.ts');
+const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo-service');
 const CLIENTS = ['platformatic', 'kafkajs'] as const;
 const BODY = JSON.stringify({ type: 'load.test', payload: { qty: 1, note: 'http-load bench' } });
 
@@ -32,6 +32,8 @@ export interface LoadOptions {
   durationS: number;
   warmupS: number;
   outDir: string;
+  /** The demo service's directory; another checkout's lets a before/after use the same bench. */
+  demoDir: string;
 }
 
 export interface WrkResult {
@@ -102,6 +104,7 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = proces
         duration: { type: 'string' },
         warmup: { type: 'string' },
         out: { type: 'string' },
+        demo: { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -128,6 +131,7 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = proces
     durationS: positiveInt(values.duration as string | undefined, 'duration', 20, 3600),
     warmupS: positiveInt(values.warmup as string | undefined, 'warmup', 3, 600),
     outDir: path.resolve((values.out as string | undefined) ?? path.join(REPO_ROOT, 'bench', 'results')),
+    demoDir: path.resolve((values.demo as string | undefined) ?? DEMO_DIR),
   };
 }
 
@@ -193,6 +197,9 @@ async function wrk(o: LoadOptions, url: string, script: string, seconds: number)
 const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
 
 export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise<number> {
+  const demoMain = path.join(o.demoDir, 'src', 'main.ts');
+  if (!fs.existsSync(demoMain))
+    throw new UsageError(`--demo: no ${demoMain}; pass the demo service's directory`);
   const which = await execa('wrk', ['-v'], { reject: false });
   if (which.failed && (which as { code?: string }).code === 'ENOENT')
     throw new UsageError('wrk is not installed: apt-get install wrk (Debian package), then run again');
@@ -207,7 +214,7 @@ export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise
   const log = fs.openSync(logFile, 'w');
   const loadStart = os.loadavg();
   // The demo as it runs on the native target: its own process, INFO logs to a file.
-  const child = spawn(process.execPath, ['--no-warnings', DEMO_MAIN], {
+  const child = spawn(process.execPath, ['--no-warnings', demoMain], {
     env: {
       ...process.env,
       HOST: '127.0.0.1',
@@ -224,7 +231,7 @@ export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise
   try {
     await waitReady(base, child, logFile);
     out(
-      `http-load: wrk -t${o.threads} -c${o.connections} -d${o.durationS}s POST ${base}/events (demo on ${o.client}, topic ${topic}, broker ${o.bootstrap}); load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
+      `http-load: wrk -t${o.threads} -c${o.connections} -d${o.durationS}s POST ${base}/events (${path.relative(process.cwd(), o.demoDir) || '.'} on ${o.client}, topic ${topic}, broker ${o.bootstrap}); load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
     );
     const warm = await wrk(o, `${base}/events`, script, o.warmupS);
     const run = await wrk(o, `${base}/events`, script, o.durationS);
@@ -279,7 +286,7 @@ export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      'usage: npx tsx bench/http-load.ts [--client platformatic|kafkajs] [--threads 2] [--connections 32] [--duration 20] [--warmup 3] [--bootstrap 127.0.0.1:PORT] [--out DIR]',
+      'usage: npx tsx bench/http-load.ts [--client platformatic|kafkajs] [--threads 2] [--connections 32] [--duration 20] [--warmup 3] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR]',
     );
     return 0;
   }
