@@ -6,6 +6,7 @@ import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable, type Component, type ProcessRow } from '../target.ts';
+import { httpStatus } from './http-probe.ts';
 import { identityOf, logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
 
 export const DEMO_PROCESS = 'demo-service';
@@ -17,11 +18,7 @@ export const demoLogFile = (ctx: PlatformContext) => logFileOf(ctx.paths, DEMO_P
 
 /** 200 from /ready: the demo answers HTTP, Kafka answers it, its consumer fetches. */
 export async function demoReady(port: number, signal?: AbortSignal): Promise<boolean> {
-  const timeout = AbortSignal.timeout(3_000);
-  const r = await fetch(`http://127.0.0.1:${port}/ready`, {
-    signal: signal ? AbortSignal.any([signal, timeout]) : timeout,
-  }).catch(() => undefined);
-  return r?.status === 200;
+  return (await httpStatus(`http://127.0.0.1:${port}/ready`, { timeoutMs: 3_000, signal })) === 200;
 }
 
 export function demoSpec(ctx: PlatformContext): ProcessSpec {

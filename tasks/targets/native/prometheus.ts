@@ -11,6 +11,7 @@ import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import type { Component, ProcessRow } from '../target.ts';
 import { dirSize, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+import { httpStatus } from './http-probe.ts';
 
 // execa loads on the first child process: `status` and a second `up` never start one here.
 const execa = (async (...args: Parameters<typeof Execa>) =>
@@ -107,11 +108,8 @@ export async function writeConfig(paths: Paths, ports: MetricsPorts): Promise<st
 }
 
 async function httpOk(url: string, signal?: AbortSignal): Promise<boolean> {
-  const res = await fetch(url, {
-    signal: signal ? AbortSignal.any([signal, AbortSignal.timeout(2_000)]) : AbortSignal.timeout(2_000),
-  });
-  await res.arrayBuffer().catch(() => undefined);
-  return res.ok;
+  const status = await httpStatus(url, { timeoutMs: 2_000, signal });
+  return status !== undefined && status >= 200 && status < 300;
 }
 
 export function prometheusSpec(paths: Paths, ports: MetricsPorts, configFile: string): ProcessSpec {
