@@ -4,7 +4,9 @@
 // it is read, so no printer (logs, errors, --json, the report) can leak it.
 import fs from 'node:fs';
 import path from 'node:path';
-import { Ajv, type ErrorObject } from 'ajv';
+import type { ErrorObject, ValidateFunction } from 'ajv';
+import { compileCached } from './compiled-schema.ts';
+import { resolvePaths } from '../paths.ts';
 import { parse } from 'dotenv';
 import { UsageError } from '../engine/task.ts';
 import { registerSecret } from './redact.ts';
@@ -73,14 +75,18 @@ export const SETTINGS: Record<string, SettingSchema> = {
 
 export const SECRET_KEYS: readonly string[] = Object.keys(SETTINGS).filter((k) => SETTINGS[k]?.secret);
 
-const ajv = new Ajv({ allErrors: true, useDefaults: true, strict: true });
-// Annotation keywords: they carry our metadata through the schema without validating anything.
-for (const keyword of ['rule', 'secret', 'generate']) ajv.addKeyword({ keyword });
-const validate = ajv.compile({
-  type: 'object',
-  properties: SETTINGS,
-  additionalProperties: false,
-});
+// Compiled once per schema change, not per run (compiled-schema.ts). Annotation keywords carry
+// our metadata through the schema without validating anything.
+let validator: ValidateFunction | undefined;
+const validate = (values: unknown) =>
+  (validator ??= compileCached(
+    { type: 'object', properties: SETTINGS, additionalProperties: false },
+    {
+      options: { allErrors: true, useDefaults: true, strict: true },
+      keywords: ['rule', 'secret', 'generate'],
+      cacheDir: resolvePaths().cache,
+    },
+  ))(values);
 
 export interface LoadOptions {
   /** Directory holding `.env` (the repository root). */
@@ -141,7 +147,7 @@ export function loadSettings(opts: LoadOptions): Readonly<Record<string, string>
     }
   }
   if (!validate(values)) {
-    for (const e of validate.errors ?? []) problems.push(describe(e, origin, rel));
+    for (const e of validator?.errors ?? []) problems.push(describe(e, origin, rel));
   }
   for (const k of opts.require ?? []) {
     if (values[k] === undefined) {
