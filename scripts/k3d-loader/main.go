@@ -57,25 +57,25 @@ func main() {
 
 	cfgViper := viper.New()
 	if err := cliconfig.InitViperWithConfigFile(cfgViper, file); err != nil {
-		fail("%s: %v", file, err)
+		fail("%v", err)
 	}
 	simple, err := config.SimpleConfigFromViper(cfgViper)
 	if err != nil {
-		fail("%s: %v", file, err)
+		fail("%v", err)
 	}
 	if err := config.ProcessSimpleConfig(&simple); err != nil {
-		fail("%s: error processing simple config: %v", file, err)
+		fail("error processing simple config: %v", err)
 	}
 	cluster, err := config.TransformSimpleToClusterConfig(ctx, runtimes.SelectedRuntime, simple, file)
 	if err != nil {
-		fail("%s: %v", file, err)
+		fail("%v", err)
 	}
 	cluster, err = config.ProcessClusterConfig(*cluster)
 	if err != nil {
-		fail("%s: error processing cluster config: %v", file, err)
+		fail("error processing cluster config: %v", err)
 	}
 	if err := config.ValidateClusterConfig(ctx, runtimes.SelectedRuntime, *cluster); err != nil {
-		fail("%s: cluster configuration validation failed: %v", file, err)
+		fail("cluster configuration validation failed: %v", err)
 	}
 
 	out := summary{

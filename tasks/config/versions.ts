@@ -30,8 +30,8 @@ export interface Chart {
 
 export interface Image {
   image: string;
-  /** The variable the Compose files interpolate. */
-  env: string;
+  /** The variable the Compose files interpolate; absent for an image built from this repository. */
+  env?: string;
   /** Programs inside the image a health check may run; empty for a distroless image. */
   probes: string[];
   /** Where `probes` was read (the image's Dockerfile at that tag). */
@@ -100,7 +100,7 @@ const SCHEMA = {
       type: 'object',
       additionalProperties: {
         type: 'object',
-        required: ['image', 'env', 'probes', 'source'],
+        required: ['image', 'probes', 'source'],
         properties: {
           image: { type: 'string', pattern: '^[^\\s:]+(:\\d+)?[^\\s:]*:[^\\s:]+$' },
           env: { type: 'string', pattern: '^[A-Z][A-Z0-9_]*$' },
@@ -155,7 +155,7 @@ export function chartFor(v: Versions, release: string): Chart & { name: string }
 
 /** `NAME=image` lines for the Compose env file, in the file's order. */
 export function imageEnvLines(v: Versions): string[] {
-  return Object.values(v.images).map((i) => `${i.env}=${i.image}`);
+  return Object.values(v.images).flatMap((i) => (i.env ? [`${i.env}=${i.image}`] : []));
 }
 
 /** The Compose env file whose image block is generated from the versions file. */
