@@ -9,7 +9,10 @@ export interface SecretManifestOptions {
   namespace?: string;
 }
 
-export function renderSecret(settings: Readonly<Record<string, string>>, opts: SecretManifestOptions = {}): string {
+export function renderSecret(
+  settings: Readonly<Record<string, string>>,
+  opts: SecretManifestOptions = {},
+): string {
   const data: Record<string, string> = {};
   for (const k of SECRET_KEYS) {
     const v = settings[k];
@@ -21,7 +24,10 @@ export function renderSecret(settings: Readonly<Record<string, string>>, opts: S
     metadata: {
       name: opts.name ?? 'app-secrets',
       namespace: opts.namespace ?? 'services',
-      labels: { 'app.kubernetes.io/part-of': 'example-app', 'app.kubernetes.io/managed-by': 'tasks.ts-secrets-to-k8s' },
+      labels: {
+        'app.kubernetes.io/part-of': 'example-app',
+        'app.kubernetes.io/managed-by': 'tasks.ts-secrets-to-k8s',
+      },
     },
     type: 'Opaque',
     data,

@@ -32,7 +32,11 @@ interface SettingSchema {
 }
 
 const port = (description: string, def: string): SettingSchema => ({
-  type: 'string', pattern: PORT, rule: 'must be a TCP port 1-65535', default: def, description,
+  type: 'string',
+  pattern: PORT,
+  rule: 'must be a TCP port 1-65535',
+  default: def,
+  description,
 });
 
 /** The schema. `.env.example` documents every key; a test keeps the two in step. */
@@ -46,30 +50,49 @@ export const SETTINGS: Record<string, SettingSchema> = {
   LAG_EXPORTER_PORT: port('consumer-lag exporter (kafka_consumergroup_lag)', '9308'),
   NODE_EXPORTER_PORT: port('prometheus-node-exporter (disk, memory, CPU)', '9100'),
   LOG_LEVEL: {
-    type: 'string', enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
-    rule: 'must be one of fatal, error, warn, info, debug, trace, silent', default: 'info',
+    type: 'string',
+    enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
+    rule: 'must be one of fatal, error, warn, info, debug, trace, silent',
+    default: 'info',
     description: 'pino log level of the services',
   },
   GRAFANA_ADMIN_PASSWORD: {
-    type: 'string', secret: true, generate: true, minLength: 12, pattern: '^[^\\s<>]+$',
+    type: 'string',
+    secret: true,
+    generate: true,
+    minLength: 12,
+    pattern: '^[^\\s<>]+$',
     rule: 'must be at least 12 characters without spaces or <placeholders> (dev-setup generates one)',
     description: 'Grafana admin password (k3d and compose targets)',
   },
   ALPACA_API_KEY: {
-    type: 'string', secret: true, pattern: '^[A-Za-z0-9]{8,}$',
-    rule: 'must be an Alpaca key id (8 or more letters and digits)', description: 'trading API key id (Phase 1)',
+    type: 'string',
+    secret: true,
+    pattern: '^[A-Za-z0-9]{8,}$',
+    rule: 'must be an Alpaca key id (8 or more letters and digits)',
+    description: 'trading API key id (Phase 1)',
   },
   ALPACA_SECRET_KEY: {
-    type: 'string', secret: true, pattern: '^[A-Za-z0-9/+=_-]{16,}$',
-    rule: 'must be an Alpaca secret (16 or more characters, no spaces)', description: 'trading API secret (Phase 1)',
+    type: 'string',
+    secret: true,
+    pattern: '^[A-Za-z0-9/+=_-]{16,}$',
+    rule: 'must be an Alpaca secret (16 or more characters, no spaces)',
+    description: 'trading API secret (Phase 1)',
   },
   DATABASE_URL: {
-    type: 'string', secret: true, generate: true, pattern: '^postgres(ql)?://[^\\s<>]+$',
-    rule: 'must be a postgresql:// URL without <placeholders>', description: 'PostgreSQL connection URL (carries a password)',
+    type: 'string',
+    secret: true,
+    generate: true,
+    pattern: '^postgres(ql)?://[^\\s<>]+$',
+    rule: 'must be a postgresql:// URL without <placeholders>',
+    description: 'PostgreSQL connection URL (carries a password)',
   },
   REDIS_URL: {
-    type: 'string', secret: true, pattern: '^rediss?://[^\\s<>]+$',
-    rule: 'must be a redis:// or rediss:// URL', description: 'Redis connection URL (may carry a password)',
+    type: 'string',
+    secret: true,
+    pattern: '^rediss?://[^\\s<>]+$',
+    rule: 'must be a redis:// or rediss:// URL',
+    description: 'Redis connection URL (may carry a password)',
   },
 };
 
@@ -142,7 +165,9 @@ export function loadSettings(opts: LoadOptions): Readonly<Record<string, string>
 
   for (const [k, v] of Object.entries(values)) {
     if (v.includes(GENERATED)) {
-      problems.push(`${where(origin, k, rel)}: ${k} still holds the ${GENERATED} placeholder; run \`make dev-setup\` or set a value`);
+      problems.push(
+        `${where(origin, k, rel)}: ${k} still holds the ${GENERATED} placeholder; run \`make dev-setup\` or set a value`,
+      );
       delete values[k];
     }
   }
@@ -156,7 +181,9 @@ export function loadSettings(opts: LoadOptions): Readonly<Record<string, string>
   }
   if (problems.length > 0) {
     const shown = problems.slice(0, 3).join('; ');
-    throw new UsageError(`settings: ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`);
+    throw new UsageError(
+      `settings: ${shown}${problems.length > 3 ? `; and ${problems.length - 3} more` : ''}`,
+    );
   }
   return Object.freeze({ ...values });
 }

@@ -9,6 +9,8 @@ import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { atLeast } from './tools.ts';
 import { GENERATED, loadSettings } from './settings.ts';
+import { setupRenderTools } from './render-tools.ts';
+import { loadVersions } from './versions.ts';
 
 export interface StepResult {
   name: string;
@@ -93,6 +95,8 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
     return [wrote, wrote ? 'created from .env.example with random local passwords' : 'exists (left as is)'];
   });
   await step('git hooks', () => gitHooks(root, ctx));
+  // Every target: the render checks of the Docker paths need no Docker, only these tools.
+  await step('render-check tools', () => setupRenderTools(ctx.paths.cache, loadVersions(), { signal: ctx.signal, log: ctx.log }));
   for (const [id, c] of Object.entries(ctx.target.components)) {
     if (!c?.install) continue;
     await step(`${ctx.target.name} ${id}`, async () => {

@@ -159,7 +159,7 @@ export function imageEnvLines(v: Versions): string[] {
 }
 
 /** The Compose env file whose image block is generated from the versions file. */
-export const COMPOSE_ENV_FILE = 'manifests/compose/.env.docker';
+export { COMPOSE_ENV_FILE } from './docker-files.ts';
 const BLOCK_BEGIN =
   '# >>> images: generated from manifests/versions.yaml by `npx tsx scripts/sync-versions.ts`; edit the versions file, not these lines';
 const BLOCK_END = '# <<< images';

@@ -24,7 +24,9 @@ import { composeTarget, FULL_FILE, GROUPS, INFRA_FILE, parsePs } from '../../tas
 import { formatCmd } from '../../tasks/targets/docker/exec.ts';
 import { startPortForward } from '../../tasks/targets/docker/port-forward.ts';
 import { readTimings } from '../../tasks/targets/docker/timings.ts';
-import { installDockerTools } from '../../tasks/targets/docker/tools.ts';
+import { HELM_VERSION, installDockerTools, K3D_VERSION } from '../../tasks/targets/docker/tools.ts';
+import { loadVersions } from '../../tasks/config/versions.ts';
+import { ensureTool } from '../../tasks/config/render-tools.ts';
 import {
   parseTopicsFile,
   renderTopicsFile,
@@ -142,7 +144,10 @@ test('stand-in tools: k3d cluster on a fresh machine: create from the config, wa
       'kubectl --context k3d-example-app apply -k manifests/k8s/namespaces',
     ]);
     const t = (await readTimings(f.ctx.paths))['k3d-cluster-create'];
-    assert.ok(t && t.ms >= 0 && t.command.startsWith('k3d cluster create'), 'start time recorded');
+    assert.ok(
+      t && t.ms >= 0 && t.command.startsWith('K3D_FIX_MOUNTS=1 k3d cluster create'),
+      'start time recorded',
+    );
   } finally {
     await f.cleanup();
   }
@@ -188,6 +193,27 @@ test('stand-in tools: idempotent: when every k3d component reports up, status is
   }
 });
 
+test('plan --target k3d: every helm upgrade --install pins the chart version from manifests/versions.yaml', async () => {
+  const v = loadVersions();
+  const installs = (
+    await Promise.all(
+      (['metrics', 'logs', 'traces'] as const).map((id) =>
+        comp(k3dTarget(), id).plan!({ env: {} } as unknown as PlatformContext),
+      ),
+    )
+  )
+    .flat()
+    .filter((l) => l.includes(' upgrade --install '));
+  assert.is(installs.length, Object.keys(v.charts).length, 'one install per chart');
+  for (const c of Object.values(v.charts)) {
+    const line = installs.find((l) => l.includes(` upgrade --install ${c.release} `));
+    assert.ok(line, `${c.release} is installed`);
+    assert.match(line, ` ${c.repo}/`);
+    assert.match(line, ` --version ${c.version} `);
+    assert.match(line, ` --values ${c.values} `);
+  }
+});
+
 test('stand-in tools: every k3d component runs exactly the commands its plan prints, in order; port-forwards answer on their ports', async () => {
   const f = await fixture(k3dTarget(), 'fresh');
   try {
@@ -213,7 +239,10 @@ test('stand-in tools: every k3d component runs exactly the commands its plan pri
       const planned = (await c.plan!(f.ctx)).map((l) => l.replace(/ {2}\((detached|stdin).*$/, ''));
       assert.equal(ran, planned, `${id}: up ran what plan prints`);
       const password = f.ctx.env.GRAFANA_ADMIN_PASSWORD!;
-      assert.not.ok([...ran, ...f.lines].some((l) => l.includes(password)), `${id}: the Grafana password is in no argv or log line`);
+      assert.not.ok(
+        [...ran, ...f.lines].some((l) => l.includes(password)),
+        `${id}: the Grafana password is in no argv or log line`,
+      );
       for (const pf of steps.forwards)
         for (const [local] of pf.ports) assert.ok(await isListening(local), `${pf.name} listens on ${local}`);
       await c.down!(f.ctx);
@@ -295,7 +324,7 @@ test('stand-in tools: a failing command stops the component with the command, ex
     assert.ok(err);
     assert.match(
       err.message,
-      '`k3d cluster create --config manifests/k3d/cluster.yaml` failed (exit 1): stand-in k3d: failing as asked',
+      '`K3D_FIX_MOUNTS=1 k3d cluster create --config manifests/k3d/cluster.yaml` failed (exit 1): stand-in k3d: failing as asked',
     );
     assert.not.ok(
       f.calls().some((l) => l.includes('kubectl')),
@@ -350,6 +379,26 @@ test('stand-in tools: compose stack: up --wait on the infra file, then idempoten
       'docker compose --env-file manifests/compose/.env.docker --file manifests/compose/docker-compose.yml up --detach --wait --wait-timeout 180 --build demo',
     ]);
   } finally {
+    await f.cleanup();
+  }
+});
+
+test('compose status loads the project with the settings up uses, so it says up (and a second up skips) without GRAFANA_ADMIN_PASSWORD exported', async () => {
+  const f = await fixture(composeTarget(), 'up');
+  // The stand-in docker compose loads the files with compose-go first, as docker compose does.
+  const loader = await ensureTool(f.ctx.paths.cache, 'compose-loader', loadVersions());
+  process.env.STANDIN_COMPOSE_LOADER = loader.path;
+  const exported = process.env.GRAFANA_ADMIN_PASSWORD;
+  delete process.env.GRAFANA_ADMIN_PASSWORD; // only in the settings (.env), as for most users
+  try {
+    assert.ok(f.ctx.env.GRAFANA_ADMIN_PASSWORD, 'the settings hold the password');
+    for (const id of ['compose-stack', 'event-bus', 'metrics', 'logs', 'traces', 'demo'] as const)
+      assert.is(await comp(f.ctx.target, id).status(f.ctx), true, `${id} is up`);
+    // Without the settings compose-go refuses the files: the stand-in is not a rubber stamp.
+    assert.is(await comp(f.ctx.target, 'traces').status({ ...f.ctx, env: {} }), false);
+  } finally {
+    delete process.env.STANDIN_COMPOSE_LOADER;
+    if (exported !== undefined) process.env.GRAFANA_ADMIN_PASSWORD = exported;
     await f.cleanup();
   }
 });
@@ -525,13 +574,13 @@ test('installDockerTools with a STAND-IN go whose proxy refuses `go install`: bu
     );
     assert.ok(existsSync(path.join(gobin, 'k3d')) && existsSync(path.join(gobin, 'helm')));
     assert.equal(readFileSync(calls, 'utf8').trim().split('\n'), [
-      'go install github.com/k3d-io/k3d/v5@v5.9.0',
+      `go install github.com/k3d-io/k3d/v5@${K3D_VERSION}`,
       'go mod init build/k3d',
-      'go get github.com/k3d-io/k3d/v5@v5.9.0',
+      `go get github.com/k3d-io/k3d/v5@${K3D_VERSION}`,
       `go build -o ${path.join(gobin, 'k3d')} github.com/k3d-io/k3d/v5`,
-      'go install helm.sh/helm/v4/cmd/helm@v4.0.0',
+      `go install helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`,
       'go mod init build/helm',
-      'go get helm.sh/helm/v4@v4.0.0',
+      `go get helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`,
       `go build -o ${path.join(gobin, 'helm')} helm.sh/helm/v4/cmd/helm`,
     ]);
     assert.match(lines.join('\n'), '403 Forbidden');

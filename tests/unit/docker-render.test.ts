@@ -38,6 +38,7 @@ const inputs = (over: Partial<RenderInputs> = {}): RenderInputs => ({
   cache: resolvePaths().cache,
   // A stand-in value: the loaders need the variable set, never its content.
   composeEnv: { GRAFANA_ADMIN_PASSWORD: 'not-a-secret-test-value' },
+  composeExtendEnv: false,
   compose: [
     { file: 'manifests/compose/docker-compose.infra.yml', envFiles: ['manifests/compose/.env.docker'] },
     { file: 'manifests/compose/docker-compose.yml', envFiles: ['manifests/compose/.env.docker'] },
@@ -128,6 +129,9 @@ test("a bad k3d field fails k3d's own loader; an unpinned k3s image fails too", 
   const [k3d] = await runDockerPathChecks(inputs({ k3dConfig: bad, only: ['k3d-config'] }));
   assert.not.ok(k3d!.ok);
   assert.match(k3d!.problems[0]!, /k3d-bad\.yaml: .*agents/i);
+  const traefik = write('k3d-traefik.yaml', cfg.replace('--disable=traefik', '--disable=metrics-server'));
+  const [k3d3] = await runDockerPathChecks(inputs({ k3dConfig: traefik, only: ['k3d-config'] }));
+  assert.equal(k3d3!.problems, [`${traefik}: the server does not run with --disable=traefik`]);
   const unpinned = write('k3d-unpinned.yaml', cfg.replace(/^image: .*$/m, ''));
   const [k3d2] = await runDockerPathChecks(inputs({ k3dConfig: unpinned, only: ['k3d-config'] }));
   assert.not.ok(k3d2!.ok);

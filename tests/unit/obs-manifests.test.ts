@@ -28,7 +28,7 @@ test('Loki: single binary, 20Gi persistence, 30-day retention enforced by the co
   assert.ok(c.limits_config.allow_structured_metadata);
 });
 
-test('Tempo 3: 10Gi persistence, 7-day retention, OTLP gRPC receiver, no 2.x blocks (k3d and compose)', () => {
+test('Tempo 2.10.8 on both Docker targets: 10Gi persistence, 7-day retention, OTLP gRPC receiver, the 2.x config format', () => {
   const v = yaml('manifests/k8s/infra/tempo/values.yaml');
   assert.is(hoursOf(v.tempo.retention), 168);
   assert.is(v.persistence.size, '10Gi');
@@ -36,12 +36,13 @@ test('Tempo 3: 10Gi persistence, 7-day retention, OTLP gRPC receiver, no 2.x blo
   assert.is(v.tempo.receivers.otlp.protocols.grpc.endpoint, '0.0.0.0:4317');
   // The chart's Service template needs its default Jaeger receivers (null fails the render).
   assert.not.ok('jaeger' in v.tempo.receivers, 'Jaeger receivers left to the chart');
+  const versions = yaml('manifests/versions.yaml');
+  assert.match(versions.charts.tempo.runs, /^Tempo 2\.10\.8/);
+  assert.is(versions.images.tempo.image, 'grafana/tempo:2.10.8', 'compose runs the release the chart runs');
   const c = yaml('manifests/compose/tempo/tempo.yaml');
-  assert.is(hoursOf(c.backend_scheduler.provider.compaction.compaction.block_retention), 168);
+  assert.is(hoursOf(c.compactor.compaction.block_retention), 168);
   assert.is(c.distributor.receivers.otlp.protocols.grpc.endpoint, '0.0.0.0:4317');
-  for (const gone of ['ingester', 'compactor', 'ingester_client', 'metrics_generator_client']) {
-    assert.not.ok(gone in c, `Tempo 3 rejects the 2.x '${gone}' block`);
-  }
+  assert.not.ok('backend_scheduler' in c, 'a Tempo 3 block, which 2.x rejects');
 });
 
 test('Alloy (k3d and compose) parses the JSON format: service/level labels, trace ids as structured metadata, ships to Loki', () => {

@@ -97,8 +97,8 @@ export function shellTokens(script: string): string[] {
       continue;
     }
     if (/\s/.test(c)) {
-      if (c === '\n') (flush(), out.push(';'));
-      else flush();
+      flush();
+      if (c === '\n') out.push(';');
       continue;
     }
     const two = script.slice(i, i + 2);

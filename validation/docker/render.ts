@@ -14,7 +14,7 @@ import { REPO_ROOT } from '../../tasks/paths.ts';
 import { locateChart, type ChartSource } from './charts.ts';
 import { probeProblems, healthcheckPrograms, type ProbeUse } from './probes.ts';
 import { crdSchemas, kubernetesSchemas } from './schemas.ts';
-import { ensureTool, kubernetesSchemaRoot, type CheckTool } from './tools.ts';
+import { ensureTool, kubernetesSchemaRoot, type CheckTool } from '../../tasks/config/render-tools.ts';
 import { loadChartModel, unknownKeys } from './values-keys.ts';
 
 export interface Part {
@@ -37,10 +37,14 @@ export interface ComposeInvocation {
 export interface RenderInputs {
   versions: Versions;
   cache: string;
-  /** The environment `up`/`status`/`down` give docker compose (settings from .env included). */
+  /** The settings `up`/`status`/`down` give docker compose on top of this process's environment. */
   composeEnv: Record<string, string | undefined>;
+  /** false: the settings alone, not this process's environment (tests). */
+  composeExtendEnv?: boolean;
   compose: ComposeInvocation[];
   k3dConfig: string;
+  /** Compose services whose data must live in a named volume. */
+  composeDataServices?: readonly string[];
   /** Directories applied with `kubectl apply -k` and files/dirs with `kubectl apply -f`. */
   kustomizeDirs: string[];
   manifestPaths: string[];
@@ -310,22 +314,43 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
           /msg="((?:[^"\\]|\\.)*)"/.exec(r.stderr.split('\n').filter(Boolean).pop() ?? '')?.[1] ??
           lastLines(r.stderr, 1);
         // The message is Go-quoted: unescape it, and say the file once.
-        const text = msg.replaceAll('\\n', ' ').replaceAll('\\"', '"').replace(/ for config file \S+:/, ':').trim();
+        const text = msg
+          .replaceAll('\\n', ' ')
+          .replaceAll('\\"', '"')
+          .replace(/ for config file \S+:/, ':')
+          .trim();
         return { problems: [`${inputs.k3dConfig}: ${text}`], nodes: 0 };
       }
-      const cfg = JSON.parse(r.stdout) as { nodes: { role: string; image: string }[] };
-      const problems = cfg.nodes
-        .filter((n) => n.role === 'server' || n.role === 'agent')
-        .filter((n) => n.image !== v.kubernetes.k3sImage)
-        .map(
-          (n) =>
-            `${inputs.k3dConfig}: ${n.role} node image ${n.image || '(k3d default)'} is not the pinned ${v.kubernetes.k3sImage} (manifests/versions.yaml kubernetes.k3sImage)`,
-        );
+      const cfg = JSON.parse(r.stdout) as {
+        nodes: { role: string; image: string; args?: string[]; ports?: string[] }[];
+      };
+      // What the loaded cluster must have (seed 0-2): the ingress ports on the load balancer, Traefik off.
+      const lb = cfg.nodes.find((n) => n.role === 'loadbalancer');
+      const server = cfg.nodes.find((n) => n.role === 'server');
+      const facts = [
+        ...['8080->80/tcp', '8443->443/tcp']
+          .filter((p) => !lb?.ports?.some((x) => x.endsWith(`:${p}`)))
+          .map((p) => `the load balancer does not publish ${p.replace('->', ':').replace('/tcp', '')}`),
+        ...(server?.args?.includes('--disable=traefik')
+          ? []
+          : ['the server does not run with --disable=traefik']),
+      ].map((f) => `${inputs.k3dConfig}: ${f}`);
+      const problems = [
+        ...facts,
+        ...cfg.nodes
+          .filter((n) => n.role === 'server' || n.role === 'agent')
+          .filter((n) => n.image !== v.kubernetes.k3sImage)
+          .map(
+            (n) =>
+              `${inputs.k3dConfig}: ${n.role} node image ${n.image || '(k3d default)'} is not the pinned ${v.kubernetes.k3sImage} (manifests/versions.yaml kubernetes.k3sImage)`,
+          ),
+      ];
       return { problems, nodes: cfg.nodes.length };
     });
     push({
       id: 'k3d-config',
-      title: "The k3d config loads through k3d's own loader and starts the pinned k3s",
+      title:
+        "The k3d config loads through k3d's own loader: pinned k3s, ports 8080:80 and 8443:443, Traefik off",
       ok: k3d.problems.length === 0,
       evidence: `k3d ${v.tools.k3d.version} config loader (schema, Simple → Cluster transform, validation) on ${inputs.k3dConfig}: ${k3d.nodes} nodes`,
       problems: k3d.problems,
@@ -343,8 +368,9 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
         const r = await execa(loader, args, {
           reject: false,
           cwd: REPO_ROOT,
+          // As docker compose gets it from run(): this process's environment plus the settings.
           env: definedOnly(inputs.composeEnv),
-          extendEnv: false,
+          extendEnv: inputs.composeExtendEnv ?? true,
         });
         if (r.exitCode !== 0) {
           problems.push(composeError(c.file, r.stderr));
@@ -353,9 +379,26 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
         const project = JSON.parse(r.stdout) as {
           services: Record<
             string,
-            { image: string; healthcheck?: string[]; healthcheckDisabled?: boolean; entrypoint?: string[] }
+            {
+              image: string;
+              healthcheck?: string[];
+              healthcheckDisabled?: boolean;
+              entrypoint?: string[];
+              mounts?: { type: string; source?: string }[];
+            }
           >;
+          volumes: string[];
         };
+        // Data survives `down` (seed 0-7): each stateful service keeps its data in a named volume.
+        for (const name of inputs.composeDataServices ?? []) {
+          const s = project.services[name];
+          if (
+            s &&
+            !s.mounts?.some((m) => m.type === 'volume' && m.source && project.volumes.includes(m.source))
+          ) {
+            problems.push(`${c.file}: service ${name} keeps no data in a named volume`);
+          }
+        }
         for (const [name, s] of Object.entries(project.services)) {
           if (s.healthcheck && !s.healthcheckDisabled) {
             composeUses.push({
@@ -377,7 +420,8 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
     });
     push({
       id: 'compose-config',
-      title: 'The Compose files load through the Compose loader with the environment up/status/down use',
+      title:
+        'The Compose files load through the Compose loader with the environment up/status/down use; data in named volumes',
       ok: compose.length === 0,
       evidence: `compose-go ${v.tools['compose-go'].version} (the docker compose loader): ${inputs.compose.map((c) => `${[...c.envFiles.map((e) => `--env-file ${e}`), `-f ${c.file}`].join(' ')}`).join('; ')}`,
       problems: compose,

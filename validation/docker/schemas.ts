@@ -79,7 +79,11 @@ export function kubernetesSchemas(schemaRoot: string, kubeVersion: string, cache
     while (todo.length) {
       const more = new Set<string>();
       collectRefs(defs[todo.pop()!], more);
-      for (const m of more) if (!need.has(m)) (need.add(m), todo.push(m));
+      for (const m of more) {
+        if (need.has(m)) continue;
+        need.add(m);
+        todo.push(m);
+      }
     }
     const standalone = {
       ...(rewrite(schema) as object),

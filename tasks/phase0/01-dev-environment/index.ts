@@ -6,6 +6,7 @@ import { defineTask } from '../define.ts';
 // Checks and setup steps load when a step runs, not when the graph is built (`status`, `--help`).
 const checks = () => import('./checks.ts');
 const setup = () => import('../../config/setup.ts');
+const dockerPaths = () => import('./docker-paths.ts');
 
 export const devEnvironment = defineTask({
   id: '0-1',
@@ -24,6 +25,10 @@ export const devEnvironment = defineTask({
     );
     ctx.log(`dev-setup: done in ${record.durationMs} ms`);
   },
-  verify: async (ctx) => (await checks()).devEnvironmentChecks(ctx),
+  // The Docker paths' render checks need only development tools, so they run on every target.
+  verify: async (ctx) => [
+    ...(await (await checks()).devEnvironmentChecks(ctx)),
+    ...(await (await dockerPaths()).dockerPathChecks(ctx)),
+  ],
   timeoutMs: 30 * 60_000,
 });

@@ -557,7 +557,8 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
   const id = `${TASK}.retention`;
   const title = 'Trace retention is 7 days';
   const tempo = ctx.target.endpoints().tempo;
-  const keyPath = ['backend_scheduler', 'provider', 'compaction', 'compaction', 'block_retention'];
+  // Tempo 2.x (both Docker targets run 2.10.8): retention is the compactor's.
+  const keyPath = ['compactor', 'compaction', 'block_retention'];
   try {
     if (isAvailable(tempo)) {
       const r = await http(`${tempo.url}/status/config`);

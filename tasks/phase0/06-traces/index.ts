@@ -1,5 +1,5 @@
 // Seed task 0-6: Tracing. The target's `traces` component brings up the OTLP receiver and store
-// (k3d: Tempo 3 monolithic by Helm; compose: the tempo service; native: the development trace
+// (k3d: Tempo 2.10.8 monolithic by Helm; compose: the tempo service; native: the development trace
 // sink, a supervised OTLP gRPC receiver writing JSON lines, not Tempo). Verify sends its own trace
 // through the service library's exporter and finds it again (tasks/phase0/06-traces/checks.ts).
 import { defineTask } from '../define.ts';

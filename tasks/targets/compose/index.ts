@@ -11,7 +11,8 @@ import { requireTools, TOOLS } from '../docker/tools.ts';
 import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../target.ts';
 
 export { ENV_FILE, FULL_FILE, INFRA_FILE } from './files.ts';
-import { ENV_FILE, FULL_FILE, INFRA_FILE } from './files.ts';
+import { FULL_FILE, INFRA_FILE } from './files.ts';
+import { composeFileArgs } from '../../config/docker-files.ts';
 import { composeChecks } from './checks.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -32,13 +33,12 @@ export function composeEndpoints(env: Env = process.env): Endpoints {
   };
 }
 
+// The same project options (env files, file) for every command, and the same environment
+// (process env + the settings from .env, through run/probe): `status` sees what `up` saw.
 const compose = (file: string, ...args: string[]): Cmd => [
   'docker',
   'compose',
-  '--env-file',
-  ENV_FILE,
-  '--file',
-  file,
+  ...composeFileArgs(file),
   ...args,
 ];
 
@@ -47,7 +47,8 @@ export const GROUPS = {
   'event-bus': { file: INFRA_FILE, services: ['redpanda', 'redpanda-init', 'kafka-exporter'] },
   metrics: { file: INFRA_FILE, services: ['prometheus', 'node-exporter', 'grafana'] },
   logs: { file: INFRA_FILE, services: ['loki', 'alloy'] },
-  traces: { file: INFRA_FILE, services: ['tempo-init', 'tempo'] },
+  // tempo-ready probes the distroless Tempo from outside; `up --wait` waits for its health check.
+  traces: { file: INFRA_FILE, services: ['tempo-init', 'tempo', 'tempo-ready'] },
   'compose-stack': { file: INFRA_FILE, services: [] as string[] },
   demo: { file: FULL_FILE, services: ['demo'] },
 } satisfies Partial<Record<ComponentId, { file: string; services: string[] }>>;
@@ -92,6 +93,8 @@ export function parsePs(stdout: string): PsRow[] {
 
 async function ps(ctx: PlatformContext, id: GroupId): Promise<PsRow[] | undefined> {
   const g = GROUPS[id];
+  // With the settings `up` passes: without them compose cannot interpolate the files
+  // (GRAFANA_ADMIN_PASSWORD is required) and ps fails, so status said "not up".
   const r = await probe(ctx, compose(g.file, 'ps', '--all', '--format', 'json', ...g.services));
   return r.ok ? parsePs(r.stdout) : undefined;
 }

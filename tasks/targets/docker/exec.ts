@@ -11,6 +11,23 @@ export function formatCmd(cmd: Cmd): string {
   return cmd.map((a) => (/^[\w@%+=:,./-]+$/.test(a) ? a : `'${a.replaceAll("'", `'\\''`)}'`)).join(' ');
 }
 
+/**
+ * Leading `NAME=value` words of a command are environment for it, as in a shell: plan prints
+ * `K3D_FIX_MOUNTS=1 k3d cluster create …`, which a person can paste, and run sets the variable.
+ */
+export function splitEnv(
+  cmd: Cmd,
+  env?: Readonly<Record<string, string>>,
+): { argv: Cmd; env: Record<string, string> | undefined } {
+  let i = 0;
+  while (i < cmd.length - 1 && /^[A-Za-z_][A-Za-z0-9_]*=/.test(cmd[i]!)) i++;
+  if (i === 0) return { argv: cmd, env: env ? { ...env } : undefined };
+  const own = Object.fromEntries(
+    cmd.slice(0, i).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
+  return { argv: cmd.slice(i) as unknown as Cmd, env: { ...env, ...own } };
+}
+
 function logOutput(ctx: BaseContext, text: string | undefined): void {
   for (const line of (text ?? '').split('\n')) if (line.trim()) ctx.log(`  ${line}`);
 }
@@ -22,7 +39,8 @@ export async function run(
   opts: { timeoutMs?: number; input?: string } = {},
 ): Promise<string> {
   ctx.log(`$ ${formatCmd(cmd)}${opts.input !== undefined ? '  (input on stdin, not logged)' : ''}`);
-  const r = await execa(cmd[0], cmd.slice(1), {
+  const { argv, env } = splitEnv(cmd, ctx.env);
+  const r = await execa(argv[0], argv.slice(1), {
     cwd: REPO_ROOT,
     reject: false,
     all: true,
@@ -30,7 +48,7 @@ export async function run(
     timeout: opts.timeoutMs,
     // Settings from .env (e.g. GRAFANA_ADMIN_PASSWORD for compose interpolation) reach the child
     // through its environment, never its argv.
-    env: ctx.env,
+    env,
     input: opts.input,
   });
   logOutput(ctx, r.all);
@@ -48,15 +66,18 @@ export async function run(
 
 /** Runs a read-only query; never throws on a non-zero exit (status checks must be cheap and quiet). */
 export async function probe(
-  ctx: Pick<BaseContext, 'signal'>,
+  ctx: Pick<BaseContext, 'signal'> & { env?: Readonly<Record<string, string>> },
   cmd: Cmd,
   timeoutMs = 15_000,
 ): Promise<{ ok: boolean; stdout: string }> {
-  const r = await execa(cmd[0], cmd.slice(1), {
+  const { argv, env } = splitEnv(cmd, ctx.env);
+  const r = await execa(argv[0], argv.slice(1), {
     cwd: REPO_ROOT,
     reject: false,
     cancelSignal: ctx.signal,
     timeout: timeoutMs,
+    // The settings `run` gives the same command (compose interpolates the files with them).
+    env,
   });
   return { ok: r.exitCode === 0, stdout: r.stdout };
 }

@@ -7,14 +7,16 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../../engine/task.ts';
 import type { ToolRequirement } from '../target.ts';
+import { loadVersions } from '../../config/versions.ts';
 
 export type DockerTool = 'docker' | 'k3d' | 'kubectl' | 'helm';
 
-/** Pinned: the same versions the static checks validate against (k3d's v1alpha5 schema). */
-export const K3D_VERSION = 'v5.9.0';
-export const HELM_VERSION = 'v4.0.0';
-export const K3D_GO_PACKAGE = `github.com/k3d-io/k3d/v5@${K3D_VERSION}`;
-export const HELM_GO_PACKAGE = `helm.sh/helm/v4/cmd/helm@${HELM_VERSION}`;
+/** Pinned in manifests/versions.yaml: the same versions the render checks run. */
+const PINS = loadVersions().tools;
+export const K3D_VERSION = PINS.k3d.version;
+export const HELM_VERSION = PINS.helm.version;
+export const K3D_GO_PACKAGE = `${PINS.k3d.package}@${K3D_VERSION}`;
+export const HELM_GO_PACKAGE = `${PINS.helm.package}@${HELM_VERSION}`;
 
 export const TOOLS: Record<DockerTool, ToolRequirement> = {
   docker: {
@@ -75,8 +77,8 @@ export interface InstallResult {
 
 /** Module and package to build per tool (a module proxy serves modules; the binary is a package in it). */
 const GO_BUILDS = {
-  k3d: { module: `github.com/k3d-io/k3d/v5@${K3D_VERSION}`, pkg: 'github.com/k3d-io/k3d/v5' },
-  helm: { module: `helm.sh/helm/v4@${HELM_VERSION}`, pkg: 'helm.sh/helm/v4/cmd/helm' },
+  k3d: { module: `${PINS.k3d.module}@${K3D_VERSION}`, pkg: PINS.k3d.package },
+  helm: { module: `${PINS.helm.module}@${HELM_VERSION}`, pkg: PINS.helm.package },
 } as const;
 
 const tailOf = (text: string | undefined) => (text ?? '').trim().split('\n').slice(-3).join(' | ');
@@ -107,7 +109,9 @@ async function goBuild(
   try {
     for (const args of [
       ['mod', 'init', `build/${tool}`],
-      ['get', b.module],
+      // The package, not only its module: `go get module@v` leaves the package's own
+      // dependencies out of go.sum and the build then fails ("missing go.sum entry").
+      ['get', `${b.pkg}@${version}`],
       ['build', '-o', path.join(gobin, tool), b.pkg],
     ]) {
       const r = await execa('go', args, { cwd: dir, reject: false, all: true, cancelSignal: signal });

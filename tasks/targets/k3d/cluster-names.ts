@@ -2,4 +2,4 @@
 /** metadata.name in manifests/k3d/cluster.yaml (a unit test keeps them equal). */
 export const CLUSTER = 'example-app';
 export const CONTEXT = `k3d-${CLUSTER}`;
-export const CLUSTER_CONFIG = 'manifests/k3d/cluster.yaml';
+export { K3D_CLUSTER_CONFIG as CLUSTER_CONFIG } from '../../config/docker-files.ts';

@@ -20,6 +20,8 @@ import {
 import { recordTiming } from '../docker/timings.ts';
 import { installDockerTools, requireTools, TOOLS, type DockerTool } from '../docker/tools.ts';
 import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../target.ts';
+import { K3D_KUSTOMIZATIONS, K3D_MANIFESTS } from '../../config/docker-files.ts';
+import { chartFor, loadVersions } from '../../config/versions.ts';
 
 export { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
 import { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
@@ -62,55 +64,42 @@ export function k3dEndpoints(env: Env = process.env): Endpoints {
 const kubectl = (...args: string[]): Cmd => ['kubectl', '--context', CONTEXT, ...args];
 const helm = (...args: string[]): Cmd => ['helm', '--kube-context', CONTEXT, ...args];
 
-/** Chart repositories (FIELD-NOTES: the OSS Loki/Tempo/Grafana charts moved to grafana-community). */
-const REPOS = {
-  'prometheus-community': 'https://prometheus-community.github.io/helm-charts',
-  'grafana-community': 'https://grafana-community.github.io/helm-charts',
-  // Alloy's chart is published by Grafana Labs itself, not in the community repository.
-  grafana: 'https://grafana.github.io/helm-charts',
-} as const;
-type Repo = keyof typeof REPOS;
-
+/** A Helm release of the k3d target: its chart, version, repository and values, from manifests/versions.yaml. */
 interface Release {
   name: string;
-  repo: Repo;
+  repo: string;
+  url: string;
   chart: string;
+  version: string;
   values: string;
 }
 
-const RELEASES = {
-  prometheus: {
-    name: 'kube-prometheus-stack',
-    repo: 'prometheus-community',
-    chart: 'kube-prometheus-stack',
-    values: 'manifests/k8s/infra/prometheus/values.yaml',
-  },
-  loki: {
-    name: 'loki',
-    repo: 'grafana-community',
-    chart: 'loki',
-    values: 'manifests/k8s/infra/loki/values.yaml',
-  },
-  alloy: { name: 'alloy', repo: 'grafana', chart: 'alloy', values: 'manifests/k8s/infra/alloy/values.yaml' },
-  tempo: {
-    name: 'tempo',
-    repo: 'grafana-community',
-    chart: 'tempo',
-    values: 'manifests/k8s/infra/tempo/values.yaml',
-  },
-} as const satisfies Record<string, Release>;
+function release(name: string): Release {
+  const c = chartFor(loadVersions(), name);
+  return { name: c.release, repo: c.repo, url: c.url, chart: c.name, version: c.version, values: c.values };
+}
 
-const repoAdd = (repo: Repo): Cmd[] => [
-  ['helm', 'repo', 'add', repo, REPOS[repo], '--force-update'],
-  ['helm', 'repo', 'update', repo],
+const RELEASES = {
+  prometheus: release('kube-prometheus-stack'),
+  loki: release('loki'),
+  alloy: release('alloy'),
+  tempo: release('tempo'),
+};
+
+const repoAdd = (r: Release): Cmd[] => [
+  ['helm', 'repo', 'add', r.repo, r.url, '--force-update'],
+  ['helm', 'repo', 'update', r.repo],
 ];
 
+// --version: the pinned chart, never whatever the repository published last.
 const helmInstall = (r: Release, timeout = '10m'): Cmd =>
   helm(
     'upgrade',
     '--install',
     r.name,
     `${r.repo}/${r.chart}`,
+    '--version',
+    r.version,
     '--namespace',
     'infra',
     '--values',
@@ -159,7 +148,9 @@ interface Steps {
 export function grafanaAdminSecret(env: Env): string {
   const password = env.GRAFANA_ADMIN_PASSWORD;
   if (!password || password === '<generated>') {
-    throw new UsageError('GRAFANA_ADMIN_PASSWORD is not set in .env; run `npx tsx tasks.ts dev-setup` to generate one');
+    throw new UsageError(
+      'GRAFANA_ADMIN_PASSWORD is not set in .env; run `npx tsx tasks.ts dev-setup` to generate one',
+    );
   }
   return JSON.stringify({
     apiVersion: 'v1',
@@ -175,21 +166,24 @@ export function k3dSteps(env: Env = process.env) {
   return {
     cluster: {
       tools: ['docker', 'k3d', 'kubectl'],
-      files: [CLUSTER_CONFIG, 'manifests/k8s/namespaces/kustomization.yaml'],
+      files: [CLUSTER_CONFIG, `${K3D_KUSTOMIZATIONS.namespaces}/kustomization.yaml`],
       commands: [
-        ['k3d', 'cluster', 'create', '--config', CLUSTER_CONFIG],
+        // K3D_FIX_MOUNTS=1 makes / a shared mount in the node containers: node-exporter's
+        // HostToContainer root mount needs it on Docker Desktop (k3d v5.9 defaults it on; an
+        // older k3d or K3D_FIX_MOUNTS=0 in the shell would not).
+        ['K3D_FIX_MOUNTS=1', 'k3d', 'cluster', 'create', '--config', CLUSTER_CONFIG],
         kubectl('wait', '--for=condition=Ready', 'nodes', '--all', '--timeout=120s'),
-        kubectl('apply', '-k', 'manifests/k8s/namespaces'),
+        kubectl('apply', '-k', K3D_KUSTOMIZATIONS.namespaces),
       ],
       forwards: [],
     },
     'event-bus': {
       tools: ['kubectl'],
-      files: ['manifests/k8s/infra/redpanda/kustomization.yaml'],
+      files: [`${K3D_KUSTOMIZATIONS.redpanda}/kustomization.yaml`],
       commands: [
         // A Job's template is immutable; the topic script is idempotent, so re-running it is safe.
         kubectl('--namespace', 'infra', 'delete', 'job', 'redpanda-create-topics', '--ignore-not-found'),
-        kubectl('apply', '-k', 'manifests/k8s/infra/redpanda'),
+        kubectl('apply', '-k', K3D_KUSTOMIZATIONS.redpanda),
         kubectl('--namespace', 'infra', 'rollout', 'status', 'statefulset/redpanda', '--timeout=300s'),
         kubectl(
           '--namespace',
@@ -204,30 +198,28 @@ export function k3dSteps(env: Env = process.env) {
     },
     metrics: {
       tools: ['kubectl', 'helm'],
-      files: [
-        RELEASES.prometheus.values,
-        'manifests/k8s/infra/grafana',
-        'manifests/k8s/infra/prometheus/objects',
-      ],
+      files: [RELEASES.prometheus.values, K3D_MANIFESTS.grafana, K3D_MANIFESTS.prometheusObjects],
       commands: [
         // Grafana's admin login from the settings, applied from stdin before the chart reads it.
         kubectl('--namespace', 'infra', 'apply', '-f', '-'),
-        ...repoAdd('prometheus-community'),
+        ...repoAdd(RELEASES.prometheus),
         helmInstall(RELEASES.prometheus),
         // Dashboards and datasources as ConfigMaps, picked up by the Grafana sidecar.
-        kubectl('--namespace', 'infra', 'apply', '-f', 'manifests/k8s/infra/grafana'),
+        kubectl('--namespace', 'infra', 'apply', '-f', K3D_MANIFESTS.grafana),
         // The lag exporter and the PrometheusRules (a CRD the chart installs, so after it).
-        kubectl('--namespace', 'infra', 'apply', '-f', 'manifests/k8s/infra/prometheus/objects'),
+        kubectl('--namespace', 'infra', 'apply', '-f', K3D_MANIFESTS.prometheusObjects),
       ],
       forwards: fwd.metrics,
-      inputs: { 0: { describe: 'Secret grafana-admin from GRAFANA_ADMIN_PASSWORD', render: grafanaAdminSecret } },
+      inputs: {
+        0: { describe: 'Secret grafana-admin from GRAFANA_ADMIN_PASSWORD', render: grafanaAdminSecret },
+      },
     },
     logs: {
       tools: ['kubectl', 'helm'],
       files: [RELEASES.loki.values, RELEASES.alloy.values],
       commands: [
-        ...repoAdd('grafana-community'),
-        ...repoAdd('grafana'),
+        ...repoAdd(RELEASES.loki),
+        ...repoAdd(RELEASES.alloy),
         helmInstall(RELEASES.loki),
         helmInstall(RELEASES.alloy),
       ],
@@ -236,17 +228,17 @@ export function k3dSteps(env: Env = process.env) {
     traces: {
       tools: ['kubectl', 'helm'],
       files: [RELEASES.tempo.values],
-      commands: [...repoAdd('grafana-community'), helmInstall(RELEASES.tempo)],
+      commands: [...repoAdd(RELEASES.tempo), helmInstall(RELEASES.tempo)],
       forwards: fwd.traces,
     },
     demo: {
       tools: ['docker', 'k3d', 'kubectl'],
-      files: ['examples/demo-service/Dockerfile', 'examples/demo-service/k8s'],
+      files: ['examples/demo-service/Dockerfile', K3D_MANIFESTS.demo],
       commands: [
         ['docker', 'build', '--tag', DEMO_IMAGE, 'examples/demo-service'],
         // Into the nodes' image store directly: no registry push, works offline after the build.
         ['k3d', 'image', 'import', DEMO_IMAGE, '--cluster', CLUSTER],
-        kubectl('--namespace', 'services', 'apply', '-f', 'examples/demo-service/k8s'),
+        kubectl('--namespace', 'services', 'apply', '-f', K3D_MANIFESTS.demo),
         kubectl('--namespace', 'services', 'rollout', 'status', 'deployment/demo-service', '--timeout=180s'),
       ],
       forwards: fwd.demo,
@@ -512,7 +504,16 @@ function eventBusComponent(): Component<PlatformContext> {
 }
 
 const demoReadyReplicas = (ctx: PlatformContext) =>
-  jsonpath(ctx, '--namespace', 'services', 'get', 'deployment', 'demo-service', '--output', 'jsonpath={.status.readyReplicas}');
+  jsonpath(
+    ctx,
+    '--namespace',
+    'services',
+    'get',
+    'deployment',
+    'demo-service',
+    '--output',
+    'jsonpath={.status.readyReplicas}',
+  );
 
 function demoComponent(): Component<PlatformContext> {
   return {

@@ -5,8 +5,10 @@
 // the state $STANDIN_STATE: `fresh` (nothing exists yet), `stopped` (the k3d cluster exists, its
 // containers are stopped) or `up` (everything running and healthy).
 // $STANDIN_UP_MS: `docker compose up` lasts that long and then records `(up finished)`.
+// $STANDIN_COMPOSE_LOADER: `docker compose` loads the project with the real compose-go loader first.
 // $STANDIN_FAIL: a substring; a call whose command line contains it exits 1 with an error.
 // `kubectl port-forward` listens on its local ports until killed, like the real one.
+import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
@@ -38,6 +40,7 @@ const INFRA = [
   'loki',
   'tempo-init',
   'tempo',
+  'tempo-ready',
   'alloy',
 ];
 
@@ -46,6 +49,17 @@ function docker() {
     return process.env.STANDIN_NO_ENGINE ? fail('Cannot connect to the Docker daemon') : out('27.3.1');
   if (args[0] === 'compose') {
     if (has('version')) return out('2.31.0');
+    // $STANDIN_COMPOSE_LOADER: load the project first with compose-go (the loader docker compose
+    // is built on; scripts/compose-loader) from the same env files, files and environment, and
+    // fail like docker compose does when it cannot (e.g. a required variable is not set).
+    if (process.env.STANDIN_COMPOSE_LOADER) {
+      const project = [];
+      for (let i = 1; i < args.length - 1; i++) {
+        if (args[i] === '--env-file' || args[i] === '--file') project.push(args[i], args[++i]);
+      }
+      const r = spawnSync(process.env.STANDIN_COMPOSE_LOADER, project, { encoding: 'utf8' });
+      if (r.status !== 0) fail(r.stderr.trim() || `compose loader exit ${r.status}`);
+    }
     const i = args.indexOf('ps');
     if (i >= 0) {
       if (!up) return;

@@ -7,9 +7,9 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { UsageError } from '../../tasks/engine/task.ts';
-import { REPO_ROOT } from '../../tasks/paths.ts';
-import type { Versions } from '../../tasks/config/versions.ts';
+import { UsageError } from '../engine/task.ts';
+import { REPO_ROOT } from '../paths.ts';
+import type { Versions } from './versions.ts';
 
 export type CheckTool = 'helm' | 'kubeconform' | 'k3d' | 'k3d-loader' | 'compose-loader';
 
@@ -151,4 +151,31 @@ export async function kubernetesSchemaRoot(v: Versions, signal?: AbortSignal): P
     throw new UsageError(`could not install ${spec} into ${venv} (python3 -m venv + pip): ${tail(r.all)}`);
   }
   return dir;
+}
+
+/** The tools the render checks run (k3d itself is the k3d target's, built by its install). */
+export const RENDER_CHECK_TOOLS: CheckTool[] = ['helm', 'kubeconform', 'k3d-loader', 'compose-loader'];
+
+/** dev-setup's step: builds what is missing or stale; without Go it says so and changes nothing. */
+export async function setupRenderTools(
+  cache: string,
+  v: Versions,
+  opts: { signal?: AbortSignal; log?: (l: string) => void } = {},
+): Promise<[boolean, string]> {
+  const go = await execa('go', ['version'], { reject: false });
+  if (go.exitCode !== 0)
+    return [
+      false,
+      'skipped: Go is not installed (https://go.dev/dl/); the Docker-path render checks need it',
+    ];
+  const built: string[] = [];
+  for (const t of RENDER_CHECK_TOOLS) {
+    const r = await ensureTool(cache, t, v, opts);
+    if (r.built) built.push(`${t} ${(r.ms / 1000).toFixed(0)} s`);
+  }
+  await kubernetesSchemaRoot(v, opts.signal);
+  return [
+    built.length > 0,
+    built.length ? `built ${built.join(', ')}` : `${RENDER_CHECK_TOOLS.join(', ')} present`,
+  ];
 }
