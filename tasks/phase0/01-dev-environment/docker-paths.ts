@@ -71,6 +71,7 @@ export async function dockerPathChecks(ctx: PlatformContext): Promise<Check[]> {
           id: '0-1.docker-paths',
           title: 'Docker paths, rendered with the real charts and tools',
           status: 'skip',
+          proof: 'rendered',
           reason: e.message,
         }),
       ];
