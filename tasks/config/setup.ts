@@ -23,10 +23,15 @@ export interface SetupRecord {
   target: string;
   startedAt: string;
   durationMs: number;
+  /** The tools cache was empty at the start: this run measured a fresh machine (0-1.ac8). */
+  cold?: boolean;
   steps: StepResult[];
 }
 
 export const setupRecordPath = (ctx: Pick<PlatformContext, 'paths'>) => path.join(ctx.paths.platform, 'dev-setup.json');
+/** The last dev-setup that started from an empty tools cache: kept, since warm reruns measure nothing. */
+export const coldSetupRecordPath = (ctx: Pick<PlatformContext, 'paths'>) =>
+  path.join(ctx.paths.platform, 'dev-setup-cold.json');
 
 /** `.env.example` with every `<generated>` replaced by its own random value (URL-safe). */
 export function fillGenerated(example: string): string {
@@ -74,6 +79,7 @@ async function gitHooks(root: string, ctx: PlatformContext): Promise<[boolean, s
 export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => void = () => {}): Promise<SetupRecord> {
   const root = ctx.paths.root;
   const started = Date.now();
+  const cold = !fs.existsSync(ctx.paths.cache) || fs.readdirSync(ctx.paths.cache).length === 0;
   const steps: StepResult[] = [];
   const step = async (name: string, fn: () => Promise<[boolean, string]>) => {
     const t0 = performance.now();
@@ -104,8 +110,9 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
       return [false, 'installed or already present'];
     });
   }
-  const record: SetupRecord = { target: ctx.target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, steps };
+  const record: SetupRecord = { target: ctx.target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, cold, steps };
   fs.mkdirSync(ctx.paths.platform, { recursive: true });
   fs.writeFileSync(setupRecordPath(ctx), JSON.stringify(record, null, 2) + '\n');
+  if (cold) fs.writeFileSync(coldSetupRecordPath(ctx), JSON.stringify(record, null, 2) + '\n');
   return record;
 }

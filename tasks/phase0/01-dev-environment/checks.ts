@@ -1,13 +1,14 @@
 // Checks of seed task 0-1 (dev environment): the tool table, the .env, git's config, the setup
 // record and the getting-started guide.
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
 import { probeAll, toolsFor, DOCKER_TOOLS } from '../../config/tools.ts';
 import { loadSettings, SECRET_KEYS } from '../../config/settings.ts';
-import { setupRecordPath, type SetupRecord } from '../../config/setup.ts';
+import { coldSetupRecordPath, setupRecordPath, type SetupRecord } from '../../config/setup.ts';
 import { GUIDE } from '../12-docs/docs.ts';
 import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
@@ -19,16 +20,107 @@ export async function gitHooksInstalled(root: string): Promise<boolean> {
   return r.stdout.trim() === '.githooks';
 }
 
+const PREREQUISITES = ['docker', 'kubectl', 'helm'] as const;
+
+/**
+ * 0-1.ac1 by use: `tasks.ts doctor --target k3d` runs as its own process with a PATH that holds
+ * only node; it must name docker, kubectl and helm as missing, each with how to get it, and exit 1.
+ */
+export async function prerequisitesCheck(root: string, signal: AbortSignal): Promise<Check> {
+  const bin = fs.mkdtempSync(path.join(os.tmpdir(), 'doctor-path-'));
+  try {
+    fs.symlinkSync(process.execPath, path.join(bin, 'node'));
+    const r = await execa(process.execPath, ['--import', 'tsx', 'tasks.ts', 'doctor', '--target', 'k3d', '--json'], {
+      cwd: root,
+      reject: false,
+      cancelSignal: signal,
+      timeout: 60_000,
+      extendEnv: false,
+      env: { HOME: os.homedir(), PATH: bin, NO_COLOR: '1' },
+    });
+    const rows = r.stdout
+      .split('\n')
+      .flatMap((l) => {
+        try {
+          return [JSON.parse(l) as { type?: string; name?: string; status?: string; install?: string }];
+        } catch {
+          return [];
+        }
+      })
+      .filter((e) => e.type === 'tool');
+    const named = PREREQUISITES.filter((t) => rows.some((e) => e.name === t && e.status === 'missing' && e.install));
+    const ok = named.length === PREREQUISITES.length && r.exitCode === 1;
+    return check({
+      proof: 'live',
+      id: '0-1.prerequisites',
+      criteria: ['0-1.ac1'],
+      title: 'doctor checks the Docker, kubectl and Helm prerequisites (run without them: each named, with how to get it)',
+      status: ok ? 'pass' : 'fail',
+      measured: named.length,
+      threshold: `${PREREQUISITES.length}`,
+      unit: 'prerequisites named missing',
+      evidence: `PATH=<node only> tasks.ts doctor --target k3d → exit ${r.exitCode}; ${rows.map((e) => `${e.name} ${e.status}`).join(', ')}`,
+      ...(ok
+        ? {}
+        : {
+            reason:
+              r.exitCode !== 1
+                ? `doctor exited ${r.exitCode} with the prerequisites missing: ${(r.stderr || r.stdout).split('\n')[0]}`
+                : `not named missing with an install line: ${PREREQUISITES.filter((t) => !named.includes(t)).join(', ')}`,
+          }),
+    });
+  } finally {
+    fs.rmSync(bin, { recursive: true, force: true });
+  }
+}
+
+const readRecord = (file: string): SetupRecord | undefined => {
+  try {
+    return JSON.parse(fs.readFileSync(file, 'utf8')) as SetupRecord;
+  } catch {
+    return undefined;
+  }
+};
+const minutes = (ms: number) => Math.round((ms / 60_000) * 100) / 100;
+
+/**
+ * 0-1.ac8 (setup < 30 min on a fresh machine) from the last dev-setup that started with an empty
+ * tools cache (CI's first dev-setup on a clean clone is one): a warm rerun finds everything in
+ * place in seconds and says nothing about a fresh machine, so it is never the figure.
+ */
+export function setupTimeCheck(ctx: Pick<PlatformContext, 'paths'>): Check {
+  const title = 'dev-setup from an empty tools cache completes in < 30 minutes';
+  const cold = readRecord(coldSetupRecordPath(ctx));
+  const last = readRecord(setupRecordPath(ctx));
+  const base = { proof: 'live' as const, id: '0-1.setup-time', criteria: ['0-1.ac8'], title };
+  if (!cold) {
+    return check({
+      ...base,
+      status: 'skip',
+      reason:
+        `no dev-setup from an empty tools cache is recorded in ${path.relative(ctx.paths.root, coldSetupRecordPath(ctx))}` +
+        (last ? ` (the last one, ${minutes(last.durationMs)} min at ${last.startedAt}, found the cache filled)` : '') +
+        '; .ci/run on a clean clone records one, or: PLATFORM_CACHE=$(mktemp -d) npx tsx tasks.ts dev-setup',
+    });
+  }
+  const min = minutes(cold.durationMs);
+  return check({
+    ...base,
+    status: min < SETUP_BOUND_MIN ? 'pass' : 'fail',
+    measured: min,
+    unit: 'min',
+    threshold: `< ${SETUP_BOUND_MIN}`,
+    evidence: `cold dev-setup ${cold.startedAt} (${cold.target}): ${cold.steps.map((s) => `${s.name} ${(s.durationMs / 1000).toFixed(1)}s`).join(', ')}`,
+    ...(min < SETUP_BOUND_MIN ? {} : { reason: `${min} min` }),
+  });
+}
+
 export async function devEnvironmentChecks(ctx: PlatformContext): Promise<Check[]> {
   const root = ctx.paths.root;
   const checks: Check[] = [];
   const rows = await probeAll(toolsFor(ctx.target), ctx.signal);
   const dockerSide = await probeAll(DOCKER_TOOLS.k3d, ctx.signal);
-  checks.push(check({ proof: 'live',
-    id: '0-1.prerequisites', criteria: ['0-1.ac1'], title: 'doctor checks Docker, kubectl and Helm (the k3d prerequisites)',
-    status: dockerSide.some((r) => r.name === 'docker engine') && dockerSide.some((r) => r.name === 'helm') ? 'pass' : 'fail',
-    evidence: dockerSide.map((r) => `${r.name} ${r.status}${r.status === 'ok' ? ` ${r.found}` : ''}`).join(', '),
-  }));
+  checks.push(await prerequisitesCheck(root, ctx.signal));
   for (const [ac, tool] of [['0-1.ac2', 'k3d'], ['0-1.ac3', 'helm']] as const) {
     const row = dockerSide.find((r) => r.name === tool)!;
     // Judged where the active target needs the tool (k3d's tool list has both), a skip elsewhere.
@@ -67,22 +159,7 @@ export async function devEnvironmentChecks(ctx: PlatformContext): Promise<Check[
     status: bad.length === 0 ? 'pass' : 'fail', measured: rows.length - bad.length, threshold: `${rows.length}`, unit: 'tools ok',
     evidence: rows.map((r) => `${r.name} ${r.found}`).join(', '), reason: bad.length === 0 ? undefined : bad.map((r) => `${r.name} ${r.status}`).join(', '),
   }));
-  let record: SetupRecord | undefined;
-  try {
-    record = JSON.parse(fs.readFileSync(setupRecordPath(ctx), 'utf8')) as SetupRecord;
-  } catch {
-    record = undefined;
-  }
-  if (record) {
-    const min = Math.round((record.durationMs / 60_000) * 100) / 100;
-    checks.push(check({ proof: 'live',
-      id: '0-1.setup-time', criteria: ['0-1.ac8'], title: 'dev-setup completes in < 30 minutes', status: min < SETUP_BOUND_MIN ? 'pass' : 'fail',
-      measured: min, unit: 'min', threshold: `< ${SETUP_BOUND_MIN}`,
-      evidence: `last dev-setup ${record.startedAt}: ${record.steps.map((s) => `${s.name} ${(s.durationMs / 1000).toFixed(1)}s${s.changed ? '*' : ''}`).join(', ')} (* changed)`,
-    }));
-  } else {
-    checks.push(check({ proof: 'live', id: '0-1.setup-time', criteria: ['0-1.ac8'], title: 'dev-setup completes in < 30 minutes', status: 'skip', reason: `dev-setup has not run with this PLATFORM_DIR (${path.relative(root, setupRecordPath(ctx)) || setupRecordPath(ctx)} missing)` }));
-  }
+  checks.push(setupTimeCheck(ctx));
   const gs = read(path.join(root, GUIDE, 'getting-started.md'));
   const steps = ['make dev-setup', 'tasks.ts doctor', '.env', 'make infra-up', 'make test'].filter((w) => gs.includes(w));
   checks.push(check({ proof: 'static',

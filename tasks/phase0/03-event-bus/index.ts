@@ -56,7 +56,8 @@ export const eventBus = defineTask({
   verify: async (ctx) => {
     const kafka = ctx.target.endpoints().kafka;
     const bus = component(ctx, 'event-bus');
-    const { brokerReadyCheck, durabilityChecks, roundTripChecks, topicsMatchSeedChecks } = await checks();
+    const { brokerReadyCheck, durabilityChecks, roundTripChecks, testScriptsCheck, topicsMatchSeedChecks } =
+      await checks();
     const startupMs = (await bus.facts?.(ctx))?.startup?.readyMs.kafka;
     const ready = await brokerReadyCheck(kafka, { startupMs });
     if (ready.status !== 'pass') return [ready];
@@ -73,6 +74,7 @@ export const eventBus = defineTask({
       ready,
       ...(await topicsMatchSeedChecks(kafka)),
       ...(await roundTripChecks(kafka)),
+      await testScriptsCheck(kafka, { root: ctx.paths.root, cache: ctx.paths.cache, signal: ctx.signal }),
       // The bench runs before the durability restart: right after a restart the broker's JIT is
       // cold and the figure would measure warm-up, not the event bus.
       ...(await benchWithFigure(ctx)),

@@ -86,6 +86,7 @@ export const metrics = defineTask({
       endpoints: ctx.target.endpoints(),
       env: ctx.env,
       signal: ctx.signal,
+      kubernetes: ctx.target.components.cluster !== undefined,
     })),
     ...(await measuredChecks(ctx)),
   ],
