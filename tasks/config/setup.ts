@@ -4,7 +4,7 @@
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../lazy-execa.ts';
 import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { atLeast } from './tools.ts';

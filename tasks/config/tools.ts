@@ -1,7 +1,7 @@
 // Tool probing for `doctor` and the 0-1 verify step: which command-line tools a target needs,
 // which version is installed, and how to get what is missing. Versions are compared by their
 // numeric parts (`17.0.15` >= `17`); a tool whose command fails is missing.
-import { execa } from 'execa';
+import { execa } from '../lazy-execa.ts';
 import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { Target, ToolRequirement } from '../targets/target.ts';

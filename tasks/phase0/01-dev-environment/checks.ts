@@ -15,10 +15,9 @@ import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 const SETUP_BOUND_MIN = 30;
 const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
 
-export async function gitHooksInstalled(root: string): Promise<boolean> {
-  const r = await execa('git', ['config', '--get', 'core.hooksPath'], { cwd: root, reject: false });
-  return r.stdout.trim() === '.githooks';
-}
+import { gitHooksInstalled } from './hooks.ts';
+
+export { gitHooksInstalled };
 
 const PREREQUISITES = ['docker', 'kubectl', 'helm'] as const;
 

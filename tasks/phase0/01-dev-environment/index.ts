@@ -3,6 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineTask } from '../define.ts';
+import { gitHooksInstalled } from './hooks.ts';
 // Checks and setup steps load when a step runs, not when the graph is built (`status`, `--help`).
 const checks = () => import('./checks.ts');
 const setup = () => import('../../config/setup.ts');
@@ -16,7 +17,7 @@ export const devEnvironment = defineTask({
   status: async (ctx) =>
     fs.existsSync(path.join(ctx.paths.root, '.env')) &&
     fs.existsSync((await setup()).setupRecordPath(ctx)) &&
-    (await (await checks()).gitHooksInstalled(ctx.paths.root)),
+    (await gitHooksInstalled(ctx.paths.root)),
   run: async (ctx) => {
     const record = await (
       await setup()

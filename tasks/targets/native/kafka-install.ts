@@ -9,14 +9,10 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import type { execa as Execa } from 'execa';
+import { execa } from '../../lazy-execa.ts';
 import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { resolvePaths } from '../../paths.ts';
-
-// execa loads on the first child process: `status` and a second `up` never start one here.
-const execa = (async (...args: Parameters<typeof Execa>) =>
-  (await import('execa')).execa(...args)) as unknown as typeof Execa;
 
 export const MIN_JAVA = 17;
 const JAVA_INSTALL = 'apt-get install openjdk-17-jre-headless';

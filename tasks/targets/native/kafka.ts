@@ -5,7 +5,7 @@
 import { randomBytes } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { execa as Execa } from 'execa';
+import { execa } from '../../lazy-execa.ts';
 import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { orchestratorKafka } from '../../topics.ts';
@@ -18,12 +18,17 @@ import {
   requireJava,
   type KafkaJars,
 } from './kafka-install.ts';
-import { dirSize, identityOf, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
+import {
+  dirSize,
+  identityOf,
+  readPid,
+  rssOfTree,
+  start,
+  stop,
+  tail,
+  type ProcessSpec,
+} from './supervisor.ts';
 import { canBind, portOwner } from '../../ports.ts';
-
-// execa loads on the first child process: `status` and a second `up` never start one here.
-const execa = (async (...args: Parameters<typeof Execa>) =>
-  (await import('execa')).execa(...args)) as unknown as typeof Execa;
 
 export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
 

@@ -6,16 +6,12 @@
 // The broker's own metrics come from the JMX exporter agent the Kafka component attaches.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import type { execa as Execa } from 'execa';
+import { execa } from '../../lazy-execa.ts';
 import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import type { Component, ProcessRow } from '../target.ts';
 import { dirSize, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
 import { httpStatus } from './http-probe.ts';
-
-// execa loads on the first child process: `status` and a second `up` never start one here.
-const execa = (async (...args: Parameters<typeof Execa>) =>
-  (await import('execa')).execa(...args)) as unknown as typeof Execa;
 
 export const PROMETHEUS_APT = ['prometheus', 'prometheus-node-exporter'] as const;
 export const APT_COMMAND = `apt-get install -y ${PROMETHEUS_APT.join(' ')}`;
