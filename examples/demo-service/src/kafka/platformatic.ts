@@ -37,6 +37,13 @@ type Raw = Message<Buffer | undefined, Buffer | undefined, Buffer, Buffer>;
  */
 const COMMIT_INTERVAL_MS = 500;
 
+/** Errors of the producer-id request before anything is sent: safe to try the batch again. */
+const COORDINATOR_NOT_READY = [
+  'COORDINATOR_LOAD_IN_PROGRESS',
+  'COORDINATOR_NOT_AVAILABLE',
+  'NOT_COORDINATOR',
+];
+
 /** After a failed consumer start or a lost stream: how long before the next attempt. */
 const RESTART_DELAY_MS = [100, 250, 500, 1_000];
 
@@ -99,8 +106,24 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
     });
   }
 
+  // The idempotent producer first asks the broker for a producer id; a broker that just started
+  // answers "coordinator loading" for a while. Nothing was written then, so the batch is tried
+  // again until the caller's bound runs out.
+  async function sendWithin(batch: Queued[]): Promise<Delivery[]> {
+    const deadline = Date.now() + opts.timeoutMs;
+    for (;;) {
+      try {
+        return await sendBatch(batch);
+      } catch (e) {
+        const loading = COORDINATOR_NOT_READY.some((id) => findErrorBy(e as Error, 'apiId', id));
+        if (!loading || closed || Date.now() + 250 > deadline) throw e;
+        await new Promise((r) => setTimeout(r, 250));
+      }
+    }
+  }
+
   const enqueue = createBatcher({
-    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendBatch(batch)),
+    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendWithin(batch)),
     maxInFlight: 5,
     maxBatchBytes: 512 * 1024,
     maxBatchMessages: 2_000,
