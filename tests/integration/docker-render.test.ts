@@ -1,7 +1,8 @@
 // The Docker paths proven with the real tools on the real artifacts (issue 12): helm renders the
 // pinned charts from the offline mirror, kubeconform validates, k3d's and compose-go's own
 // loaders load the configs. The repository passes, and each kind of check fails on a
-// deliberately broken input. The tools are built once into the tools cache (dev-setup does it).
+// deliberately broken input. The tools are built once into the tools cache (dev-setup does it),
+// so this suite is an integration one: it runs real external programs.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -255,6 +256,21 @@ test('compose errors and pass-through maps', () => {
     ),
     ['a.b'],
   );
+});
+
+test('the docs say what runs (from the versions file) and how both Docker paths work on Docker Desktop', () => {
+  const v = loadVersions();
+  const guide = read('docs/developer-guide/docker-compose-vs-k8s.md');
+  const tempo = /^Tempo (\S+)/.exec(v.charts.tempo!.runs)![1]!;
+  assert.match(guide, `tempo ${v.charts.tempo!.version} → **Tempo ${tempo}**`);
+  assert.match(guide, `\`${v.images.tempo!.image}\``);
+  assert.match(guide, '## Docker Desktop (macOS, Windows)');
+  assert.match(guide, 'K3D_FIX_MOUNTS=1');
+  assert.match(
+    read('docs/developer-guide/kubernetes-cluster.md'),
+    `K3D_FIX_MOUNTS=1 k3d cluster create --config ${'manifests/k3d/cluster.yaml'}`,
+  );
+  assert.match(read('README.md'), `**Tempo ${tempo}**`);
 });
 
 test.after(() => rmSync(tmp, { recursive: true, force: true }));
