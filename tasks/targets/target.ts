@@ -26,8 +26,10 @@ export interface Endpoints {
   prometheus: Endpoint;
   /** OTLP gRPC endpoint for exporters, `http://127.0.0.1:4317`. */
   otlpGrpc: Endpoint;
-  /** Trace lookup: Tempo base URL, or `file://…` directory of the native trace sink. */
+  /** Trace lookup by id (`/api/traces/<id>`): Tempo on k3d/compose, Jaeger natively. */
   traceQuery: Endpoint;
+  /** LogsQL query API (`/select/logsql/query`): VictoriaLogs, where it stores the logs (native). */
+  logsql: Endpoint;
   grafana: Endpoint;
   loki: Endpoint;
   tempo: Endpoint;

@@ -112,6 +112,7 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       prometheus: { url: `http://127.0.0.1:${prometheus}` },
       otlpGrpc: unavailable('not part of this test'),
       traceQuery: unavailable('not part of this test'),
+      logsql: unavailable('not part of this test'),
       grafana: unavailable('Grafana is not provided by the native target'),
       loki: unavailable('not part of this test'),
       tempo: unavailable('not part of this test'),

@@ -31,6 +31,9 @@ test('metricsPorts: defaults, overrides, and a one-line error for a bad port', (
     lagExporter: 9308,
     nodeExporter: 9100,
     demo: 8000,
+    jaegerMetrics: 8888,
+    victoriaLogs: 9428,
+    collectorMetrics: 8889,
   });
   assert.is(metricsPorts({ PROMETHEUS_PORT: '19090' }).prometheus, 19090);
   assert.throws(
@@ -54,6 +57,9 @@ test('the rendered native config passes promtool check config, with the ports an
       "'127.0.0.1:18181'",
       "'127.0.0.1:9308'",
       "'127.0.0.1:9100'",
+      "'127.0.0.1:8888'",
+      "'127.0.0.1:9428'",
+      "'127.0.0.1:8889'",
     ])
       assert.ok(text.includes(t), `missing target ${t}`);
     const r = await execa('promtool', ['check', 'config', file], { reject: false });

@@ -36,6 +36,11 @@ export const devSetupCommand = defineCommand({
       paths,
       env: loadSettings({ root: paths.root }),
     };
+    // Long installs (the native backends build for minutes) say what they do as they go.
+    ctx.note = (l) => {
+      io.out(`dev-setup:   ${l}`);
+      ctx.log(l);
+    };
     const record = await runSetup(ctx, (s) => {
       io.out(
         `dev-setup: ${s.name.padEnd(20)} ${s.changed ? 'changed' : 'ok     '}  ${secs(s.durationMs).padStart(6)}  ${s.detail}`,

@@ -20,6 +20,7 @@ import { createLogger } from '../../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../../templates/service/src/lib/tracing.ts';
 import { tracedProcess, tracedSend } from '../../../templates/service/src/lib/kafka-tracing.ts';
 import { exclusiveTracing, hoursOf, pushLine, queryRange } from '../05-logs/checks.ts';
+import { logsql, quote } from '../../../validation/lib/logsql.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { grafanaHeaders, http, poll } from '../../../validation/lib/http.ts';
 import { skipFor, proofVia, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
@@ -82,6 +83,35 @@ export function spansFromTempo(body: unknown): FoundSpan[] {
   return out;
 }
 
+interface JaegerTrace {
+  spans?: {
+    traceID?: string;
+    spanID?: string;
+    operationName?: string;
+    references?: { refType?: string; spanID?: string }[];
+    processID?: string;
+  }[];
+  processes?: Record<string, { serviceName?: string }>;
+}
+
+/** Flattens Jaeger's trace-by-id JSON (`{data: [{spans, processes}]}`, its query API's own format). */
+export function spansFromJaeger(body: unknown): FoundSpan[] {
+  const out: FoundSpan[] = [];
+  for (const t of (body as { data?: JaegerTrace[] }).data ?? []) {
+    for (const s of t.spans ?? []) {
+      const parent = s.references?.find((r) => r.refType === 'CHILD_OF')?.spanID;
+      out.push({
+        traceId: s.traceID ?? '',
+        spanId: s.spanID ?? '',
+        ...(parent ? { parentSpanId: parent } : {}),
+        name: s.operationName ?? '',
+        service: t.processes?.[s.processID ?? '']?.serviceName ?? 'unknown_service',
+      });
+    }
+  }
+  return out;
+}
+
 /** The spans of a trace as the target's trace store returns them ([] while not there yet). */
 export async function lookupTrace(
   traceQueryUrl: string,
@@ -93,7 +123,9 @@ export async function lookupTrace(
   if (r.status === 404) return [];
   if (r.status !== 200)
     throw new Error(`GET /api/traces/${traceId} answered ${r.status}: ${r.text.slice(0, 200)}`);
-  return spansFromTempo(JSON.parse(r.text));
+  const body = JSON.parse(r.text) as { data?: unknown };
+  // Tempo (k3d, compose) and Jaeger (native) share the path, not the format.
+  return Array.isArray(body.data) ? spansFromJaeger(body) : spansFromTempo(body);
 }
 
 // ---- the check's own two-service trace ----------------------------------------------------
@@ -251,7 +283,10 @@ export async function traceRoundTripChecks(
   }
   const traceUrl = ep.traceQuery.url;
   const native = traceUrl.startsWith('file:');
-  const logFile = native ? path.join(ctx.paths.logs, 'verify-traces.log') : undefined;
+  // Where a collector ships .platform/logs into a LogsQL store (native), the lines go to a file
+  // there like any service's, and are found again in the store by trace id.
+  const logFile =
+    native || isAvailable(ep.logsql) ? path.join(ctx.paths.logs, 'verify-traces.log') : undefined;
   if (logFile) await fsp.mkdir(ctx.paths.logs, { recursive: true });
   let sent: SentTrace;
   try {
@@ -399,6 +434,32 @@ async function logCorrelation(
         reason: `${loki.url}: ${errText(e)}`,
       });
     }
+  }
+  const store = ctx.target.endpoints().logsql;
+  if (isAvailable(store)) {
+    // VictoriaLogs (for Loki): the collector shipped verify-traces.log; LogsQL finds the lines.
+    const q = `trace_id:${quote(sent.traceId)}`;
+    const rows =
+      (await poll(
+        async () => {
+          const r = await logsql(store.url, q, { limit: 50 });
+          return r.rows.length >= lines.length ? r.rows : undefined;
+        },
+        20_000,
+        500,
+      )) ?? [];
+    const ok = rows.length === lines.length;
+    return check({
+      id,
+      title: `${title} (VictoriaLogs for Loki)`,
+      criteria: ['0-6.ac5'],
+      ...proofVia(store),
+      status: ok ? 'pass' : 'fail',
+      measured: `${rows.length}/${lines.length}`,
+      unit: 'lines found by trace id',
+      evidence: `${store.url} LogsQL ${q}: ${rows.map((r) => `${r.service}: ${r._msg}`).join(' | ')}`,
+      ...(ok ? {} : { reason: `${rows.length} of ${lines.length} lines found by trace id within 20 s` }),
+    });
   }
   // Natively: the lines are in .platform/logs/verify-traces.log; read them back by trace id.
   const text = logFile ? await fsp.readFile(logFile, 'utf8').catch(() => '') : '';
@@ -580,7 +641,6 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
       YAML.parse(await fsp.readFile(path.join(ctx.paths.root, rel), 'utf8')) as unknown;
     const k = hoursOf(dig(await read('manifests/k8s/infra/tempo/values.yaml'), 'tempo', 'retention'));
     const c = hoursOf(dig(await read('manifests/compose/tempo/tempo.yaml'), ...keyPath));
-    const sinkDays = Number(ctx.env.TRACE_RETENTION_DAYS ?? '7');
     const ok = k === 168 && c === 168;
     return check({
       proof: 'static',
@@ -591,7 +651,7 @@ export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> 
       measured: `${k ?? 'unset'}/${c ?? 'unset'}`,
       unit: 'h (k3d/compose config)',
       threshold: '= 168 (7 d)',
-      evidence: `configuration, not a running Tempo (${tempo.unavailable}); the native development sink prunes span files after ${sinkDays} days`,
+      evidence: `configuration, not a running Tempo (${tempo.unavailable}); natively Jaeger's Badger TTL is check 0-6.jaeger-retention`,
       ...(ok ? {} : { reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h` }),
     });
   } catch (e) {

@@ -1,8 +1,9 @@
 // Seed task 0-6: Tracing. The target's `traces` component brings up the OTLP receiver and store
-// (k3d: Tempo 2.10.8 monolithic by Helm; compose: the tempo service; native: the development trace
-// sink, a supervised OTLP gRPC receiver writing JSON lines, not Tempo). Verify sends its own trace
-// through the service library's exporter and finds it again (tasks/phase0/06-traces/checks.ts).
-import { defineTask } from '../define.ts';
+// (k3d: Tempo 2.10.8 monolithic by Helm; compose: the tempo service; native: Jaeger v2, standing
+// in for Tempo). Verify sends its own trace through the service library's exporter and finds it
+// again (checks.ts), and finds the demo service's request trace and a producer → Kafka →
+// consumer trace across two processes by id (request-trace-checks.ts).
+import { defineTask, targetChecks } from '../define.ts';
 import { logs } from '../05-logs/index.ts';
 
 export const traces = defineTask({
@@ -20,10 +21,14 @@ export const traces = defineTask({
       tracingDocsCheck,
       tracingOverheadCheck,
     } = await import('./checks.ts');
+    const { requestTraceChecks } = await import('./request-trace-checks.ts');
     const roundTrip = await traceRoundTripChecks(ctx);
     return [
       await tempoReadyCheck(ctx),
+      // The target's own trace-store checks (native: Jaeger answers its query API; its TTL).
+      ...(await targetChecks(ctx, 'traces')),
       ...roundTrip.checks,
+      ...(await requestTraceChecks(ctx)),
       await grafanaTempoCheck(ctx, roundTrip.traceId),
       await tracingOverheadCheck(),
       await tempoRetentionCheck(ctx),

@@ -8,7 +8,7 @@ import { UsageError } from '../../engine/task.ts';
 import { formatCmd, probe, run, type Cmd } from '../docker/exec.ts';
 import { recordTiming } from '../docker/timings.ts';
 import { requireTools, TOOLS } from '../docker/tools.ts';
-import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../target.ts';
+import { unavailable, type Component, type ComponentId, type Endpoints, type ProcessRow, type Target } from '../target.ts';
 
 export { ENV_FILE, FULL_FILE, INFRA_FILE } from './files.ts';
 import { FULL_FILE, INFRA_FILE } from './files.ts';
@@ -26,6 +26,7 @@ export function composeEndpoints(env: Env = process.env): Endpoints {
     prometheus: http('PROMETHEUS_PORT', 9090),
     otlpGrpc: http('OTLP_GRPC_PORT', 4317),
     traceQuery: http('TEMPO_PORT', 3200),
+    logsql: unavailable('LogsQL (VictoriaLogs) is the native target\'s log store; this target stores logs in Loki'),
     grafana: http('GRAFANA_PORT', 3000),
     loki: http('LOKI_PORT', 3100),
     tempo: http('TEMPO_PORT', 3200),

@@ -19,7 +19,7 @@ import {
 } from '../docker/port-forward.ts';
 import { recordTiming } from '../docker/timings.ts';
 import { installDockerTools, requireTools, TOOLS, type DockerTool } from '../docker/tools.ts';
-import type { Component, ComponentId, Endpoints, ProcessRow, Target } from '../target.ts';
+import { unavailable, type Component, type ComponentId, type Endpoints, type ProcessRow, type Target } from '../target.ts';
 import { K3D_KUSTOMIZATIONS, K3D_MANIFESTS } from '../../config/docker-files.ts';
 import { chartFor, loadVersions } from '../../config/versions.ts';
 
@@ -54,6 +54,7 @@ export function k3dEndpoints(env: Env = process.env): Endpoints {
     prometheus: http(p.prometheus),
     otlpGrpc: http(p.otlpGrpc),
     traceQuery: http(p.tempo),
+    logsql: unavailable('LogsQL (VictoriaLogs) is the native target\'s log store; this target stores logs in Loki'),
     grafana: http(p.grafana),
     loki: http(p.loki),
     tempo: http(p.tempo),

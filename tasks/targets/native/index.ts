@@ -1,41 +1,87 @@
 // The native target: host processes supervised by the orchestrator (see native/supervisor.ts).
-// Apache Kafka (KRaft) on the JVM, Prometheus from Debian's package, an OTLP trace sink (a
-// development sink, not Tempo), JSON logs under .platform/logs. No Loki, Tempo or Grafana.
-import { pathToFileURL } from 'node:url';
+// Apache Kafka (KRaft) on the JVM, Prometheus from Debian's package, and for logs and traces
+// real backends built from the Go module proxy (observability.ts): VictoriaLogs stores the logs
+// an OpenTelemetry Collector ships from every process's JSON log file, Jaeger v2 receives and
+// stores the traces. Loki, Tempo and Grafana are AGPL-licensed and not built on these machines:
+// VictoriaLogs and Jaeger stand in for Loki and Tempo; nothing stands in for Grafana.
+import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
 import { lazyComponent } from '../lazy-component.ts';
 import { supervisedMemory } from './supervisor.ts';
-import { tracesDir } from './trace-sink/paths.ts';
+import { observabilityPorts } from './observability-ports.ts';
 import { resolvePaths } from '../../paths.ts';
+import fs from 'node:fs';
+import { parseEnv } from 'node:util';
 
-const TRACE_SINK = { for: 'Tempo', by: 'the development OTLP trace sink' };
-const NO_DOCKER = 'not provided by the native target (needs Docker: use --target k3d or compose)';
+type Env = Readonly<Record<string, string | undefined>>;
 
-export function nativeEndpoints(env: NodeJS.ProcessEnv = process.env): Endpoints {
+const JAEGER = { for: 'Tempo', by: 'Jaeger v2 (Badger store)' };
+const VICTORIALOGS = { for: 'Loki', by: 'VictoriaLogs' };
+
+const AGPL = 'AGPL-licensed, so its Go modules are not built on these machines';
+
+export function nativeEndpoints(env: Env = process.env): Endpoints {
   const kafkaPort = env.KAFKA_PORT ?? '19092';
   const promPort = env.PROMETHEUS_PORT ?? '9090';
-  const otlpPort = env.OTLP_GRPC_PORT ?? '4317';
   const demoPort = env.DEMO_PORT ?? '8000';
+  const p = observabilityPorts(env);
+  const jaeger = `http://127.0.0.1:${p.jaegerQuery}`;
+  const vl = `http://127.0.0.1:${p.victoriaLogs}`;
   return {
-    kafka: { url: `127.0.0.1:${kafkaPort}`, substitute: { for: 'Redpanda', by: 'Apache Kafka (KRaft, JVM)' } },
+    kafka: {
+      url: `127.0.0.1:${kafkaPort}`,
+      substitute: { for: 'Redpanda', by: 'Apache Kafka (KRaft, JVM)' },
+    },
     prometheus: { url: `http://127.0.0.1:${promPort}` },
-    otlpGrpc: { url: `http://127.0.0.1:${otlpPort}`, substitute: TRACE_SINK },
-    // The development trace sink's span files (lookup by trace id), not a Tempo API.
-    traceQuery: { url: pathToFileURL(tracesDir(resolvePaths(env))).href, substitute: TRACE_SINK },
-    grafana: unavailable(`Grafana is ${NO_DOCKER}`),
-    loki: unavailable(`Loki is ${NO_DOCKER}`),
-    tempo: unavailable(`Tempo is ${NO_DOCKER}`),
+    otlpGrpc: { url: `http://127.0.0.1:${p.otlpGrpc}`, substitute: JAEGER },
+    // Jaeger's query API: /api/traces/<id> like Tempo's, in Jaeger's own JSON.
+    traceQuery: { url: jaeger, substitute: JAEGER },
+    logsql: { url: vl, substitute: VICTORIALOGS },
+    grafana: unavailable(
+      `Grafana is ${AGPL}: the native target has none. Look instead at the Prometheus UI (http://127.0.0.1:${promPort}), ` +
+        `Jaeger's query API (${jaeger}/api/traces/<id>; its UI page is a placeholder in the module build) and the VictoriaLogs UI (${vl}/select/vmui/)`,
+    ),
+    loki: unavailable(`Loki is ${AGPL}; natively VictoriaLogs stores the logs (checks 0-5.vl-*)`),
+    tempo: unavailable(
+      `Tempo is ${AGPL}; natively Jaeger stores the traces (checks 0-6.jaeger-ready, 0-6.demo-request-trace, …)`,
+    ),
     demo: { url: `http://127.0.0.1:${demoPort}` },
   };
 }
+
+/**
+ * `.env` with the environment winning (the session has validated both already): the ports in .env
+ * are the ones that run. Node's own parser, so listing the target loads no npm package.
+ */
+const settingsNow = (): Env => {
+  const file = path.join(resolvePaths().root, '.env');
+  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
+  return { ...parseEnv(text), ...process.env };
+};
+
+// Settings (.env + environment) win; the bare process environment still counts for callers such as
+// tests that build a context without loading settings.
+const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
+
+/** `doctor` runs the binary (it must start) and shows the version its build stamp records. */
+const cachedTool = (name: string, binary: string, versionArgs: string, what: string) => ({
+  name,
+  versionCmd: [
+    'sh',
+    '-c',
+    `"$0" ${versionArgs} >/dev/null 2>&1 && cat "$0.version"`,
+    path.join(resolvePaths().cache, 'bin', binary),
+  ] as [string, ...string[]],
+  install: `npx tsx tasks.ts dev-setup (builds ${what} from the Go module proxy into .tools/cache/bin)`,
+});
 
 export function nativeTarget(): Target<PlatformContext> {
   return {
     name: 'native',
     describe:
-      'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, an OTLP trace sink, JSON log files',
-    endpoints: () => nativeEndpoints(),
+      'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, Jaeger v2 (traces), VictoriaLogs (logs) fed by an OpenTelemetry Collector',
+    endpoints: () => nativeEndpoints(settingsNow()),
     components: {
       // Each component's module (and the clients it uses) loads on its first call.
       'event-bus': lazyComponent(
@@ -51,18 +97,47 @@ export function nativeTarget(): Target<PlatformContext> {
           methods: ['install', 'down', 'plan', 'rows', 'facts'],
         },
         async () =>
-          (await import('./prometheus.ts')).prometheusComponent(
-            () => `127.0.0.1:${process.env.KAFKA_PORT ?? '19092'}`,
-          ),
+          (await import('./prometheus.ts')).prometheusComponent(() => {
+            const k = nativeEndpoints(settingsNow()).kafka;
+            return 'url' in k ? k.url : '127.0.0.1:19092';
+          }),
       ),
-      logs: lazyComponent({ describe: 'JSON-lines log files', methods: ['rows', 'checks'] }, async () => {
-        const { nativeLogsComponent } = await import('./trace-sink/component.ts');
-        const { nativeJsonLogsCheck } = await import('./log-files-check.ts');
-        return { ...nativeLogsComponent(), checks: async (ctx) => [await nativeJsonLogsCheck(ctx.paths)] };
-      }),
+      logs: lazyComponent(
+        {
+          describe: 'VictoriaLogs fed by an OpenTelemetry Collector',
+          methods: ['install', 'down', 'plan', 'rows', 'checks'],
+        },
+        async () => {
+          const { nativeLogsComponent } = await import('./observability.ts');
+          const { everyProcessLogCheck } = await import('./log-files-check.ts');
+          return {
+            ...nativeLogsComponent(envOf),
+            checks: async (ctx) => {
+              const ep = nativeEndpoints(envOf(ctx)).logsql;
+              return 'url' in ep ? [await everyProcessLogCheck(ctx.paths, ep.url)] : [];
+            },
+          };
+        },
+      ),
       traces: lazyComponent(
-        { describe: 'development OTLP trace sink', methods: ['down', 'rows'] },
-        async () => (await import('./trace-sink/component.ts')).traceSinkComponent(),
+        {
+          describe: 'Jaeger v2 (OTLP in, trace store, query API)',
+          methods: ['install', 'down', 'plan', 'rows', 'checks'],
+        },
+        async () => {
+          const { nativeTracesComponent, jaegerConfig } = await import('./observability.ts');
+          const { jaegerReadyCheck, jaegerRetentionCheck } = await import('./jaeger-check.ts');
+          return {
+            ...nativeTracesComponent(envOf),
+            checks: async (ctx) => {
+              const ep = nativeEndpoints(envOf(ctx)).traceQuery;
+              return [
+                ...('url' in ep ? [await jaegerReadyCheck(ep)] : []),
+                await jaegerRetentionCheck(ctx.paths, jaegerConfig(ctx.paths)),
+              ];
+            },
+          };
+        },
       ),
       demo: lazyComponent(
         {
@@ -111,6 +186,9 @@ export function nativeTarget(): Target<PlatformContext> {
         versionCmd: ['prometheus-node-exporter', '--version'],
         install: 'apt-get install prometheus-node-exporter (host CPU, memory, disk for the alerts)',
       },
+      cachedTool('jaeger', 'jaeger', 'version', 'Jaeger'),
+      cachedTool('victoria-logs', 'victoria-logs', '-version', 'VictoriaLogs'),
+      cachedTool('otelcol', 'otelcol-platform', '--version', 'the log collector'),
     ],
   };
 }

@@ -320,23 +320,24 @@ export const kafkaLogTail = (paths: Paths, n = 15) => tail(path.join(paths.logs,
 
 /** The `event-bus` component of the native target. */
 export function kafkaComponent(): Component<PlatformContext> {
-  const settings = () => kafkaSettings(process.env);
+  // The loaded settings (.env with the environment winning), so KAFKA_PORT in .env is honoured.
+  const settings = (ctx: PlatformContext) => kafkaSettings({ ...process.env, ...ctx.env });
   return {
     install: async (ctx) => {
       const r = await installKafkaJars(ctx.paths, { signal: ctx.signal, log: ctx.log });
       ctx.log(r.fetched ? `Kafka jars fetched in ${r.ms} ms` : `Kafka jars cached in ${r.libDir}`);
     },
     status: async (ctx) => {
-      const s = settings();
+      const s = settings(ctx);
       return (await readPid(ctx.paths, KAFKA_PROCESS)) !== undefined && (await kafkaReady(kafkaBootstrap(s)));
     },
     up: async (ctx) => {
-      await startKafka({ paths: ctx.paths, settings: settings(), signal: ctx.signal, log: ctx.log });
+      await startKafka({ paths: ctx.paths, settings: settings(ctx), signal: ctx.signal, log: ctx.log });
     },
     down: async (ctx) => {
-      await stopKafka({ paths: ctx.paths, settings: settings() });
+      await stopKafka({ paths: ctx.paths, settings: settings(ctx) });
     },
-    rows: (ctx) => kafkaRows(ctx.paths, settings()),
+    rows: (ctx) => kafkaRows(ctx.paths, settings(ctx)),
     facts: async (ctx) => {
       const last = await kafkaLastStart(ctx.paths);
       return last ? { startup: { at: last.at, readyMs: { kafka: last.readyMs } } } : {};

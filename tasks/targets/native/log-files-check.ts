@@ -1,64 +1,87 @@
-// A check only the native target can give (seed 0-5): every supervised process writes JSON lines
-// under .platform/logs, since natively there is no Loki to query.
+// A check only the native target can give (seed 0-5): the log of every process it supervises
+// (the pid files under .platform/run) has arrived in VictoriaLogs, which stands in for Loki here,
+// under the process's name as `service`, with lines that carry a `level` field.
 import fsp from 'node:fs/promises';
-import path from 'node:path';
 import type { Paths } from '../../context.ts';
 import { check, type Check } from '../../engine/task.ts';
+import { errText } from '../../../validation/lib/errors.ts';
+import { poll } from '../../../validation/lib/http.ts';
+import { countBy } from '../../../validation/lib/logsql.ts';
+import { substitute } from '../../../validation/lib/checks.ts';
 
-/** Fraction of lines that parse as JSON objects, per supervised process's log (pid files in run/). */
-export async function nativeJsonLogsCheck(paths: Paths): Promise<Check> {
-  const id = '0-5.native-json-logs';
-  const title = 'Native processes write JSON-line logs under .platform/logs';
-  const names = (await fsp.readdir(paths.run).catch(() => [] as string[]))
+const VL_FOR_LOKI = {
+  for: 'Loki, with Alloy collecting every pod',
+  by: 'VictoriaLogs fed by an OpenTelemetry Collector',
+};
+
+export async function supervisedNames(paths: Paths): Promise<string[]> {
+  return (await fsp.readdir(paths.run).catch(() => [] as string[]))
     .filter((f) => f.endsWith('.pid'))
-    .map((f) => f.slice(0, -4));
-  if (names.length === 0) {
+    .map((f) => f.slice(0, -4))
+    .sort();
+}
+
+export async function everyProcessLogCheck(paths: Paths, logsqlUrl: string): Promise<Check> {
+  const id = '0-5.vl-every-process';
+  const title = "Every native process's log arrives, queryable by service and level (VictoriaLogs for Loki)";
+  const criteria = ['0-5.ac1', '0-5.ac2'];
+  const names = await supervisedNames(paths);
+  if (names.length === 0)
     return check({
-      proof: 'live',
       id,
       title,
-      criteria: ['0-5.ac4'],
+      criteria,
+      ...substitute(VL_FOR_LOKI),
       status: 'skip',
       reason: `no supervised process is running (no pid file in ${paths.run})`,
     });
-  }
-  const bad: string[] = [];
-  let checked = 0;
-  for (const name of names.sort()) {
-    const text = await fsp.readFile(path.join(paths.logs, `${name}.log`), 'utf8').catch(() => '');
-    const lines = text
-      .split('\n')
-      .filter((l) => l.trim())
-      .slice(-200);
-    if (lines.length === 0) continue;
-    checked++;
-    const isJson = (l: string) => {
-      try {
-        return typeof JSON.parse(l) === 'object';
-      } catch {
-        return false;
-      }
-    };
-    const other = lines.filter((l) => !isJson(l));
-    if (other.length)
-      bad.push(
-        `${name}.log ${lines.length - other.length}/${lines.length} JSON, first other line: ${JSON.stringify(other[0]?.slice(0, 100))}`,
-      );
-  }
-  return check({
-    proof: 'live',
-    id,
-    title,
-    criteria: ['0-5.ac4'],
-    status: bad.length ? 'fail' : checked ? 'pass' : 'skip',
-    measured: `${checked - bad.length}/${checked}`,
-    unit: 'log files all JSON',
-    threshold: 'all',
-    evidence: `${paths.logs}: ${names.join(', ')} (last 200 lines each)`,
-    ...(bad.length
-      ? { reason: bad.join('; ') }
-      : checked
+  try {
+    let all = new Map<string, number>();
+    let leveled = new Map<string, number>();
+    // A process started a moment ago: the collector polls its file twice a second.
+    await poll(
+      async () => {
+        all = await countBy(logsqlUrl, '*', 'service');
+        leveled = await countBy(logsqlUrl, 'level:*', 'service');
+        return names.every((n) => leveled.get(n)) ? true : undefined;
+      },
+      15_000,
+      1_000,
+    );
+    const missing = names.filter((n) => !all.get(n));
+    const noLevel = names.filter((n) => all.get(n) && !leveled.get(n));
+    const ok = missing.length === 0 && noLevel.length === 0;
+    return check({
+      id,
+      title,
+      criteria,
+      ...substitute(VL_FOR_LOKI),
+      status: ok ? 'pass' : 'fail',
+      measured: `${names.length - missing.length - noLevel.length}/${names.length}`,
+      unit: 'processes',
+      threshold: 'all',
+      evidence: `${logsqlUrl}: \`* | stats by (service) count()\` and \`level:* | stats by (service) count()\`: ${names.map((n) => `${n}=${leveled.get(n) ?? 0}/${all.get(n) ?? 0}`).join(', ')}`,
+      ...(ok
         ? {}
-        : { reason: 'the running processes have not logged anything yet' }),
-  });
+        : {
+            reason: [
+              missing.length
+                ? `no line from ${missing.join(', ')} (is otelcol running? see .platform/logs/otelcol.log)`
+                : '',
+              noLevel.length ? `no line with a level from ${noLevel.join(', ')}` : '',
+            ]
+              .filter(Boolean)
+              .join('; '),
+          }),
+    });
+  } catch (e) {
+    return check({
+      id,
+      title,
+      criteria,
+      ...substitute(VL_FOR_LOKI),
+      status: 'fail',
+      reason: `${logsqlUrl}: ${errText(e)}`,
+    });
+  }
 }

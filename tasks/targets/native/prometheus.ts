@@ -23,6 +23,10 @@ export interface MetricsPorts {
   lagExporter: number;
   nodeExporter: number;
   demo: number;
+  /** The observability backends' own metrics (observability.ts runs them). */
+  jaegerMetrics: number;
+  victoriaLogs: number;
+  collectorMetrics: number;
 }
 
 type Env = Readonly<Record<string, string | undefined>>;
@@ -42,6 +46,9 @@ export function metricsPorts(env: Env = process.env): MetricsPorts {
     lagExporter: num('LAG_EXPORTER_PORT', 9308),
     nodeExporter: num('NODE_EXPORTER_PORT', 9100),
     demo: num('DEMO_PORT', 8000),
+    jaegerMetrics: num('JAEGER_METRICS_PORT', 8888),
+    victoriaLogs: num('VICTORIALOGS_PORT', 9428),
+    collectorMetrics: num('COLLECTOR_METRICS_PORT', 8889),
   };
 }
 
@@ -90,6 +97,9 @@ export function configVars(paths: Paths, ports: MetricsPorts): Record<string, st
     LAG_EXPORTER_PORT: ports.lagExporter,
     NODE_EXPORTER_PORT: ports.nodeExporter,
     DEMO_PORT: ports.demo,
+    JAEGER_METRICS_PORT: ports.jaegerMetrics,
+    VICTORIALOGS_PORT: ports.victoriaLogs,
+    COLLECTOR_METRICS_PORT: ports.collectorMetrics,
   };
 }
 

@@ -23,6 +23,8 @@ export interface ProcessSpec {
   port?: number;
   /** Hint for the busy-port error, e.g. `set KAFKA_PORT`. */
   portHint?: string;
+  /** Further ports the process listens on (checked free before start like `port`). */
+  extraPorts?: { port: number; hint: string }[];
   /** Resolves true once the process answers at the protocol level. */
   ready: (signal: AbortSignal) => Promise<boolean>;
   readyTimeoutMs?: number;
@@ -101,12 +103,22 @@ export async function start(
   if (existing && (await spec.ready(signal).catch(() => false))) {
     return { pid: existing.pid, readyMs: 0, already: true };
   }
-  if (existing) await stop(spec.name, paths, { graceMs: spec.stopGraceMs, port: spec.port });
-  if (spec.port !== undefined && !(await canBind(spec.port))) {
-    const owner = await portOwner(spec.port);
+  if (existing)
+    await stop(spec.name, paths, {
+      graceMs: spec.stopGraceMs,
+      port: spec.port,
+      extraPorts: spec.extraPorts?.map((p) => p.port),
+    });
+  const ports = [
+    ...(spec.port === undefined ? [] : [{ port: spec.port, hint: spec.portHint }]),
+    ...(spec.extraPorts ?? []),
+  ];
+  for (const { port, hint } of ports) {
+    if (await canBind(port)) continue;
+    const owner = await portOwner(port);
     const who = owner ? ` by pid ${owner.pid} (${owner.command})` : '';
     throw new UsageError(
-      `${spec.name}: port ${spec.port} is already in use${who}; stop that process${spec.portHint ? ` or ${spec.portHint}` : ''}`,
+      `${spec.name}: port ${port} is already in use${who}; stop that process${hint ? ` or ${hint}` : ''}`,
     );
   }
   await fsp.mkdir(paths.run, { recursive: true });

@@ -1,0 +1,235 @@
+// The native target's observability backends, built once from the Go module proxy into the tools
+// cache (.tools/cache/bin, beside gitleaks): Jaeger v2 (traces), VictoriaLogs (logs) and the log
+// collector (an OpenTelemetry Collector made by the Collector Builder). Versions come from
+// manifests/versions.yaml; the Go module under manifests/native/<name>/ pins the same version and
+// its go.sum. A binary is reused while its stamp file (`<binary>.version`) matches what is pinned.
+import { createHash } from 'node:crypto';
+import fsp from 'node:fs/promises';
+import path from 'node:path';
+import { execa } from 'execa';
+import type { Paths } from '../../context.ts';
+import { UsageError } from '../../engine/task.ts';
+import { loadVersions, VERSIONS_FILE } from '../../config/versions.ts';
+
+export type BackendName = 'jaeger' | 'victoria-logs' | 'otelcol';
+export const BACKEND_NAMES: readonly BackendName[] = ['victoria-logs', 'otelcol', 'jaeger'];
+
+interface Pinned {
+  version: string;
+  module: string;
+  package: string;
+  stable?: string;
+  contrib?: string;
+}
+
+export interface Backend {
+  name: BackendName;
+  /** Absolute path of the executable in the tools cache. */
+  binary: string;
+  /** What the stamp file must say for the cached binary to be reused. */
+  stamp: string;
+  version: string;
+  /** The Go module (or builder manifest) folder, relative to the repository root. */
+  moduleDir: string;
+  /** What a cold build took here (2 cores), for the progress line. */
+  coldBuild: string;
+}
+
+const BINARY: Record<BackendName, string> = {
+  jaeger: 'jaeger',
+  'victoria-logs': 'victoria-logs',
+  otelcol: 'otelcol-platform',
+};
+const MODULE_DIR: Record<BackendName, string> = {
+  jaeger: 'manifests/native/jaeger',
+  'victoria-logs': 'manifests/native/victorialogs',
+  otelcol: 'manifests/native/otelcol',
+};
+// Measured on this project's 2-core machines, idle to loaded (see docs/developer-guide/observability-logging.md).
+const COLD: Record<BackendName, string> = {
+  jaeger: '4-17 min',
+  'victoria-logs': '15 s-2.5 min',
+  otelcol: '2-9 min',
+};
+export const BUILDER_MANIFEST = 'builder-config.yaml';
+
+export const binDir = (paths: Paths) => path.join(paths.cache, 'bin');
+export const stampFile = (binary: string) => `${binary}.version`;
+
+export function pinned(name: BackendName, root?: string): Pinned {
+  const tools = loadVersions(root).tools as unknown as Record<string, Partial<Pinned> | undefined>;
+  const tool = tools[name];
+  if (!tool?.version || !tool.module || !tool.package)
+    throw new UsageError(`${VERSIONS_FILE}: tools.${name} needs version, module and package; fix the file`);
+  return tool as Pinned;
+}
+
+/** The builder manifest's hash joins the stamp: a changed component list means a new binary. */
+async function manifestHash(root: string): Promise<string> {
+  const text = await fsp.readFile(path.join(root, MODULE_DIR.otelcol, BUILDER_MANIFEST), 'utf8');
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
+export async function backend(name: BackendName, paths: Paths): Promise<Backend> {
+  const pin = pinned(name, paths.root);
+  const stamp =
+    name === 'otelcol' ? `${pin.version} manifest:${await manifestHash(paths.root)}` : pin.version;
+  return {
+    name,
+    binary: path.join(binDir(paths), BINARY[name]),
+    stamp,
+    version: pin.version,
+    moduleDir: MODULE_DIR[name],
+    coldBuild: COLD[name],
+  };
+}
+
+/** True when the cached binary exists and its stamp says it is the pinned build. */
+export async function isCached(b: Backend): Promise<boolean> {
+  const stamp = await fsp.readFile(stampFile(b.binary), 'utf8').catch(() => '');
+  if (stamp.trim() !== b.stamp) return false;
+  return fsp.access(b.binary, fsp.constants.X_OK).then(
+    () => true,
+    () => false,
+  );
+}
+
+/**
+ * Checks that the Go module (or the builder manifest) pins what manifests/versions.yaml says, so
+ * the two can never drift apart silently. Returns the problems, one line each.
+ */
+export async function pinProblems(name: BackendName, root: string): Promise<string[]> {
+  const pin = pinned(name, root);
+  const dir = path.join(root, MODULE_DIR[name]);
+  const rel = MODULE_DIR[name];
+  if (name !== 'otelcol') {
+    const gomod = await fsp.readFile(path.join(dir, 'go.mod'), 'utf8').catch(() => '');
+    const m = new RegExp(`^\\s*${pin.module.replaceAll('.', '\\.')} (v\\S+)`, 'm').exec(gomod);
+    const problems: string[] = [];
+    if (!new RegExp(`^tool ${pin.package.replaceAll('.', '\\.')}$`, 'm').test(gomod))
+      problems.push(`${rel}/go.mod has no \`tool ${pin.package}\` line`);
+    if (m?.[1] !== pin.version)
+      problems.push(
+        `${rel}/go.mod pins ${pin.module} ${m?.[1] ?? '(nothing)'} but ${VERSIONS_FILE} says ${pin.version}; run: go -C ${rel} get -tool ${pin.package}@${pin.version}`,
+      );
+    return problems;
+  }
+  const problems: string[] = [];
+  const gomod = await fsp.readFile(path.join(dir, 'go.mod'), 'utf8').catch(() => '');
+  if (!gomod.includes(`${pin.module} ${pin.version}`))
+    problems.push(`${rel}/go.mod does not pin ${pin.module} ${pin.version} (${VERSIONS_FILE})`);
+  const manifest = await fsp.readFile(path.join(dir, BUILDER_MANIFEST), 'utf8').catch(() => '');
+  for (const line of manifest.split('\n')) {
+    const g = /gomod:\s*(\S+)\s+(v\S+)/.exec(line);
+    if (!g) continue;
+    const [, mod = '', ver] = g;
+    const want = mod.includes('opentelemetry-collector-contrib')
+      ? pin.contrib
+      : /\/(confmap\/provider|pdata|component|consumer|pipeline)\b/.test(mod)
+        ? pin.stable
+        : pin.version;
+    if (ver !== want)
+      problems.push(
+        `${rel}/${BUILDER_MANIFEST}: ${mod} ${ver}, want ${want ?? '?'} (${VERSIONS_FILE} tools.otelcol)`,
+      );
+  }
+  return problems;
+}
+
+const tailOf = (text: string | undefined, n = 3) => (text ?? '').trim().split('\n').slice(-n).join(' | ');
+
+async function go(args: string[], cwd: string, signal: AbortSignal | undefined, what: string) {
+  const r = await execa('go', args, {
+    cwd,
+    reject: false,
+    all: true,
+    ...(signal ? { cancelSignal: signal } : {}),
+  });
+  if (r.isCanceled) throw signal?.reason ?? new Error('interrupted');
+  if (r.exitCode !== 0)
+    throw new Error(`${what}: \`go ${args.join(' ')}\` failed (exit ${r.exitCode}): ${tailOf(r.all)}`);
+}
+
+/** Builds one backend into the cache (write to a temporary name, rename, then stamp). */
+export async function buildBackend(
+  b: Backend,
+  paths: Paths,
+  opts: { signal?: AbortSignal; log: (line: string) => void },
+): Promise<{ ms: number }> {
+  const problems = await pinProblems(b.name, paths.root);
+  if (problems.length) throw new UsageError(problems[0]!);
+  const pin = pinned(b.name, paths.root);
+  const dir = path.join(paths.root, b.moduleDir);
+  await fsp.mkdir(binDir(paths), { recursive: true });
+  const tmp = `${b.binary}.tmp-${process.pid}`;
+  const t0 = performance.now();
+  opts.log(
+    `building ${b.name} ${b.version} from the Go module proxy into ${binDir(paths)} (once; a cold build takes ${b.coldBuild} on 2 cores)`,
+  );
+  const beat = setInterval(
+    () => opts.log(`  still building ${b.name} (${Math.round((performance.now() - t0) / 1000)} s)`),
+    30_000,
+  );
+  try {
+    if (b.name === 'otelcol') {
+      const out = path.join(paths.cache, 'build', 'otelcol-platform');
+      await fsp.mkdir(path.dirname(out), { recursive: true });
+      // The builder generates the collector's main package from the manifest, then go-builds it.
+      await go(
+        ['tool', 'builder', `--config=${BUILDER_MANIFEST}`, `--output-path=${out}`],
+        dir,
+        opts.signal,
+        'otelcol',
+      );
+      await fsp.copyFile(path.join(out, 'otelcol-platform'), tmp);
+      await fsp.chmod(tmp, 0o755);
+    } else {
+      const x =
+        b.name === 'jaeger'
+          ? `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${pin.version}`
+          : `-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-${pin.version}`;
+      await go(
+        ['build', '-trimpath', '-ldflags', `-s -w ${x}`, '-o', tmp, pin.package],
+        dir,
+        opts.signal,
+        b.name,
+      );
+    }
+    await fsp.rename(tmp, b.binary);
+    await fsp.writeFile(stampFile(b.binary), `${b.stamp}\n`);
+  } finally {
+    clearInterval(beat);
+    await fsp.rm(tmp, { force: true });
+  }
+  const ms = Math.round(performance.now() - t0);
+  opts.log(`built ${b.name} ${b.version} in ${Math.round(ms / 1000)} s: ${b.binary}`);
+  return { ms };
+}
+
+/** Builds whichever backends are missing or stale; quick when all are cached. */
+export async function installBackends(
+  paths: Paths,
+  opts: { signal?: AbortSignal; log: (line: string) => void; only?: readonly BackendName[] },
+): Promise<Record<BackendName, 'cached' | 'built'>> {
+  const out = {} as Record<BackendName, 'cached' | 'built'>;
+  for (const name of opts.only ?? BACKEND_NAMES) {
+    const b = await backend(name, paths);
+    if (await isCached(b)) {
+      out[name] = 'cached';
+      continue;
+    }
+    await buildBackend(b, paths, opts);
+    out[name] = 'built';
+  }
+  return out;
+}
+
+/** The one-line error when `up` finds a backend not built yet. */
+export async function requireBackend(name: BackendName, paths: Paths): Promise<Backend> {
+  const b = await backend(name, paths);
+  if (!(await isCached(b)))
+    throw new UsageError(
+      `${name} ${b.version} is not built in ${binDir(paths)}; run: npx tsx tasks.ts dev-setup (builds it from ${b.moduleDir})`,
+    );
+  return b;
+}
