@@ -9,8 +9,6 @@ import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { atLeast } from './tools.ts';
 import { GENERATED, loadSettings } from './settings.ts';
-import { setupRenderTools } from './render-tools.ts';
-import { loadVersions } from './versions.ts';
 
 export interface StepResult {
   name: string;
@@ -102,7 +100,13 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
   });
   await step('git hooks', () => gitHooks(root, ctx));
   // Every target: the render checks of the Docker paths need no Docker, only these tools.
-  await step('render-check tools', () => setupRenderTools(ctx.paths.cache, loadVersions(), { signal: ctx.signal, log: ctx.log }));
+  // Loaded here, not at the top: 0-1's status reads setupRecordPath on every `up`, and the
+  // versions schema (ajv, yaml) and the tool builder (execa) are only needed to set up.
+  await step('render-check tools', async () => {
+    const { setupRenderTools } = await import('./render-tools.ts');
+    const { loadVersions } = await import('./versions.ts');
+    return setupRenderTools(ctx.paths.cache, loadVersions(), { signal: ctx.signal, log: ctx.log });
+  });
   for (const [id, c] of Object.entries(ctx.target.components)) {
     if (!c?.install) continue;
     await step(`${ctx.target.name} ${id}`, async () => {

@@ -3,7 +3,7 @@
 // against the native broker, Redpanda on k3d and Redpanda in Compose.
 import { randomUUID } from 'node:crypto';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../../lazy-execa.ts';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { check, type Check } from '../../engine/task.ts';
 import {

@@ -2,6 +2,7 @@
 // The Makefile is a file of one-line aliases in the repository, so `up` has nothing to build;
 // verify proves each seed alias is wired: `make -n <target>` shows the command, and that
 // command exists (a tasks.ts subcommand in the registry, or an npm script in package.json).
+import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { check, type Check } from '../../engine/task.ts';
@@ -148,7 +149,14 @@ export const makefile = defineTask({
   title: 'Makefile and automation',
   needs: beforeIntegration,
   // The Makefile is part of the repository: done when it is there and make can read it.
-  status: async (ctx) => fs.existsSync(makefilePath(ctx)) && (await make(ctx, ['-n', 'help'])).ok,
+  // node:child_process, not execa: this runs on every `up`.
+  status: async (ctx) =>
+    fs.existsSync(makefilePath(ctx)) &&
+    new Promise<boolean>((resolve) =>
+      execFile('make', ['--no-print-directory', '-n', 'help'], { cwd: ctx.paths.root, timeout: 60_000, signal: ctx.signal }, (err) =>
+        resolve(!err),
+      ),
+    ),
   run: async (ctx) => {
     throw new Error(
       `no usable Makefile at ${makefilePath(ctx)}; restore it from git (git checkout Makefile)`,
