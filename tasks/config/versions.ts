@@ -2,10 +2,11 @@
 // A malformed file is a configuration error (UsageError, exit 2) naming the file and the field.
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
-import { Ajv } from 'ajv';
+import type { ValidateFunction } from 'ajv';
 import { parse } from 'yaml';
 import { UsageError } from '../engine/task.ts';
-import { REPO_ROOT } from '../paths.ts';
+import { REPO_ROOT, resolvePaths } from '../paths.ts';
+import { compileCached } from './compiled-schema.ts';
 
 export const VERSIONS_FILE = 'manifests/versions.yaml';
 
@@ -115,7 +116,14 @@ const SCHEMA = {
   additionalProperties: true,
 } as const;
 
-const validate = new Ajv({ allErrors: true }).compile<Versions>(SCHEMA);
+// Compiled once per schema change, not per run (compiled-schema.ts).
+let validator: ValidateFunction | undefined;
+const validate = (doc: unknown): doc is Versions =>
+  (validator ??= compileCached(SCHEMA, {
+    options: { allErrors: true },
+    keywords: [],
+    cacheDir: resolvePaths().cache,
+  }))(doc);
 
 /** Parses and checks versions YAML text; `where` names the file in errors. */
 export function parseVersions(text: string, where = VERSIONS_FILE): Versions {
@@ -126,7 +134,7 @@ export function parseVersions(text: string, where = VERSIONS_FILE): Versions {
     throw new UsageError(`${where}: not valid YAML (${(e as Error).message.split('\n')[0]}); fix the file`);
   }
   if (!validate(doc)) {
-    const first = validate.errors![0]!;
+    const first = validator!.errors![0]!;
     const at = first.instancePath.replace(/^\//, '').replaceAll('/', '.') || '(top level)';
     throw new UsageError(`${where}: ${at} ${first.message ?? 'is invalid'}; fix the file`);
   }

@@ -6,7 +6,7 @@
 import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { execa } from 'execa';
+import { execa } from '../../lazy-execa.ts';
 import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { loadVersions, VERSIONS_FILE } from '../../config/versions.ts';

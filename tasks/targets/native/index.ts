@@ -126,10 +126,11 @@ export function nativeTarget(): Target<PlatformContext> {
         },
         async () => {
           const { nativeTracesComponent, jaegerConfig } = await import('./observability.ts');
-          const { jaegerReadyCheck, jaegerRetentionCheck } = await import('./jaeger-check.ts');
           return {
             ...nativeTracesComponent(envOf),
             checks: async (ctx) => {
+              // The checks (and the YAML reader they use) load for verify only.
+              const { jaegerReadyCheck, jaegerRetentionCheck } = await import('./jaeger-check.ts');
               const ep = nativeEndpoints(envOf(ctx)).traceQuery;
               return [
                 ...('url' in ep ? [await jaegerReadyCheck(ep)] : []),

@@ -9,7 +9,7 @@ import path from 'node:path';
 import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import type { Component, ProcessRow } from '../target.ts';
-import { installBackends, requireBackend, type BackendName } from './go-backends.ts';
+import type { BackendName, installBackends as InstallBackends } from './go-backends.ts';
 import { observabilityPorts, PORT_KEYS, type ObservabilityPorts } from './observability-ports.ts';
 import { dirSize, logFileOf, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 
@@ -209,6 +209,13 @@ const logLine = (
       ? `${name}: already running (pid ${r.pid})`
       : `${name}: ${what} ready in ${r.readyMs} ms (pid ${r.pid})`,
   );
+
+// The backend builder (go, the versions file's schema) loads when a backend is needed, not for
+// `status` rows.
+const requireBackend = async (name: BackendName, paths: Paths) =>
+  (await import('./go-backends.ts')).requireBackend(name, paths);
+const installBackends = async (...args: Parameters<typeof InstallBackends>) =>
+  (await import('./go-backends.ts')).installBackends(...args);
 
 const install = (only: readonly BackendName[]) => (ctx: PlatformContext) =>
   installBackends(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log, only }).then(() => undefined);
