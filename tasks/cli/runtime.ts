@@ -7,13 +7,17 @@ import type { Target } from '../targets/target.ts';
 
 export interface Runtime {
   tasks: () => Promise<readonly Task<PlatformContext>[]>;
-  chooseTarget: (requested: string | undefined) => Promise<{ target: Target<PlatformContext>; why: string }>;
+  chooseTarget: (
+    requested: string | undefined,
+    /** The target is built from them; a promise so the Docker probe need not wait for them. */
+    settings: Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>,
+  ) => Promise<{ target: Target<PlatformContext>; why: string }>;
   loadEnv: (paths: Paths) => Promise<Readonly<Record<string, string>>>;
 }
 
 const defaults: Runtime = {
   tasks: async () => (await import('../phase0/index.ts')).phase0,
-  chooseTarget: async (requested) => (await import('../targets/index.ts')).chooseTarget(requested),
+  chooseTarget: async (requested, settings) => (await import('../targets/index.ts')).chooseTarget(requested, settings),
   loadEnv: async (paths) => (await import('../config/settings.ts')).loadSettings({ root: paths.root }),
 };
 

@@ -44,14 +44,15 @@ export interface Session {
 export async function openSession(args: ParsedArgs, io: CliIO, graph?: PhaseGraph): Promise<Session> {
   const paths = resolvePaths();
   // Independent: the Docker probe waits on a child process while the modules load.
+  const settings = runtime().loadEnv(paths);
   const [g, { target, why }, env] = await Promise.all([
     graph ?? loadGraph(),
-    runtime().chooseTarget(str(args, 'target')),
-    runtime().loadEnv(paths),
+    // The target is built from the settings: endpoints and components read the same values.
+    runtime().chooseTarget(str(args, 'target'), settings),
+    settings,
   ]);
   io.out(`target: ${target.name} (${why})`);
   io.event({ type: 'target', name: target.name, why });
-  await exportSettings(env);
   return {
     graph: g,
     target,
@@ -99,19 +100,6 @@ async function progressFor(io: CliIO): Promise<Progress> {
     err: io.err,
     redact,
   });
-}
-
-/**
- * Targets build endpoints and components from process.env (a target exists before settings are
- * read); without this a port set in `.env` (DEMO_PORT, KAFKA_PORT) was ignored by them while
- * the rest used it. The environment still wins; secrets stay out, so no child inherits them.
- */
-async function exportSettings(env: Readonly<Record<string, string>>): Promise<void> {
-  if (Object.keys(env).length === 0) return;
-  const { SECRET_KEYS } = await import('../config/settings.ts');
-  for (const [k, v] of Object.entries(env)) {
-    if (process.env[k] === undefined && !(SECRET_KEYS as readonly string[]).includes(k)) process.env[k] = v;
-  }
 }
 
 /** Runs `up` or `verify` over a selection, shows progress, and always writes the state (even on Ctrl-C). */

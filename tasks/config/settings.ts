@@ -57,6 +57,21 @@ export const SETTINGS: Record<string, SettingSchema> = {
   COLLECTOR_OTLP_PORT: port("log collector's OTLP/HTTP receiver (native)", '4319'),
   COLLECTOR_HEALTH_PORT: port("log collector's health check (native)", '13133'),
   COLLECTOR_METRICS_PORT: port("log collector's own Prometheus metrics (native)", '8889'),
+  KAFKA_HEAP_MB: {
+    type: 'string',
+    pattern: '^[1-9][0-9]{2,4}$',
+    rule: 'must be a heap size in MiB (128-16384)',
+    description: 'JVM max heap of the native broker in MiB (default 512)',
+  },
+  GRAFANA_PORT: port('Grafana host port (k3d and compose targets)', '3000'),
+  LOKI_PORT: port('Loki host port (k3d and compose targets)', '3100'),
+  TEMPO_PORT: port('Tempo host port (k3d and compose targets)', '3200'),
+  GRAFANA_ADMIN_USER: {
+    type: 'string',
+    pattern: '^[A-Za-z0-9._-]+$',
+    rule: 'must be a user name (letters, digits, . _ -)',
+    description: 'Grafana admin user (k3d and compose targets; default admin)',
+  },
   LOG_LEVEL: {
     type: 'string',
     enum: ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'],
@@ -102,7 +117,22 @@ export const SETTINGS: Record<string, SettingSchema> = {
     rule: 'must be a redis:// or rediss:// URL',
     description: 'Redis connection URL (may carry a password)',
   },
+  E2E_BENCH: {
+    type: 'string',
+    enum: ['0', '1'],
+    rule: 'must be 0 or 1',
+    description: '0-13 verify runs the Kafka bench (REQ-0.2) unless 0',
+  },
+  CI_DURATION_S: {
+    type: 'string',
+    pattern: '^[0-9]+(\\.[0-9]+)?$',
+    rule: 'must be a duration in seconds',
+    description: "the whole CI run's duration when the caller measured it (0-13, REQ-0.5)",
+  },
 };
+
+/** The loaded settings: every key of SETTINGS that has a value (defaults filled in). */
+export type Settings = Readonly<Record<string, string>>;
 
 export const SECRET_KEYS: readonly string[] = Object.keys(SETTINGS).filter((k) => SETTINGS[k]?.secret);
 

@@ -5,14 +5,17 @@ import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { TARGET_NAMES, type Target, type TargetName } from './target.ts';
 
-export async function createTarget(name: TargetName): Promise<Target<PlatformContext>> {
+type SettingsArg = Readonly<Record<string, string>> | Promise<Readonly<Record<string, string>>>;
+
+/** The target, built from the typed settings (tasks/config/settings.ts), the one config source. */
+export async function createTarget(name: TargetName, settings: SettingsArg): Promise<Target<PlatformContext>> {
   switch (name) {
     case 'k3d':
-      return (await import('./k3d/index.ts')).k3dTarget();
+      return (await import('./k3d/index.ts')).k3dTarget(await settings);
     case 'compose':
-      return (await import('./compose/index.ts')).composeTarget();
+      return (await import('./compose/index.ts')).composeTarget(await settings);
     case 'native':
-      return (await import('./native/index.ts')).nativeTarget();
+      return (await import('./native/index.ts')).nativeTarget(await settings);
   }
 }
 
@@ -30,14 +33,15 @@ export function dockerEngineAnswers(): Promise<boolean> {
 
 export async function chooseTarget(
   requested: string | undefined,
+  settings: SettingsArg,
 ): Promise<{ target: Target<PlatformContext>; why: string }> {
   if (requested !== undefined && requested !== 'auto') {
     if (!(TARGET_NAMES as readonly string[]).includes(requested)) {
       throw new UsageError(`unknown target '${requested}'; use one of: ${TARGET_NAMES.join(', ')} (or auto)`);
     }
-    return { target: await createTarget(requested as TargetName), why: 'chosen with --target' };
+    return { target: await createTarget(requested as TargetName, settings), why: 'chosen with --target' };
   }
   if (await dockerEngineAnswers())
-    return { target: await createTarget('k3d'), why: 'a Docker engine answers' };
-  return { target: await createTarget('native'), why: 'no Docker engine answers (docker info failed)' };
+    return { target: await createTarget('k3d', settings), why: 'a Docker engine answers' };
+  return { target: await createTarget('native', settings), why: 'no Docker engine answers (docker info failed)' };
 }

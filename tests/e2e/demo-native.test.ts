@@ -49,7 +49,7 @@ test('native stack: POST /events → SSE, Prometheus, one trace, log lines with 
     signal: new AbortController().signal,
     log: (l) => lines.push(l),
     logFile: path.join(paths.logs, 'e2e-test.log'),
-    target: nativeTarget(),
+    target: nativeTarget(env),
     paths,
     env,
   };

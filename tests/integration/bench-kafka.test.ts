@@ -179,7 +179,7 @@ test('kafkaBenchChecks: REQ-0.2 checks with measured values, thresholds, evidenc
     target: {
       name: 'native',
       describe: 'test broker',
-      endpoints: () => ({ ...nativeEndpoints(), kafka: { url: broker!.bootstrap } }),
+      endpoints: () => ({ ...nativeEndpoints({}), kafka: { url: broker!.bootstrap } }),
       components: {},
       tools: [],
     },

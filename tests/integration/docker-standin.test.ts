@@ -60,7 +60,7 @@ interface Fixture {
 
 /** A temp PLATFORM_DIR, free ports for every port-forward, and only the stand-ins (plus node) on PATH. */
 async function fixture(
-  target: Target<PlatformContext>,
+  makeTarget: (settings: Record<string, string>) => Target<PlatformContext>,
   state: 'fresh' | 'stopped' | 'up',
   bin = STANDIN_BIN,
 ): Promise<Fixture> {
@@ -91,7 +91,7 @@ async function fixture(
     signal: new AbortController().signal,
     log: (l) => lines.push(l),
     logFile: path.join(dir, 'node.log'),
-    target,
+    target: makeTarget(env),
     paths,
     env,
   };
@@ -130,7 +130,7 @@ const MUTATING =
   /^k3d (cluster (create|start|stop|delete)|image import)|^kubectl .* (apply|delete|scale|port-forward) |^helm (repo|.* upgrade )|^docker (build|compose .* (up|down|stop)( |$))/;
 
 test('stand-in tools: k3d cluster on a fresh machine: create from the config, wait for 3 nodes Ready, apply namespaces, record the start time', async () => {
-  const f = await fixture(k3dTarget(), 'fresh');
+  const f = await fixture(k3dTarget, 'fresh');
   try {
     const c = comp(f.ctx.target, 'cluster');
     assert.is(await c.status(f.ctx), false);
@@ -154,7 +154,7 @@ test('stand-in tools: k3d cluster on a fresh machine: create from the config, wa
 });
 
 test('stand-in tools: an existing stopped cluster is started, never recreated (its data survives)', async () => {
-  const f = await fixture(k3dTarget(), 'stopped');
+  const f = await fixture(k3dTarget, 'stopped');
   try {
     const c = comp(f.ctx.target, 'cluster');
     assert.is(await c.status(f.ctx), false);
@@ -171,7 +171,7 @@ test('stand-in tools: an existing stopped cluster is started, never recreated (i
 });
 
 test('stand-in tools: idempotent: when every k3d component reports up, status is true and only queries ran', async () => {
-  const f = await fixture(k3dTarget(), 'up');
+  const f = await fixture(k3dTarget, 'up');
   try {
     // Port-forwards are host processes: up means they run too. Start them as `up` would.
     for (const id of ['metrics', 'logs', 'traces', 'demo'] as const) {
@@ -215,7 +215,7 @@ test('plan --target k3d: every helm upgrade --install pins the chart version fro
 });
 
 test('stand-in tools: every k3d component runs exactly the commands its plan prints, in order; port-forwards answer on their ports', async () => {
-  const f = await fixture(k3dTarget(), 'fresh');
+  const f = await fixture(k3dTarget, 'fresh');
   try {
     for (const id of ['event-bus', 'metrics', 'logs', 'traces', 'demo'] as const) {
       const c = comp(f.ctx.target, id);
@@ -258,7 +258,7 @@ test('stand-in tools: a missing tool is a one-line UsageError naming it and how 
   const partial = mkdtempSync(path.join(os.tmpdir(), 'standin-partial-'));
   for (const t of ['docker', 'kubectl'])
     symlinkSync(path.join(STANDIN_BIN, 'standin.mjs'), path.join(partial, t));
-  const f = await fixture(k3dTarget(), 'fresh', partial);
+  const f = await fixture(k3dTarget, 'fresh', partial);
   try {
     const err = await comp(f.ctx.target, 'cluster')
       .up(f.ctx)
@@ -291,7 +291,7 @@ test('stand-in tools: a missing tool is a one-line UsageError naming it and how 
 });
 
 test('stand-in tools: no Docker engine answering is a UsageError before anything is created', async () => {
-  const f = await fixture(k3dTarget(), 'fresh');
+  const f = await fixture(k3dTarget, 'fresh');
   try {
     process.env.STANDIN_NO_ENGINE = '1';
     const err = await comp(f.ctx.target, 'cluster')
@@ -312,7 +312,7 @@ test('stand-in tools: no Docker engine answering is a UsageError before anything
 });
 
 test('stand-in tools: a failing command stops the component with the command, exit code and its output', async () => {
-  const f = await fixture(k3dTarget(), 'fresh');
+  const f = await fixture(k3dTarget, 'fresh');
   try {
     process.env.STANDIN_FAIL = 'cluster create';
     const err = await comp(f.ctx.target, 'cluster')
@@ -341,7 +341,7 @@ test('stand-in tools: a failing command stops the component with the command, ex
 });
 
 test('stand-in tools: compose stack: up --wait on the infra file, then idempotent, down keeps volumes', async () => {
-  const f = await fixture(composeTarget(), 'fresh');
+  const f = await fixture(composeTarget, 'fresh');
   try {
     const c = comp(f.ctx.target, 'compose-stack');
     assert.is(await c.status(f.ctx), false);
@@ -404,7 +404,7 @@ test('compose status loads the project with the settings up uses, so it says up 
 });
 
 test('stand-in tools: concurrent compose components run their docker compose up one at a time', async () => {
-  const f = await fixture(composeTarget(), 'fresh');
+  const f = await fixture(composeTarget, 'fresh');
   try {
     process.env.STANDIN_UP_MS = '1500';
     await Promise.all([
@@ -448,7 +448,7 @@ test('docker compose ps output: NDJSON (Compose >= 2.21) and the older JSON arra
 });
 
 test('stand-in tools: cluster verify checks from what kubectl and docker stats report', async () => {
-  const f = await fixture(k3dTarget(), 'up');
+  const f = await fixture(k3dTarget, 'up');
   try {
     const checks = await clusterChecks(f.ctx);
     const byId = Object.fromEntries(checks.map((c) => [c.id, c]));
@@ -481,7 +481,7 @@ test('cluster memory: docker stats units, the cluster filter, and the 4 GB bound
 });
 
 test('compose verify: startup time, endpoints that are down fail with their URL, volumes, down is a skip with its reason', async () => {
-  const f = await fixture(composeTarget(), 'fresh');
+  const f = await fixture(composeTarget, 'fresh');
   try {
     await comp(f.ctx.target, 'compose-stack').up(f.ctx);
     const port = await freePort();
@@ -490,7 +490,7 @@ test('compose verify: startup time, endpoints that are down fail with their URL,
       target: {
         ...f.ctx.target,
         endpoints: () => ({
-          ...composeTarget().endpoints(),
+          ...composeTarget(f.ctx.env).endpoints(),
           grafana: { url: `http://127.0.0.1:${port}` },
           kafka: { url: `127.0.0.1:${port}` },
           prometheus: { unavailable: 'test: no Prometheus' },
@@ -591,7 +591,7 @@ test('installDockerTools with a STAND-IN go whose proxy refuses `go install`: bu
 });
 
 test('stand-in tools: dev-setup install hooks: k3d checks/builds its tools and names a missing Docker; compose pulls the images', async () => {
-  const f = await fixture(k3dTarget(), 'fresh');
+  const f = await fixture(k3dTarget, 'fresh');
   try {
     await comp(f.ctx.target, 'cluster').install!(f.ctx);
     assert.ok(
@@ -613,7 +613,7 @@ test('stand-in tools: dev-setup install hooks: k3d checks/builds its tools and n
       rmSync(partial, { recursive: true, force: true });
     }
     process.env.PATH = `${STANDIN_BIN}${path.delimiter}${NODE_DIR}`;
-    const compose = composeTarget();
+    const compose = composeTarget(f.ctx.env);
     const n = f.calls().length;
     await comp(compose, 'compose-stack').install!({ ...f.ctx, target: compose });
     assert.equal(f.calls().slice(n), [

@@ -38,7 +38,7 @@ async function setup() {
     signal: new AbortController().signal,
     log: () => undefined,
     logFile: path.join(paths.logs, 'test.log'),
-    target: nativeTarget(),
+    target: nativeTarget(env),
     paths,
     env,
   };

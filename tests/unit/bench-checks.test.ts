@@ -18,7 +18,7 @@ function ctxWithoutKafka(reason: string): PlatformContext {
     target: {
       name: 'native',
       describe: 'test target without Kafka',
-      endpoints: () => ({ ...nativeEndpoints(), kafka: unavailable(reason) }),
+      endpoints: () => ({ ...nativeEndpoints({}), kafka: unavailable(reason) }),
       components: {},
       tools: [],
     },

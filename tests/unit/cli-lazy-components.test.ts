@@ -9,7 +9,7 @@ const METHODS = ['install', 'status', 'up', 'down', 'rows', 'plan', 'facts', 'ch
 const offered = (c: object) => METHODS.filter((m) => typeof (c as Record<string, unknown>)[m] === 'function');
 
 test('each native component declares exactly the methods its module provides', async () => {
-  const native = await createTarget('native');
+  const native = await createTarget('native', {});
   for (const [id, c] of Object.entries(native.components)) {
     const load = (c as { load?: () => Promise<object> }).load;
     assert.ok(load, `${id} is not lazy`);

@@ -46,8 +46,8 @@ test('TTY progress: a waiting node names only its unfinished needs, updated as t
 
 test("a node's title names what the target runs for its component, asked of the target", async () => {
   const traces = phase0.find((t) => t.id === '0-6')!;
-  const native = await createTarget('native');
-  const k3d = await createTarget('k3d');
+  const native = await createTarget('native', {});
+  const k3d = await createTarget('k3d', {});
   const onNative = titleOn(traces, native);
   const onK3d = titleOn(traces, k3d);
   assert.not.match(onNative, /Tempo/, 'on native, 0-6 is not Tempo');
@@ -58,7 +58,7 @@ test("a node's title names what the target runs for its component, asked of the 
   const docs = phase0.find((t) => t.id === '0-12')!;
   assert.is(titleOn(docs, native), docs.title);
   // Every component a phase-0 node maps onto says what it runs, on every target.
-  for (const target of [native, k3d, await createTarget('compose')])
+  for (const target of [native, k3d, await createTarget('compose', {})])
     for (const [id, c] of Object.entries(target.components))
       assert.ok(c?.describe, `${target.name} component ${id} has no describe`);
 });

@@ -41,7 +41,7 @@ test('a real tool is found with its version; a missing one and a too-old one say
 });
 
 test('the native target needs java >= 17, mvn, prometheus and promtool besides the common tools', () => {
-  const names = toolsFor(nativeTarget()).map((t) => t.name);
+  const names = toolsFor(nativeTarget({})).map((t) => t.name);
   for (const n of ['node', 'npm', 'git', 'go', 'gitleaks', 'java', 'mvn', 'prometheus', 'promtool']) assert.ok(names.includes(n), n);
   assert.not.ok(names.includes('helm'));
   assert.ok(toolsFor({ name: 'k3d', tools: [] }).some((t) => t.name === 'helm'), 'k3d needs helm');

@@ -20,21 +20,23 @@ export const devSetupCommand = defineCommand({
     const { chooseTarget } = await import('../../targets/index.ts');
     const { loadSettings } = await import('../../config/settings.ts');
     const { runSetup } = await import('../../config/setup.ts');
+    const paths = resolvePaths();
+    // Settings are read before the .env step creates the file; until then defaults stand in.
+    const env = loadSettings({ root: paths.root });
     const { target, why } = await chooseTarget(
       typeof args.values.target === 'string' ? args.values.target : undefined,
+      env,
     );
-    const paths = resolvePaths();
     fs.mkdirSync(paths.logs, { recursive: true });
     const logFile = path.join(paths.logs, 'dev-setup.log');
     io.out(`dev-setup: target ${target.name} (${why}); details in ${path.relative(process.cwd(), logFile)}`);
-    // Settings are read after the .env step creates the file; until then defaults stand in.
     const ctx: PlatformContext = {
       signal: io.signal,
       logFile,
       log: (l) => fs.appendFileSync(logFile, redact(l) + '\n'),
       target,
       paths,
-      env: loadSettings({ root: paths.root }),
+      env,
     };
     // Long installs (the native backends build for minutes) say what they do as they go.
     ctx.note = (l) => {

@@ -13,7 +13,8 @@ export const doctorCommand = defineCommand({
     const requested = typeof args.values.target === 'string' ? args.values.target : undefined;
     const { chooseTarget } = await import('../../targets/index.ts');
     const { formatTable, probeAll, toolsFor } = await import('../../config/tools.ts');
-    const { target, why } = await chooseTarget(requested);
+    // doctor reads the target's tool list only, so it works before .env exists or while it is broken.
+    const { target, why } = await chooseTarget(requested, {});
     const rows = await probeAll(toolsFor(target), io.signal);
     io.out(`doctor: target ${target.name} (${why})`);
     for (const line of formatTable(rows)) io.out(line);

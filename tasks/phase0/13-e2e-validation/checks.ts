@@ -538,7 +538,7 @@ export async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
   const id = `${T}.ci-duration`;
   const title = 'CI pipeline < 5 minutes (steps timed by .ci/run)';
   const base = { requirement: 'REQ-0.5', criteria: ['0-13.ac9'] };
-  const env = ctx.env.CI_DURATION_S ?? process.env.CI_DURATION_S;
+  const env = ctx.env.CI_DURATION_S;
   if (env && Number.isFinite(Number(env))) {
     const s = Number(env);
     return check({
@@ -553,7 +553,7 @@ export async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
       evidence: 'CI_DURATION_S',
     });
   }
-  const file = ciTimingsFile({ ...process.env, PLATFORM_DIR: ctx.paths.platform });
+  const file = ciTimingsFile({ PLATFORM_DIR: ctx.paths.platform });
   const steps = Object.values(readTimings(file)?.steps ?? {});
   if (steps.length === 0)
     return skip(

@@ -28,7 +28,7 @@ export const e2eValidation = defineTask({
   },
   verify: async (ctx) =>
     (await import('./checks.ts')).e2eChecks(ctx, {
-      bench: (ctx.env.E2E_BENCH ?? process.env.E2E_BENCH) !== '0',
+      bench: ctx.env.E2E_BENCH !== '0',
     }),
   timeoutMs: 180_000,
 });

@@ -4,6 +4,7 @@
 // commands `up` runs.
 import { performance } from 'node:perf_hooks';
 import type { PlatformContext } from '../../context.ts';
+import type { Settings } from '../../config/settings.ts';
 import { UsageError } from '../../engine/task.ts';
 import { formatCmd, probe, run, type Cmd } from '../docker/exec.ts';
 import { recordTiming } from '../docker/timings.ts';
@@ -19,7 +20,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const port = (env: Env, key: string, dflt: number) => Number(env[key] ?? dflt);
 
 /** The same variables (and defaults) as manifests/compose/.env.docker. */
-export function composeEndpoints(env: Env = process.env): Endpoints {
+export function composeEndpoints(env: Env): Endpoints {
   const http = (key: string, dflt: number) => ({ url: `http://127.0.0.1:${port(env, key, dflt)}` });
   return {
     kafka: { url: `127.0.0.1:${port(env, 'KAFKA_PORT', 19092)}` },
@@ -191,11 +192,12 @@ function groupComponent(id: GroupId): Component<PlatformContext> {
   };
 }
 
-export function composeTarget(): Target<PlatformContext> {
+/** The compose target, from the typed settings (tasks/config/settings.ts). */
+export function composeTarget(settings: Settings): Target<PlatformContext> {
   return {
     name: 'compose',
     describe: 'Docker Compose: Redpanda, Prometheus, Grafana, Loki, Tempo, Alloy',
-    endpoints: () => composeEndpoints(),
+    endpoints: () => composeEndpoints(settings),
     components: {
       'event-bus': { ...groupComponent('event-bus'), describe: 'Redpanda container' },
       metrics: { ...groupComponent('metrics'), describe: 'Prometheus and Grafana containers' },

@@ -6,6 +6,7 @@ import { existsSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
+import type { Settings } from '../../config/settings.ts';
 import { UsageError } from '../../engine/task.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import { formatCmd, probe, run, type Cmd } from '../docker/exec.ts';
@@ -34,7 +35,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 const port = (env: Env, key: string, dflt: number) => Number(env[key] ?? dflt);
 
 /** Host ports: the seed's defaults, overridable like on the native target. Kafka is fixed by the cluster config. */
-export function k3dPorts(env: Env = process.env) {
+export function k3dPorts(env: Env) {
   return {
     kafka: 19092,
     prometheus: port(env, 'PROMETHEUS_PORT', 9090),
@@ -46,7 +47,7 @@ export function k3dPorts(env: Env = process.env) {
   };
 }
 
-export function k3dEndpoints(env: Env = process.env): Endpoints {
+export function k3dEndpoints(env: Env): Endpoints {
   const p = k3dPorts(env);
   const http = (n: number) => ({ url: `http://127.0.0.1:${n}` });
   return {
@@ -111,7 +112,7 @@ const helmInstall = (r: Release, timeout = '10m'): Cmd =>
   );
 
 /** Port-forwards per component, from the host ports in `env`. */
-export function k3dPortForwards(env: Env = process.env) {
+export function k3dPortForwards(env: Env) {
   const p = k3dPorts(env);
   const pf = (name: string, namespace: string, resource: string, ports: [number, number][]): PortForward => ({
     name: `pf-${name}`,
@@ -162,7 +163,7 @@ export function grafanaAdminSecret(env: Env): string {
   });
 }
 
-export function k3dSteps(env: Env = process.env) {
+export function k3dSteps(env: Env) {
   const fwd = k3dPortForwards(env);
   return {
     cluster: {
@@ -290,7 +291,7 @@ async function runSteps(
   requireFiles(steps.files, id);
   for (const c of commands) {
     const input = steps.inputs?.[steps.commands.indexOf(c)];
-    if (input) await run(ctx, c, { input: input.render(envOf(ctx)) });
+    if (input) await run(ctx, c, { input: input.render(ctx.env) });
     else await (c[0] === 'helm' && c[1] === 'repo' ? repoQueue(() => run(ctx, c)) : run(ctx, c));
   }
   for (const f of steps.forwards) await startPortForward(ctx, CONTEXT, f);
@@ -298,8 +299,6 @@ async function runSteps(
 
 const forwardsUp = async (ctx: PlatformContext, steps: Steps) =>
   (await Promise.all(steps.forwards.map((f) => portForwardUp(ctx, f)))).every(Boolean);
-
-const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
 
 interface K3dClusterInfo {
   name: string;
@@ -352,7 +351,7 @@ function clusterComponent(): Component<PlatformContext> {
         throw new UsageError(missing.map((r) => `${r.tool} not found on PATH: ${r.detail}`).join('; '));
       }
     },
-    plan: async (ctx) => planLines(k3dSteps(envOf(ctx)).cluster),
+    plan: async (ctx) => planLines(k3dSteps(ctx.env).cluster),
     async status(ctx) {
       const info = await clusterInfo(ctx);
       if (!info || info.serversRunning !== 1 || info.agentsRunning !== 2) return false;
@@ -360,7 +359,7 @@ function clusterComponent(): Component<PlatformContext> {
       return (await probe(ctx, kubectl('get', 'namespace', 'infra', 'services', '--output', 'name'))).ok;
     },
     async up(ctx) {
-      const steps = k3dSteps(envOf(ctx)).cluster;
+      const steps = k3dSteps(ctx.env).cluster;
       await requireTools(steps.tools, 'k3d');
       if (!(await probe(ctx, ['docker', 'info', '--format', '{{.ServerVersion}}'])).ok) {
         throw new UsageError(
@@ -379,7 +378,7 @@ function clusterComponent(): Component<PlatformContext> {
     },
     async down(ctx) {
       await requireTools(['k3d'], 'k3d');
-      const env = envOf(ctx);
+      const env = ctx.env;
       for (const f of Object.values(k3dPortForwards(env)).flat()) await stopPortForward(ctx, f);
       if (await clusterInfo(ctx)) await run(ctx, ['k3d', 'cluster', 'stop', CLUSTER]);
     },
@@ -408,23 +407,23 @@ function clusterComponent(): Component<PlatformContext> {
 /** Removes the cluster and its volumes (`clean`; the seed's cluster-destroy). */
 export async function destroyCluster(ctx: PlatformContext): Promise<void> {
   await requireTools(['k3d'], 'k3d');
-  for (const f of Object.values(k3dPortForwards(envOf(ctx))).flat()) await stopPortForward(ctx, f);
+  for (const f of Object.values(k3dPortForwards(ctx.env)).flat()) await stopPortForward(ctx, f);
   if (await clusterInfo(ctx)) await run(ctx, ['k3d', 'cluster', 'delete', CLUSTER]);
 }
 
 function helmComponent(id: 'metrics' | 'logs' | 'traces', releases: string[]): Component<PlatformContext> {
   return {
-    plan: async (ctx) => planLines(k3dSteps(envOf(ctx))[id]),
+    plan: async (ctx) => planLines(k3dSteps(ctx.env)[id]),
     async status(ctx) {
       for (const r of releases) if (!(await helmDeployed(ctx, r))) return false;
-      return forwardsUp(ctx, k3dSteps(envOf(ctx))[id]);
+      return forwardsUp(ctx, k3dSteps(ctx.env)[id]);
     },
-    up: (ctx) => runSteps(ctx, id, k3dSteps(envOf(ctx))[id]),
+    up: (ctx) => runSteps(ctx, id, k3dSteps(ctx.env)[id]),
     async down(ctx) {
-      for (const f of k3dSteps(envOf(ctx))[id].forwards) await stopPortForward(ctx, f);
+      for (const f of k3dSteps(ctx.env)[id].forwards) await stopPortForward(ctx, f);
     },
     async rows(ctx) {
-      const steps = k3dSteps(envOf(ctx))[id];
+      const steps = k3dSteps(ctx.env)[id];
       const rows: ProcessRow[] = [];
       for (const r of releases)
         rows.push({
@@ -440,7 +439,7 @@ function helmComponent(id: 'metrics' | 'logs' | 'traces', releases: string[]): C
 
 function eventBusComponent(): Component<PlatformContext> {
   return {
-    plan: async (ctx) => planLines(k3dSteps(envOf(ctx))['event-bus']),
+    plan: async (ctx) => planLines(k3dSteps(ctx.env)['event-bus']),
     async status(ctx) {
       const ready = await jsonpath(
         ctx,
@@ -464,7 +463,7 @@ function eventBusComponent(): Component<PlatformContext> {
       );
       return ready === '1' && done === '1';
     },
-    up: (ctx) => runSteps(ctx, 'event-bus', k3dSteps(envOf(ctx))['event-bus']),
+    up: (ctx) => runSteps(ctx, 'event-bus', k3dSteps(ctx.env)['event-bus']),
     async down(ctx) {
       // Scale to zero: the PVC (and so every message) stays; `up` applies replicas 1 again.
       await requireTools(['kubectl'], 'k3d');
@@ -518,14 +517,14 @@ const demoReadyReplicas = (ctx: PlatformContext) =>
 
 function demoComponent(): Component<PlatformContext> {
   return {
-    plan: async (ctx) => planLines(k3dSteps(envOf(ctx)).demo),
+    plan: async (ctx) => planLines(k3dSteps(ctx.env).demo),
     async status(ctx) {
       const ready = await demoReadyReplicas(ctx);
-      return Number(ready) >= 1 && (await forwardsUp(ctx, k3dSteps(envOf(ctx)).demo));
+      return Number(ready) >= 1 && (await forwardsUp(ctx, k3dSteps(ctx.env).demo));
     },
-    up: (ctx) => runSteps(ctx, 'demo', k3dSteps(envOf(ctx)).demo),
+    up: (ctx) => runSteps(ctx, 'demo', k3dSteps(ctx.env).demo),
     async down(ctx) {
-      for (const f of k3dSteps(envOf(ctx)).demo.forwards) await stopPortForward(ctx, f);
+      for (const f of k3dSteps(ctx.env).demo.forwards) await stopPortForward(ctx, f);
     },
     async rows(ctx) {
       const ready = await demoReadyReplicas(ctx);
@@ -536,17 +535,18 @@ function demoComponent(): Component<PlatformContext> {
           detail: `namespace services, ${Number(ready) || 0} ready`,
         },
       ];
-      for (const f of k3dSteps(envOf(ctx)).demo.forwards) rows.push(await portForwardRow(ctx, f));
+      for (const f of k3dSteps(ctx.env).demo.forwards) rows.push(await portForwardRow(ctx, f));
       return rows;
     },
   };
 }
 
-export function k3dTarget(): Target<PlatformContext> {
+/** The k3d target, from the typed settings (tasks/config/settings.ts): the same values its components get as ctx.env. */
+export function k3dTarget(settings: Settings): Target<PlatformContext> {
   return {
     name: 'k3d',
     describe: 'k3d cluster: Redpanda StatefulSet, kube-prometheus-stack, Loki + Alloy, Tempo (Helm)',
-    endpoints: () => k3dEndpoints(),
+    endpoints: () => k3dEndpoints(settings),
     components: {
       cluster: { ...clusterComponent(), checks: clusterChecks, describe: 'k3d (k3s in Docker)' },
       'event-bus': { ...eventBusComponent(), describe: 'Redpanda StatefulSet' },

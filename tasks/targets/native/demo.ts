@@ -12,7 +12,7 @@ import { identityOf, logFileOf, readPid, rssOfTree, start, stop, type ProcessSpe
 export const DEMO_PROCESS = 'demo-service';
 export const DEMO_TOPIC = 'demo.events';
 
-const portOf = (ctx: PlatformContext) => Number(ctx.env.DEMO_PORT ?? process.env.DEMO_PORT ?? '8000');
+const portOf = (ctx: PlatformContext) => Number(ctx.env.DEMO_PORT ?? '8000');
 
 export const demoLogFile = (ctx: PlatformContext) => logFileOf(ctx.paths, DEMO_PROCESS);
 

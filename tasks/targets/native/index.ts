@@ -6,13 +6,12 @@
 // VictoriaLogs and Jaeger stand in for Loki and Tempo; nothing stands in for Grafana.
 import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
+import type { Settings } from '../../config/settings.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
 import { lazyComponent } from '../lazy-component.ts';
 import { supervisedMemory } from './supervisor.ts';
 import { observabilityPorts } from './observability-ports.ts';
 import { resolvePaths } from '../../paths.ts';
-import fs from 'node:fs';
-import { parseEnv } from 'node:util';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -21,7 +20,7 @@ const VICTORIALOGS = { for: 'Loki', by: 'VictoriaLogs' };
 
 const AGPL = 'AGPL-licensed, so its Go modules are not built on these machines';
 
-export function nativeEndpoints(env: Env = process.env): Endpoints {
+export function nativeEndpoints(env: Env): Endpoints {
   const kafkaPort = env.KAFKA_PORT ?? '19092';
   const promPort = env.PROMETHEUS_PORT ?? '9090';
   const demoPort = env.DEMO_PORT ?? '8000';
@@ -50,19 +49,8 @@ export function nativeEndpoints(env: Env = process.env): Endpoints {
   };
 }
 
-/**
- * `.env` with the environment winning (the session has validated both already): the ports in .env
- * are the ones that run. Node's own parser, so listing the target loads no npm package.
- */
-const settingsNow = (): Env => {
-  const file = path.join(resolvePaths().root, '.env');
-  const text = fs.existsSync(file) ? fs.readFileSync(file, 'utf8') : '';
-  return { ...parseEnv(text), ...process.env };
-};
-
-// Settings (.env + environment) win; the bare process environment still counts for callers such as
-// tests that build a context without loading settings.
-const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
+// Components read the settings the session loaded (ctx.env), the same ones the target was built from.
+const envOf = (ctx: PlatformContext): Env => ctx.env;
 
 /** `doctor` runs the binary (it must start) and shows the version its build stamp records. */
 const cachedTool = (name: string, binary: string, versionArgs: string, what: string) => ({
@@ -76,12 +64,13 @@ const cachedTool = (name: string, binary: string, versionArgs: string, what: str
   install: `npx tsx tasks.ts dev-setup (builds ${what} from the Go module proxy into .tools/cache/bin)`,
 });
 
-export function nativeTarget(): Target<PlatformContext> {
+/** The native target, from the typed settings (tasks/config/settings.ts): the same values its components get as ctx.env. */
+export function nativeTarget(settings: Settings): Target<PlatformContext> {
   return {
     name: 'native',
     describe:
       'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, Jaeger v2 (traces), VictoriaLogs (logs) fed by an OpenTelemetry Collector',
-    endpoints: () => nativeEndpoints(settingsNow()),
+    endpoints: () => nativeEndpoints(settings),
     components: {
       // Each component's module (and the clients it uses) loads on its first call.
       'event-bus': lazyComponent(
@@ -97,8 +86,8 @@ export function nativeTarget(): Target<PlatformContext> {
           methods: ['install', 'down', 'plan', 'rows', 'facts'],
         },
         async () =>
-          (await import('./prometheus.ts')).prometheusComponent(() => {
-            const k = nativeEndpoints(settingsNow()).kafka;
+          (await import('./prometheus.ts')).prometheusComponent((ctx) => {
+            const k = nativeEndpoints(ctx.env).kafka;
             return 'url' in k ? k.url : '127.0.0.1:19092';
           }),
       ),

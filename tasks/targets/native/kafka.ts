@@ -45,7 +45,7 @@ export interface KafkaSettings {
   heapMb: number;
 }
 
-function intSetting(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1, max = 65535): number {
+function intSetting(env: Readonly<Record<string, string | undefined>>, name: string, dflt: number, min = 1, max = 65535): number {
   const raw = env[name];
   if (raw === undefined || raw === '') return dflt;
   const n = Number(raw);
@@ -57,7 +57,7 @@ function intSetting(env: NodeJS.ProcessEnv, name: string, dflt: number, min = 1,
   return n;
 }
 
-export function kafkaSettings(env: NodeJS.ProcessEnv = process.env): KafkaSettings {
+export function kafkaSettings(env: Readonly<Record<string, string | undefined>>): KafkaSettings {
   const s = {
     port: intSetting(env, 'KAFKA_PORT', 19092),
     controllerPort: intSetting(env, 'KAFKA_CONTROLLER_PORT', 19093),
@@ -321,7 +321,7 @@ export const kafkaLogTail = (paths: Paths, n = 15) => tail(path.join(paths.logs,
 /** The `event-bus` component of the native target. */
 export function kafkaComponent(): Component<PlatformContext> {
   // The loaded settings (.env with the environment winning), so KAFKA_PORT in .env is honoured.
-  const settings = (ctx: PlatformContext) => kafkaSettings({ ...process.env, ...ctx.env });
+  const settings = (ctx: PlatformContext) => kafkaSettings(ctx.env);
   return {
     install: async (ctx) => {
       const r = await installKafkaJars(ctx.paths, { signal: ctx.signal, log: ctx.log });

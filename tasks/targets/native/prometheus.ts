@@ -31,7 +31,7 @@ export interface MetricsPorts {
 
 type Env = Readonly<Record<string, string | undefined>>;
 
-export function metricsPorts(env: Env = process.env): MetricsPorts {
+export function metricsPorts(env: Env): MetricsPorts {
   const num = (key: string, def: number) => {
     const v = env[key];
     if (v === undefined || v === '') return def;
@@ -248,11 +248,7 @@ export async function stopMetrics(paths: Paths): Promise<void> {
   for (const name of ['prometheus', 'kafka-lag-exporter', 'node-exporter']) await stop(name, paths);
 }
 
-// Settings (.env + environment) win; the bare process environment still counts for callers such as
-// tests that build a context without loading settings.
-const envOf = (ctx: PlatformContext): Env => ({ ...process.env, ...ctx.env });
-
-export function prometheusComponent(kafkaBootstrap: () => string): Component<PlatformContext> {
+export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => string): Component<PlatformContext> {
   return {
     facts: async (ctx) => {
       const startup = await readStartup(ctx.paths);
@@ -260,7 +256,7 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
     },
     install: (ctx) => installPrometheus(ctx.log),
     async status(ctx) {
-      const stack = metricsStack(ctx.paths, envOf(ctx), kafkaBootstrap());
+      const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap(ctx));
       for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus]) {
         if (!(await readPid(ctx.paths, spec.name))) return false;
         if (!(await spec.ready(ctx.signal).catch(() => false))) return false;
@@ -268,7 +264,7 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
       return true;
     },
     async up(ctx) {
-      const started = await startMetrics(ctx.paths, envOf(ctx), kafkaBootstrap(), ctx.signal);
+      const started = await startMetrics(ctx.paths, ctx.env, kafkaBootstrap(ctx), ctx.signal);
       for (const [name, r] of Object.entries(started)) {
         ctx.log(
           r.already
@@ -288,7 +284,7 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
     },
     down: (ctx) => stopMetrics(ctx.paths),
     async plan(ctx) {
-      const stack = metricsStack(ctx.paths, envOf(ctx), kafkaBootstrap());
+      const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap(ctx));
       return [
         `render ${path.relative(ctx.paths.root, configTemplate(ctx.paths))} -> ${renderedConfig(ctx.paths)}`,
         ...[stack.nodeExporter, stack.lagExporter, stack.prometheus].map((p) =>
@@ -297,7 +293,7 @@ export function prometheusComponent(kafkaBootstrap: () => string): Component<Pla
       ];
     },
     async rows(ctx) {
-      const ports = metricsPorts(envOf(ctx));
+      const ports = metricsPorts(ctx.env);
       const rows: ProcessRow[] = [];
       for (const [name, port] of [
         ['prometheus', ports.prometheus],

@@ -21,7 +21,7 @@ const shown = (root: string, p: string) => {
 };
 
 const portOf = (ctx: PlatformContext) =>
-  Number(ctx.env.OTLP_GRPC_PORT ?? process.env.OTLP_GRPC_PORT ?? '4317');
+  Number(ctx.env.OTLP_GRPC_PORT ?? '4317');
 
 export function traceSinkSpec(ctx: PlatformContext): ProcessSpec {
   const port = portOf(ctx);
