@@ -198,7 +198,7 @@ test('plan --target k3d: every helm upgrade --install pins the chart version fro
   const installs = (
     await Promise.all(
       (['metrics', 'logs', 'traces'] as const).map((id) =>
-        comp(k3dTarget(), id).plan!({ env: {} } as unknown as PlatformContext),
+        comp(k3dTarget({}), id).plan!({ env: {} } as unknown as PlatformContext),
       ),
     )
   )
@@ -384,7 +384,7 @@ test('stand-in tools: compose stack: up --wait on the infra file, then idempoten
 });
 
 test('compose status loads the project with the settings up uses, so it says up (and a second up skips) without GRAFANA_ADMIN_PASSWORD exported', async () => {
-  const f = await fixture(composeTarget(), 'up');
+  const f = await fixture(composeTarget, 'up');
   // The stand-in docker compose loads the files with compose-go first, as docker compose does.
   const loader = await ensureTool(f.ctx.paths.cache, 'compose-loader', loadVersions());
   process.env.STANDIN_COMPOSE_LOADER = loader.path;
