@@ -12,8 +12,13 @@ import * as assert from 'uvu/assert';
 const ROOT = path.resolve(import.meta.dirname, '..', '..');
 const HOOK = path.join(ROOT, 'tests', 'support', 'trace-imports.ts');
 
-/** Packages no `--help` or `status` needs: Kafka bench client, progress UI, gRPC, OTel, histograms. */
+/**
+ * Packages `status` never needs: the bench's Kafka client, the progress UI, gRPC, OTel, histograms,
+ * the process runner and the YAML parser (status spawns nothing and reads no YAML).
+ */
 const HEAVY = [
+  'execa',
+  'yaml',
   '@platformatic/kafka',
   'listr2',
   '@grpc/grpc-js',
