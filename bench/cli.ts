@@ -5,7 +5,7 @@
 //   Makefile uses: Node strips the types itself, nothing is transpiled or cached).
 //   Commands: --help, status, up (with the stack already up this is the "second up").
 // Usage: node bench/cli.ts [--runs 5] [--warmup 1] [--entry fast|npx|all] [--json]
-//          [--command '--help' --command status …]
+//          [--command=--help --command=status …]  (= form: a value starting with - needs it)
 // Bring the stack up first (`node tasks.ts up`): status and a second up are measured against it.
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
