@@ -23,10 +23,6 @@ export default tseslint.config(
     // only through the contract in tasks/targets/target.ts (endpoints, components, their facts()
     // and checks()); what is specific to k3d, compose or native stays in its folder.
     files: ['tasks/phase0/**/*.ts', 'validation/**/*.ts'],
-    // The one exception left: 0-6 reads the native development trace sink's span files
-    // (file:// traceQuery) with the sink's own reader; it goes when the native target answers
-    // trace lookups over HTTP like Tempo (issue 14's Jaeger). Do not add others.
-    ignores: ['tasks/phase0/06-traces/checks.ts'],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

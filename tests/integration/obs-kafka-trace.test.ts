@@ -1,27 +1,67 @@
 // A producer → consumer trace through a REAL Kafka broker (tests/support/kafka-broker.ts) is one
 // trace: the producer service puts `traceparent` in the message headers, the consumer service
-// continues it; both export over real OTLP gRPC to the development trace sink, which stores one
+// continues it; both export over real OTLP gRPC to Jaeger v2 (the native trace store), which stores one
 // trace with spans of both services and the consumer span a child of the producer span.
-import fsp from 'node:fs/promises';
-import os from 'node:os';
-import path from 'node:path';
 import { Writable } from 'node:stream';
 import { trace } from '@opentelemetry/api';
 import { Kafka, logLevel } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startTraceSink } from '../../tasks/targets/native/trace-sink/server.ts';
-import { findTrace } from '../../tasks/targets/native/trace-sink/spans.ts';
+import { startScratchJaeger } from '../../tasks/targets/native/observability.ts';
+import { poll } from '../../validation/lib/http.ts';
 import { tracedProcess, tracedSend } from '../../templates/service/src/lib/kafka-tracing.ts';
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../templates/service/src/lib/tracing.ts';
 import { startTestBroker } from '../support/kafka-broker.ts';
 
+interface JaegerSpan {
+  traceId: string;
+  spanId: string;
+  parentSpanId?: string;
+  name: string;
+  service: string;
+  kind?: string;
+  attributes: Record<string, unknown>;
+}
+
+/** The trace as Jaeger's query API returns it, with each span's kind and tags. */
+async function jaegerSpans(query: string, traceId: string): Promise<JaegerSpan[]> {
+  const r = await fetch(`${query}/api/traces/${traceId}`);
+  if (r.status === 404) return [];
+  const body = (await r.json()) as {
+    data?: {
+      spans: {
+        traceID: string;
+        spanID: string;
+        operationName: string;
+        processID: string;
+        references?: { refType: string; spanID: string }[];
+        tags?: { key: string; value: unknown }[];
+      }[];
+      processes: Record<string, { serviceName: string }>;
+    }[];
+  };
+  return (body.data ?? []).flatMap((t) =>
+    t.spans.map((s) => {
+      const attributes = Object.fromEntries((s.tags ?? []).map((x) => [x.key, x.value]));
+      const parent = s.references?.find((x) => x.refType === 'CHILD_OF')?.spanID;
+      return {
+        traceId: s.traceID,
+        spanId: s.spanID,
+        ...(parent ? { parentSpanId: parent } : {}),
+        name: s.operationName,
+        service: t.processes[s.processID]?.serviceName ?? '',
+        kind: typeof attributes['span.kind'] === 'string' ? attributes['span.kind'].toUpperCase() : undefined,
+        attributes,
+      };
+    }),
+  );
+}
+
 test('producer → real Kafka broker → consumer is one trace across two services; consumer logs carry its id', async () => {
-  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'obs-kafka-'));
-  const sink = await startTraceSink({ port: 0, dir });
+  const jaeger = await startScratchJaeger();
   const broker = await startTestBroker();
-  const endpoint = `http://127.0.0.1:${sink.port}`;
+  const endpoint = jaeger.otlpGrpc;
   const api = startTracing({ serviceName: 'orders-api', endpoint, scheduledDelayMillis: 100 });
   const worker = startTracing({
     serviceName: 'orders-worker',
@@ -87,7 +127,11 @@ test('producer → real Kafka broker → consumer is one trace across two servic
     await api.forceFlush();
     await worker.forceFlush();
 
-    const spans = await findTrace(dir, sentTrace);
+    const spans =
+      (await poll(async () => {
+        const all = await jaegerSpans(jaeger.query, sentTrace);
+        return all.length >= 3 ? all : undefined;
+      }, 15_000)) ?? [];
     const byName = new Map(spans.map((s) => [s.name, s]));
     const root = byName.get('POST /orders');
     const send = byName.get(`send ${topic}`);
@@ -113,8 +157,7 @@ test('producer → real Kafka broker → consumer is one trace across two servic
     await worker.shutdown();
     await api.shutdown();
     await broker.stop();
-    await sink.close();
-    await fsp.rm(dir, { recursive: true, force: true });
+    await jaeger.stop();
   }
 });
 

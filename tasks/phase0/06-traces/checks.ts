@@ -1,13 +1,13 @@
 // Checks of seed task 0-6 (traces). The check sends its own trace through the real OTLP gRPC
 // exporter of the service library (two services: a gateway handling a request and publishing an
 // event, a worker consuming it) to the target's `otlpGrpc` endpoint, then finds it again through
-// `traceQuery`: Tempo's `/api/traces/<id>` on k3d/compose, the development trace sink's files
-// (`file://…`) natively. A log line written inside the trace must carry the same trace id.
+// `traceQuery`: `/api/traces/<id>` of Tempo on k3d/compose, of Jaeger natively (standing in for
+// Tempo). A log line written inside the trace must carry the same trace id, and the log store
+// (Loki, or VictoriaLogs natively) finds it by that id.
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
@@ -15,7 +15,6 @@ import YAML from 'yaml';
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext, Paths } from '../../context.ts';
 import { isAvailable } from '../../targets/target.ts';
-import { findTrace } from '../../targets/native/trace-sink/spans.ts';
 import { createLogger } from '../../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../../templates/service/src/lib/tracing.ts';
 import { tracedProcess, tracedSend } from '../../../templates/service/src/lib/kafka-tracing.ts';
@@ -118,7 +117,6 @@ export async function lookupTrace(
   traceId: string,
   headers: Record<string, string> = {},
 ): Promise<FoundSpan[]> {
-  if (traceQueryUrl.startsWith('file:')) return findTrace(fileURLToPath(traceQueryUrl), traceId);
   const r = await http(`${traceQueryUrl.replace(/\/$/, '')}/api/traces/${traceId}`, { headers });
   if (r.status === 404) return [];
   if (r.status !== 200)
@@ -282,11 +280,9 @@ export async function traceRoundTripChecks(
     };
   }
   const traceUrl = ep.traceQuery.url;
-  const native = traceUrl.startsWith('file:');
   // Where a collector ships .platform/logs into a LogsQL store (native), the lines go to a file
   // there like any service's, and are found again in the store by trace id.
-  const logFile =
-    native || isAvailable(ep.logsql) ? path.join(ctx.paths.logs, 'verify-traces.log') : undefined;
+  const logFile = isAvailable(ep.logsql) ? path.join(ctx.paths.logs, 'verify-traces.log') : undefined;
   if (logFile) await fsp.mkdir(ctx.paths.logs, { recursive: true });
   let sent: SentTrace;
   try {
@@ -325,9 +321,7 @@ export async function traceRoundTripChecks(
       ],
     };
   }
-  const where = native
-    ? `${fileURLToPath(ep.traceQuery.url)} (development trace sink)`
-    : `${ep.traceQuery.url}/api/traces/${sent.traceId}`;
+  const where = `${ep.traceQuery.url}/api/traces/${sent.traceId}`;
   const t0 = performance.now();
   let lastError = '';
   const found =
@@ -341,7 +335,7 @@ export async function traceRoundTripChecks(
           return undefined;
         }
       },
-      native ? 10_000 : 60_000,
+      60_000,
       500,
     )) ?? (await lookupTrace(traceUrl, sent.traceId).catch(() => [] as FoundSpan[]));
   const waitMs = Math.round(performance.now() - t0);
@@ -461,20 +455,13 @@ async function logCorrelation(
       ...(ok ? {} : { reason: `${rows.length} of ${lines.length} lines found by trace id within 20 s` }),
     });
   }
-  // Natively: the lines are in .platform/logs/verify-traces.log; read them back by trace id.
-  const text = logFile ? await fsp.readFile(logFile, 'utf8').catch(() => '') : '';
-  const inFile = text.split('\n').filter((l) => l.includes(`"trace_id":"${sent.traceId}"`)).length;
-  const ok = inFile === lines.length;
   return check({
-    proof: 'static',
+    proof: 'live',
     id,
     title,
     criteria: ['0-6.ac5'],
-    status: ok ? 'pass' : 'fail',
-    measured: `${inFile}/${lines.length}`,
-    unit: 'lines with the trace id',
-    evidence: `${logFile} (Loki: ${loki.unavailable})`,
-    ...(ok ? {} : { reason: `${inFile} of ${lines.length} lines found in ${logFile}` }),
+    status: 'skip',
+    reason: `no log store to look the lines up in: ${loki.unavailable}; ${store.unavailable}`,
   });
 }
 

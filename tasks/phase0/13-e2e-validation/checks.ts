@@ -121,8 +121,8 @@ async function traceChecks(traceQuery: Endpoint, tempo: Endpoint, traceId: strin
         }),
       ];
   if (!isAvailable(traceQuery)) return [skip(id, title, traceQuery.unavailable), ...extra];
-  const backend = traceQuery.url.startsWith('file:')
-    ? 'development trace sink (native; not Tempo)'
+  const backend = traceQuery.substitute
+    ? `${traceQuery.substitute.by} (for ${traceQuery.substitute.for}) ${traceQuery.url}`
     : `Tempo ${traceQuery.url}`;
   const t0 = Date.now();
   let spans: FoundSpan[] = [];

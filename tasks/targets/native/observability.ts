@@ -359,9 +359,21 @@ export async function startScratchJaeger(): Promise<{
   const { resolvePaths } = await import('../../paths.ts');
   const os = await import('node:os');
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'jaeger-'));
-  const paths = { ...resolvePaths(), platform: dir, data: path.join(dir, 'data'), logs: path.join(dir, 'logs'), run: path.join(dir, 'run') };
+  const paths = {
+    ...resolvePaths(),
+    platform: dir,
+    data: path.join(dir, 'data'),
+    logs: path.join(dir, 'logs'),
+    run: path.join(dir, 'run'),
+  };
   const env: Record<string, string> = {};
-  for (const key of ['OTLP_GRPC_PORT', 'OTLP_HTTP_PORT', 'JAEGER_QUERY_PORT', 'JAEGER_GRPC_PORT', 'JAEGER_METRICS_PORT'])
+  for (const key of [
+    'OTLP_GRPC_PORT',
+    'OTLP_HTTP_PORT',
+    'JAEGER_QUERY_PORT',
+    'JAEGER_GRPC_PORT',
+    'JAEGER_METRICS_PORT',
+  ])
     env[key] = String(await freePort());
   const ports = observabilityPorts(env);
   const b = await requireBackend('jaeger', paths);
@@ -378,7 +390,10 @@ export async function startScratchJaeger(): Promise<{
     query: `http://127.0.0.1:${ports.jaegerQuery}`,
     metrics: `http://127.0.0.1:${ports.jaegerMetrics}/metrics`,
     stop: async () => {
-      await stop(JAEGER, paths, { port: ports.otlpGrpc, extraPorts: (spec.extraPorts ?? []).map((p) => p.port) });
+      await stop(JAEGER, paths, {
+        port: ports.otlpGrpc,
+        extraPorts: (spec.extraPorts ?? []).map((p) => p.port),
+      });
       await fsp.rm(dir, { recursive: true, force: true });
     },
   };

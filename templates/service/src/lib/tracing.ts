@@ -1,5 +1,5 @@
 // OpenTelemetry tracing for a service (seed task 0-6): a tracer provider with a batch span
-// processor exporting OTLP over gRPC (Tempo on k3d/compose, the development trace sink on the
+// processor exporting OTLP over gRPC (Tempo on k3d/compose, Jaeger on the
 // native target), AsyncLocalStorage context so spans nest across awaits, and the W3C
 // `traceparent` propagator so HTTP and Kafka carry a trace between services.
 //
