@@ -77,7 +77,10 @@ async function gitHooks(root: string, ctx: PlatformContext): Promise<[boolean, s
 export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => void = () => {}): Promise<SetupRecord> {
   const root = ctx.paths.root;
   const started = Date.now();
-  const cold = !fs.existsSync(ctx.paths.cache) || fs.readdirSync(ctx.paths.cache).length === 0;
+  // Cold: nothing installed yet (no built tool, no Kafka jars). The settings loader may already
+  // have put its compiled validators in the cache, which is not an install.
+  const installed = (d: string) => fs.existsSync(d) && fs.readdirSync(d).length > 0;
+  const cold = !installed(path.join(ctx.paths.cache, 'bin')) && !installed(path.join(ctx.paths.cache, 'kafka'));
   const steps: StepResult[] = [];
   const step = async (name: string, fn: () => Promise<[boolean, string]>) => {
     const t0 = performance.now();
