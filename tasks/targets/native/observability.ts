@@ -10,6 +10,7 @@ import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import type { Component, ProcessRow } from '../target.ts';
 import type { BackendName, installBackends as InstallBackends } from './go-backends.ts';
+import { httpStatus as probeStatus } from './http-probe.ts';
 import { observabilityPorts, PORT_KEYS, type ObservabilityPorts } from './observability-ports.ts';
 import { dirSize, logFileOf, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 
@@ -31,12 +32,9 @@ export const jaegerConfig = (paths: Paths) =>
 export const collectorConfig = (paths: Paths) =>
   path.join(paths.root, 'manifests', 'native', 'otelcol', 'config.yaml');
 
-async function httpStatus(url: string, signal?: AbortSignal, init: RequestInit = {}): Promise<number> {
-  const timeout = AbortSignal.timeout(2_000);
-  const res = await fetch(url, { ...init, signal: signal ? AbortSignal.any([signal, timeout]) : timeout });
-  await res.arrayBuffer().catch(() => undefined);
-  return res.status;
-}
+// node:http (http-probe.ts), not fetch: these run on every `status` and `up`, and the first
+// fetch in a process initialises undici. No answer within 2 s reads as not ready.
+const httpStatus = (url: string, signal?: AbortSignal) => probeStatus(url, { timeoutMs: 2_000, signal });
 
 /** A LogsQL query answers: the store serves reads, not only its health page. */
 export async function victoriaLogsReady(port: number, signal?: AbortSignal): Promise<boolean> {
