@@ -272,96 +272,76 @@ export function exportCheck(
   });
 }
 
-export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]> {
-  const checks: Check[] = [];
-  const ep = opts.endpoints.prometheus;
-  checks.push(...(await promtoolChecks(opts.root)));
-  checks.push(...dashboardSchemaChecks(opts.root));
-  checks.push(docsCheck(opts.root));
-  checks.push(...(await grafanaChecks(opts)), await defaultDashboardsCheck(opts));
-  if (!isAvailable(ep)) {
-    checks.push(
-      check({
-        proof: 'live',
-        id: '0-4.prometheus-ready',
-        criteria: ['0-4.ac1'],
-        title: 'Prometheus is ready',
-        status: 'skip',
-        reason: ep.unavailable,
-      }),
-    );
-    return checks;
-  }
-  const prom = new Prom(ep.url, opts.signal);
-
+/** 0-4.prometheus-ready: GET /-/ready answers 200 (its response time is the figure). */
+async function prometheusReadyCheck(url: string): Promise<Check> {
   const t0 = performance.now();
   try {
-    const res = await fetch(new URL('/-/ready', ep.url), { signal: AbortSignal.timeout(5_000) });
+    const res = await fetch(new URL('/-/ready', url), { signal: AbortSignal.timeout(5_000) });
     await res.arrayBuffer();
     if (!res.ok) throw new Error(`HTTP ${res.status}`);
-    checks.push(
-      check({
-        proof: 'live',
-        id: '0-4.prometheus-ready',
-        criteria: ['0-4.ac1'],
-        title: 'Prometheus is ready',
-        status: 'pass',
-        measured: ms(t0),
-        unit: 'ms',
-        evidence: `GET ${ep.url}/-/ready`,
-      }),
-    );
+    return check({
+      proof: 'live',
+      id: '0-4.prometheus-ready',
+      criteria: ['0-4.ac1'],
+      title: 'Prometheus is ready',
+      status: 'pass',
+      measured: ms(t0),
+      unit: 'ms',
+      evidence: `GET ${url}/-/ready`,
+    });
   } catch (e) {
-    checks.push(
-      check({
-        proof: 'live',
-        id: '0-4.prometheus-ready',
-        criteria: ['0-4.ac1'],
-        title: 'Prometheus is ready',
-        status: 'fail',
-        reason: `GET ${ep.url}/-/ready: ${errText(e)}`,
-      }),
-    );
-    return checks;
+    return check({
+      proof: 'live',
+      id: '0-4.prometheus-ready',
+      criteria: ['0-4.ac1'],
+      title: 'Prometheus is ready',
+      status: 'fail',
+      reason: `GET ${url}/-/ready: ${errText(e)}`,
+    });
   }
+}
 
+/** 0-4.retention: the live Prometheus keeps 30 days, read from its own flags. */
+async function retentionCheck(prom: Prom): Promise<Check> {
   try {
     const flags = await prom.get<Record<string, string>>('/api/v1/status/flags');
     const retention = flags['storage.tsdb.retention.time'] ?? '';
-    checks.push(
-      check({
-        proof: 'live',
-        id: '0-4.retention',
-        criteria: ['0-4.ac6'],
-        title: 'metrics retention is 30 days',
-        status: retention === '30d' ? 'pass' : 'fail',
-        measured: retention,
-        threshold: '30d',
-        evidence: 'storage.tsdb.retention.time from /api/v1/status/flags',
-        reason: retention === '30d' ? undefined : `Prometheus runs with retention ${retention || '(unset)'}`,
-      }),
-    );
+    return check({
+      proof: 'live',
+      id: '0-4.retention',
+      criteria: ['0-4.ac6'],
+      title: 'metrics retention is 30 days',
+      status: retention === '30d' ? 'pass' : 'fail',
+      measured: retention,
+      threshold: '30d',
+      evidence: 'storage.tsdb.retention.time from /api/v1/status/flags',
+      reason: retention === '30d' ? undefined : `Prometheus runs with retention ${retention || '(unset)'}`,
+    });
   } catch (e) {
-    checks.push(
-      check({
-        proof: 'live',
-        id: '0-4.retention',
-        criteria: ['0-4.ac6'],
-        title: 'metrics retention is 30 days',
-        status: 'fail',
-        reason: errText(e),
-      }),
-    );
+    return check({
+      proof: 'live',
+      id: '0-4.retention',
+      criteria: ['0-4.ac6'],
+      title: 'metrics retention is 30 days',
+      status: 'fail',
+      reason: errText(e),
+    });
   }
+}
 
-  const { checks: tchecks, targets } = await targetChecks(prom);
-  checks.push(...tchecks);
-  const down = downServices(targets);
-  const known = await prom.knownMetrics();
-  const recording = recordingRules(opts.root);
+interface Exported {
+  known: Awaited<ReturnType<Prom['knownMetrics']>>;
+  recording: ReturnType<typeof recordingRules>;
+  down: ReturnType<typeof downServices>;
+}
 
-  // Rules: loaded by the live Prometheus, healthy, and every expression evaluates.
-  const groups = allRuleGroups(opts.root);
+/** 0-4.ac5: the rule files are loaded and healthy in the live Prometheus, every expression evaluates, every metric they read is exported. */
+async function ruleChecks(
+  prom: Prom,
+  groups: ReturnType<typeof allRuleGroups>,
+  ex: Exported,
+): Promise<Check[]> {
+  const checks: Check[] = [];
   const fileRules = groups.flatMap((g) => g.rules);
   const t1 = performance.now();
   try {
@@ -434,19 +414,18 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
       'every metric the rules read is exported by a scrape target',
       ['0-4.ac5'],
       fileRules.map((r) => r.expr),
-      known,
-      recording,
-      down,
+      ex.known,
+      ex.recording,
+      ex.down,
     ),
   );
 
-  // Dashboards: every panel query evaluates; every metric it reads is exported.
-  let dashboards: Dashboard[] = [];
-  try {
-    dashboards = loadDashboards(dashboardsDir(opts.root));
-  } catch {
-    /* the schema check above already failed with the reason */
-  }
+  return checks;
+}
+
+/** 0-4.ac4: per dashboard, every panel query evaluates and every metric it reads is exported. */
+async function dashboardChecks(prom: Prom, dashboards: Dashboard[], ex: Exported): Promise<Check[]> {
+  const checks: Check[] = [];
   for (const d of dashboards) {
     const queries = dashboardQueries([d]);
     const t3 = performance.now();
@@ -478,23 +457,18 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
         `dashboard "${d.title}": every metric is exported by a scrape target`,
         ['0-4.ac4'],
         queries.map((q) => q.expr),
-        known,
-        recording,
-        down,
+        ex.known,
+        ex.recording,
+        ex.down,
       ),
     );
   }
 
-  // Data: the series every platform has (Prometheus, node, Kafka offsets, broker) are not empty.
-  const all = baseMetrics(
-    [...fileRules.map((r) => r.expr), ...dashboardQueries(dashboards).map((q) => q.expr)].flatMap(
-      metricNames,
-    ),
-    recording,
-  );
-  const required = [
-    ...new Set([...all.filter((m) => providerOf(m)?.required), 'kafka_brokers', 'prometheus_build_info']),
-  ];
+  return checks;
+}
+
+/** 0-4.data: the series every platform has are not empty (waiting up to two scrape intervals). */
+async function dataCheck(prom: Prom, required: string[], signal?: AbortSignal): Promise<Check> {
   // An exporter that lost the broker (0-3's durability check restarts it just before) publishes no
   // series until its next good scrape, so give it two scrape intervals before calling it no data.
   let noData: string[];
@@ -507,22 +481,79 @@ export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]>
       const r = await prom.query(expr).catch(() => ({ result: [] as unknown[] }));
       if (r.result.length === 0) noData.push(`${m} (${providerOf(m)?.exporter ?? '?'})`);
     }
-    if (noData.length === 0 || Date.now() > deadline || opts.signal?.aborted) break;
+    if (noData.length === 0 || Date.now() > deadline || signal?.aborted) break;
     await new Promise((resolve) => setTimeout(resolve, 2_000));
   }
-  checks.push(
-    check({
-      proof: 'live',
-      id: '0-4.data',
-      criteria: ['0-4.ac1'],
-      title: 'Prometheus, host and Kafka series have data',
-      status: noData.length === 0 ? 'pass' : 'fail',
-      measured: `${required.length - noData.length}/${required.length}`,
-      unit: 'metrics with data',
-      evidence: required.join(', ').slice(0, 600),
-      reason: noData.length ? `no data: ${noData.join(', ')}` : undefined,
-    }),
+  return check({
+    proof: 'live',
+    id: '0-4.data',
+    criteria: ['0-4.ac1'],
+    title: 'Prometheus, host and Kafka series have data',
+    status: noData.length === 0 ? 'pass' : 'fail',
+    measured: `${required.length - noData.length}/${required.length}`,
+    unit: 'metrics with data',
+    evidence: required.join(', ').slice(0, 600),
+    reason: noData.length ? `no data: ${noData.join(', ')}` : undefined,
+  });
+}
+
+export async function metricsChecks(opts: MetricsCheckOptions): Promise<Check[]> {
+  const checks: Check[] = [];
+  const ep = opts.endpoints.prometheus;
+  checks.push(...(await promtoolChecks(opts.root)));
+  checks.push(...dashboardSchemaChecks(opts.root));
+  checks.push(docsCheck(opts.root));
+  checks.push(...(await grafanaChecks(opts)), await defaultDashboardsCheck(opts));
+  if (!isAvailable(ep)) {
+    checks.push(
+      check({
+        proof: 'live',
+        id: '0-4.prometheus-ready',
+        criteria: ['0-4.ac1'],
+        title: 'Prometheus is ready',
+        status: 'skip',
+        reason: ep.unavailable,
+      }),
+    );
+    return checks;
+  }
+  const prom = new Prom(ep.url, opts.signal);
+  const ready = await prometheusReadyCheck(ep.url);
+  checks.push(ready);
+  if (ready.status === 'fail') return checks;
+  checks.push(await retentionCheck(prom));
+
+  const { checks: tchecks, targets } = await targetChecks(prom);
+  checks.push(...tchecks);
+  const ex: Exported = {
+    down: downServices(targets),
+    known: await prom.knownMetrics(),
+    recording: recordingRules(opts.root),
+  };
+
+  const groups = allRuleGroups(opts.root);
+  checks.push(...(await ruleChecks(prom, groups, ex)));
+
+  let dashboards: Dashboard[] = [];
+  try {
+    dashboards = loadDashboards(dashboardsDir(opts.root));
+  } catch {
+    /* the schema check above already failed with the reason */
+  }
+  checks.push(...(await dashboardChecks(prom, dashboards, ex)));
+
+  // Data: the series every platform has (Prometheus, node, Kafka offsets, broker) are not empty.
+  const all = baseMetrics(
+    [
+      ...groups.flatMap((g) => g.rules).map((r) => r.expr),
+      ...dashboardQueries(dashboards).map((q) => q.expr),
+    ].flatMap(metricNames),
+    ex.recording,
   );
+  const required = [
+    ...new Set([...all.filter((m) => providerOf(m)?.required), 'kafka_brokers', 'prometheus_build_info']),
+  ];
+  checks.push(await dataCheck(prom, required, opts.signal));
   return checks;
 }
 
