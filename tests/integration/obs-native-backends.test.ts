@@ -19,6 +19,7 @@ import { canBind, freePort } from '../../tasks/ports.ts';
 import { isAlive, readPid, stop } from '../../tasks/targets/native/supervisor.ts';
 import { PORT_KEYS } from '../../tasks/targets/native/observability-ports.ts';
 import { requireBackend } from '../../tasks/targets/native/go-backends.ts';
+import { collectorConfig, jaegerConfig } from '../../tasks/targets/native/observability.ts';
 import { logsql } from '../../validation/lib/logsql.ts';
 import { poll } from '../../validation/lib/http.ts';
 
@@ -61,6 +62,25 @@ test('the backends are built (dev-setup) and pinned as manifests/versions.yaml s
   for (const name of ['jaeger', 'victoria-logs', 'otelcol'] as const) {
     const b = await requireBackend(name, paths).catch((e: Error) => e);
     assert.ok(!(b instanceof Error), b instanceof Error ? b.message : '');
+  }
+});
+
+test("the committed configs pass the real binaries' own `validate`", async () => {
+  const { execa } = await import('execa');
+  const paths = resolvePaths();
+  const env: Record<string, string> = {
+    JAEGER_DATA_DIR: os.tmpdir(),
+    COLLECTOR_DATA_DIR: os.tmpdir(),
+    PLATFORM_LOGS_DIR: os.tmpdir(),
+  };
+  for (const [key, def] of Object.values(PORT_KEYS)) env[key] = String(def);
+  for (const [name, config] of [
+    ['jaeger', jaegerConfig(paths)],
+    ['otelcol', collectorConfig(paths)],
+  ] as const) {
+    const b = await requireBackend(name, paths);
+    const r = await execa(b.binary, ['validate', `--config=${config}`], { env, reject: false, all: true });
+    assert.is(r.exitCode, 0, `${name} validate: ${r.all}`);
   }
 });
 
