@@ -39,6 +39,11 @@ export interface Check {
   proof: Proof;
   /** With proof `substitute`: the seed's component and its stand-in. */
   substitute?: Substitute;
+  /**
+   * On a skip: the seed's component is absent here but this named stand-in does its job, so the
+   * part counts as proven when the row has a passing `substitute` check (else it stays unproven).
+   */
+  standIn?: string;
   measured?: number | string;
   /** Human-readable bound, e.g. `>= 10000` or `< 50`. */
   threshold?: string;
@@ -107,6 +112,8 @@ export function check(c: Omit<Check, 'task'> & { task?: string }): Check {
   const task = c.task ?? c.id.split('.')[0] ?? c.id;
   if (c.status === 'skip' && !c.reason) throw new Error(`check ${c.id}: a skip needs a reason`);
   if (!PROOF_STRENGTH.includes(c.proof)) throw new Error(`check ${c.id}: unknown proof ${String(c.proof)}`);
+  if (c.standIn !== undefined && c.status !== 'skip')
+    throw new Error(`check ${c.id}: only a skip names a stand-in`);
   if ((c.proof === 'substitute') !== (c.substitute !== undefined))
     throw new Error(
       `check ${c.id}: proof 'substitute' names the seed's component and its stand-in (and only it does)`,

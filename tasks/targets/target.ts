@@ -14,9 +14,13 @@ export const TARGET_NAMES: readonly TargetName[] = ['k3d', 'compose', 'native'];
  * a stand-in for the seed's component (native: Apache Kafka for Redpanda), so checks that measure
  * the component itself report their proof as `substitute` (validation/lib/checks.ts proofVia).
  */
-export type Endpoint = { url: string; substitute?: Substitute } | { unavailable: string };
+export type Endpoint =
+  | { url: string; substitute?: Substitute }
+  /** `standIn`: the seed's component is not here, but this stand-in does its job (its checks say so). */
+  | { unavailable: string; standIn?: string };
 
-export const unavailable = (reason: string): Endpoint => ({ unavailable: reason });
+export const unavailable = (reason: string, standIn?: string): Endpoint =>
+  standIn ? { unavailable: reason, standIn } : { unavailable: reason };
 export const isAvailable = (e: Endpoint): e is { url: string; substitute?: Substitute } => 'url' in e;
 
 export interface Endpoints {

@@ -348,6 +348,46 @@ test('a row is as strong as its weakest deciding check; substitutes are named; e
   assert.match(md, '| status | proof | measured |');
 });
 
+test("a skip whose part a named stand-in proves is covered by the row's passing substitute check", () => {
+  const root = tempDir();
+  const store = { for: 'Loki', by: 'VictoriaLogs' };
+  const r = buildReport({
+    root,
+    verify: runOf(root, [
+      check({
+        id: '0-13.loki',
+        proof: 'live',
+        title: 'loki',
+        status: 'skip',
+        criteria: ['0-5.ac1', '0-5.ac2'],
+        reason: 'no Loki',
+        standIn: 'VictoriaLogs',
+      }),
+      check({
+        id: '0-13.vl',
+        proof: 'substitute',
+        substitute: store,
+        title: 'vl',
+        status: 'pass',
+        criteria: ['0-5.ac1'],
+      }),
+      check({ id: '0-13.files', proof: 'live', title: 'files', status: 'pass', criteria: ['0-5.ac2'] }),
+    ]),
+    graph,
+    target: { name: 'native', why: 'test' },
+    machine,
+  });
+  const row = (id: string) => r.criteria.find((c) => c.id === id)!;
+  assert.equal([row('0-5.ac1').status, row('0-5.ac1').proof], ['pass', 'substitute']);
+  // No passing substitute in the row: the stand-in's skip is still a part not proven.
+  assert.equal([row('0-5.ac2').status, row('0-5.ac2').proof], ['partial', 'live']);
+  assert.match(row('0-5.ac2').reason!, 'not proven: 0-13.loki: no Loki');
+  assert.throws(
+    () => check({ id: 'x.a', title: 'a', status: 'pass', proof: 'live', standIn: 'VictoriaLogs' }),
+    /only a skip/,
+  );
+});
+
 test('check() refuses a check without a proof, and a substitute that names no stand-in', () => {
   assert.throws(() => check({ id: 'x.a', title: 'a', status: 'pass' } as unknown as Check), /unknown proof/);
   assert.throws(

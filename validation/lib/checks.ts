@@ -12,7 +12,13 @@ export const skipFor = (
   criteria: string[],
   proof: Proof = 'live',
 ): Check | undefined =>
-  isAvailable(e) ? undefined : check({ id, title, criteria, status: 'skip', proof, reason: e.unavailable });
+  isAvailable(e)
+    ? undefined
+    : check({ id, title, criteria, status: 'skip', proof, reason: e.unavailable, ...standInOf(e) });
+
+/** Spread into a skip for an unavailable endpoint: carries the target's stand-in, if it names one. */
+export const standInOf = (e: Endpoint): { standIn?: string } =>
+  !isAvailable(e) && e.standIn ? { standIn: e.standIn } : {};
 
 /** A measured figure against an upper bound: pass when strictly below. */
 export const below = (value: number, limit: number): 'pass' | 'fail' => (value < limit ? 'pass' : 'fail');

@@ -148,7 +148,11 @@ function aggregate(
   if (checks.length === 0)
     return { id, task, text, status: noCheck.status, proof: 'none', reason: noCheck.reason, checks: [] };
   const by = (st: CheckStatus) => checks.filter((c) => c.status === st);
-  const [passed, failed, skipped] = [by('pass'), by('fail'), by('skip')];
+  const [passed, failed] = [by('pass'), by('fail')];
+  // A skip whose part a named stand-in proves is covered when the row has a passing substitute
+  // check (native: VictoriaLogs for Loki); any other skip is a part not proven.
+  const substituted = passed.some((c) => c.proof === 'substitute');
+  const skipped = by('skip').filter((c) => !(c.standIn && substituted));
   const status: RowStatus = failed.length
     ? 'fail'
     : passed.length && skipped.length
@@ -170,7 +174,8 @@ function aggregate(
     ),
     threshold: join(checks, (c) => c.threshold),
     evidence: join(checks, (c) => c.evidence),
-    reason: join(checks, (c) =>
+    // A partial names only the parts not proven; a stand-in's skip that is covered is no reason.
+    reason: join(status === 'partial' ? skipped : checks, (c) =>
       c.status === 'pass'
         ? undefined
         : c.reason

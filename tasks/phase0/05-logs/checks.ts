@@ -14,7 +14,7 @@ import type { PlatformContext, Paths } from '../../context.ts';
 import { isAvailable } from '../../targets/target.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { grafanaHeaders, http, poll } from '../../../validation/lib/http.ts';
-import { skipFor } from '../../../validation/lib/checks.ts';
+import { skipFor, standInOf } from '../../../validation/lib/checks.ts';
 import { createLogger, REDACTED } from '../../../templates/service/src/lib/logging.ts';
 import { startTracing, type Tracing, type TracingOptions } from '../../../templates/service/src/lib/tracing.ts';
 
@@ -192,6 +192,7 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
         criteria: ['0-5.ac1', '0-5.ac4'],
         status: 'skip',
         reason: loki.unavailable,
+        ...standInOf(loki),
       }),
       check({ proof: 'live',
         id: ids.latency,
@@ -199,6 +200,7 @@ export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): P
         criteria: ['0-5.ac6'],
         status: 'skip',
         reason: loki.unavailable,
+        ...standInOf(loki),
       }),
     ];
   }

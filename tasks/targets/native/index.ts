@@ -41,9 +41,10 @@ export function nativeEndpoints(env: Env): Endpoints {
       `Grafana is ${AGPL}: the native target has none. Look instead at the Prometheus UI (http://127.0.0.1:${promPort}), ` +
         `Jaeger's query API (${jaeger}/api/traces/<id>; its UI page is a placeholder in the module build) and the VictoriaLogs UI (${vl}/select/vmui/)`,
     ),
-    loki: unavailable(`Loki is ${AGPL}; natively VictoriaLogs stores the logs (checks 0-5.vl-*)`),
+    loki: unavailable(`Loki is ${AGPL}; natively VictoriaLogs stores the logs (checks 0-5.vl-*)`, VICTORIALOGS.by),
     tempo: unavailable(
       `Tempo is ${AGPL}; natively Jaeger stores the traces (checks 0-6.jaeger-ready, 0-6.demo-request-trace, …)`,
+      JAEGER.by,
     ),
     demo: { url: `http://127.0.0.1:${demoPort}` },
   };
