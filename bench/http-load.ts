@@ -14,11 +14,11 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { execa } from 'execa';
-import { Kafka, logLevel } from 'kafkajs';
 import { UsageError } from '../tasks/engine/task.ts';
 import { nativeEndpoints } from '../tasks/targets/native/index.ts';
 import { freePort } from '../tasks/ports.ts';
 import { REPO_ROOT } from '../tasks/paths.ts';
+import { orchestratorKafka } from '../tasks/topics.ts';
 
 const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo-service');
 const CLIENTS = ['platformatic', 'kafkajs'] as const;
@@ -141,11 +141,7 @@ export function parseWrkResult(stdout: string): WrkResult | undefined {
 }
 
 async function messagesIn(bootstrap: string, topic: string): Promise<number> {
-  const admin = new Kafka({
-    clientId: 'http-load',
-    brokers: [bootstrap],
-    logLevel: logLevel.NOTHING,
-  }).admin();
+  const admin = orchestratorKafka(bootstrap, 'http-load').admin();
   await admin.connect();
   try {
     return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
