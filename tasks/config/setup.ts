@@ -113,8 +113,8 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
   for (const [id, c] of Object.entries(ctx.target.components)) {
     if (!c?.install) continue;
     await step(`${ctx.target.name} ${id}`, async () => {
-      await c.install!(ctx);
-      return [false, 'installed or already present'];
+      const r = await c.install!(ctx);
+      return r ? [r.changed, r.detail] : [false, 'installed or already present'];
     });
   }
   const record: SetupRecord = { target: ctx.target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, cold, steps };

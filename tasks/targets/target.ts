@@ -63,6 +63,12 @@ export interface ProcessRow {
   detail?: string;
 }
 
+/** What an install did, for dev-setup's step line and its record. */
+export interface InstallResult {
+  changed: boolean;
+  detail: string;
+}
+
 export interface Component<Ctx extends BaseContext = BaseContext> {
   /**
    * What this component runs on its target, for titles and plans: `Apache Kafka (KRaft) on the
@@ -70,8 +76,12 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
    * stands in for a substitute.
    */
   describe?: string;
-  /** Fetch what it needs (jars, packages, charts); idempotent and quick when already done. Called by 0-1's setup. */
-  install?(ctx: Ctx): Promise<void>;
+  /**
+   * Fetch what it needs (jars, packages, charts); idempotent and quick when already done. Called
+   * by 0-1's setup, which records whether the step changed anything (a build, a download): an
+   * install that knows says so, one that returns nothing is recorded as unchanged.
+   */
+  install?(ctx: Ctx): Promise<InstallResult | void>;
   /** Already up and healthy? Must be cheap: it runs on every `up`. */
   status(ctx: Ctx): Promise<boolean>;
   /** Bring it up and wait until it is ready at the protocol level (never a bare sleep). */

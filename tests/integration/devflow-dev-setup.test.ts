@@ -36,7 +36,15 @@ function context(root: string, installs: string[]): PlatformContext {
     describe: 'recording stand-in target for the setup flow',
     endpoints: () => { throw new Error('not used'); },
     components: {
-      'event-bus': { install: async () => { installs.push('event-bus'); }, status: async () => true, up: async () => {} },
+      // Reports a download the first time, as the Kafka jars' install does, and none after.
+      'event-bus': {
+        install: async () => {
+          installs.push('event-bus');
+          return { changed: installs.length === 1, detail: installs.length === 1 ? 'fetched' : 'cached' };
+        },
+        status: async () => true,
+        up: async () => {},
+      },
       metrics: { status: async () => true, up: async () => {} },
     },
     tools: [],
@@ -72,6 +80,8 @@ test('first run: .env with random passwords, hooks installed, components install
     assert.ok(first.steps.find((s) => s.name === '.env')!.changed);
     assert.ok(first.steps.find((s) => s.name === 'git hooks')!.changed);
     assert.not.ok(first.steps.find((s) => s.name === 'npm dependencies')!.changed);
+    const bus = first.steps.find((s) => s.name === 'native event-bus');
+    assert.ok(bus?.changed && bus.detail === 'fetched', `an install that reports a download is a change: ${JSON.stringify(bus)}`);
 
     // A second clone of the same checkout must get different passwords.
     const other = await scratchCheckout();

@@ -325,7 +325,9 @@ export function kafkaComponent(): Component<PlatformContext> {
   return {
     install: async (ctx) => {
       const r = await installKafkaJars(ctx.paths, { signal: ctx.signal, log: ctx.log });
-      ctx.log(r.fetched ? `Kafka jars fetched in ${r.ms} ms` : `Kafka jars cached in ${r.libDir}`);
+      const detail = r.fetched ? `Kafka jars fetched in ${r.ms} ms` : `Kafka jars cached in ${r.libDir}`;
+      ctx.log(detail);
+      return { changed: r.fetched, detail };
     },
     status: async (ctx) => {
       const s = settings(ctx);

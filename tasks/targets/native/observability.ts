@@ -215,8 +215,14 @@ const requireBackend = async (name: BackendName, paths: Paths) =>
 const installBackends = async (...args: Parameters<typeof InstallBackends>) =>
   (await import('./go-backends.ts')).installBackends(...args);
 
-const install = (only: readonly BackendName[]) => (ctx: PlatformContext) =>
-  installBackends(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log, only }).then(() => undefined);
+const install = (only: readonly BackendName[]) => async (ctx: PlatformContext) => {
+  const done = await installBackends(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log, only });
+  const entries = Object.entries(done);
+  return {
+    changed: entries.some(([, how]) => how === 'built'),
+    detail: entries.map(([name, how]) => `${name} ${how}`).join(', '),
+  };
+};
 
 /** 0-5 natively: VictoriaLogs, then the collector that feeds it. */
 export function nativeLogsComponent(envOf: (ctx: PlatformContext) => Env): Component<PlatformContext> {
