@@ -102,6 +102,7 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
     return [wrote, wrote ? 'created from .env.example with random local passwords' : 'exists (left as is)'];
   });
   await step('git hooks', () => gitHooks(root, ctx));
+  await step('browser (chromium)', async () => (await import('./browser-setup.ts')).setupBrowser(ctx));
   // Every target: the render checks of the Docker paths need no Docker, only these tools.
   // Loaded here, not at the top: 0-1's status reads setupRecordPath on every `up`, and the
   // versions schema (ajv, yaml) and the tool builder (execa) are only needed to set up.
