@@ -22,9 +22,4 @@ export interface PlatformContext extends BaseContext {
   paths: Paths;
   /** Settings from `.env` + environment (secrets redacted when printed). */
   env: Readonly<Record<string, string>>;
-  /**
-   * A progress line for the person waiting on a long step (a backend building for minutes); where
-   * a command shows none, callers use `log`.
-   */
-  note?: (line: string) => void;
 }

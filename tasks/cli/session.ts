@@ -10,7 +10,7 @@ import { buildGraph, closure, resolveId, type Graph } from '../engine/graph.ts';
 import type { Progress } from '../engine/progress.ts';
 import { runGraph, type EngineEvent, type RunCommand, type RunResult } from '../engine/scheduler.ts';
 import { loadState, recordRun, saveState, stateFile, type PlatformState } from '../engine/state.ts';
-import type { Task } from '../engine/task.ts';
+import type { BaseContext, Task } from '../engine/task.ts';
 import { resolvePaths } from '../paths.ts';
 import type { ComponentId, Target } from '../targets/target.ts';
 import { redact } from '../config/redact.ts';
@@ -38,7 +38,7 @@ export interface Session {
   env: Readonly<Record<string, string>>;
   stateFile: string;
   /** A node's context: the engine's base plus target, paths, settings. */
-  context: (base: { signal: AbortSignal; log: (l: string) => void; logFile: string }) => PlatformContext;
+  context: (base: BaseContext) => PlatformContext;
 }
 
 export async function openSession(args: ParsedArgs, io: CliIO, graph?: PhaseGraph): Promise<Session> {

@@ -3,13 +3,14 @@
 // A stamp file beside each binary records what it was built from, so a version bump rebuilds.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
-import { mkdtemp, rm } from 'node:fs/promises';
+import { mkdtemp, rename, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { UsageError } from '../engine/task.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { Versions } from './versions.ts';
+import { allSettledOrThrow, inBuildSlot, track } from './activity.ts';
 
 export type CheckTool = 'helm' | 'kubeconform' | 'k3d' | 'k3d-loader' | 'compose-loader';
 
@@ -93,7 +94,7 @@ export async function ensureTool(
   cache: string,
   tool: CheckTool,
   v: Versions,
-  opts: { signal?: AbortSignal; log?: (l: string) => void } = {},
+  opts: { signal?: AbortSignal; log?: (l: string) => void; note?: (l: string) => void } = {},
 ): Promise<{ path: string; built: boolean; ms: number }> {
   const out = toolPath(cache, tool);
   if (toolCurrent(cache, tool, v)) return { path: out, built: false, ms: 0 };
@@ -101,20 +102,27 @@ export async function ensureTool(
   const t0 = performance.now();
   mkdirSync(binDir(cache), { recursive: true });
   const flags = b.ldflags ? ['-ldflags', b.ldflags] : [];
-  if (b.dir) {
-    opts.log?.(`building ${tool} from ${b.dir}`);
-    await go(['build', ...flags, '-o', out, '.'], path.join(REPO_ROOT, b.dir), opts.signal);
-  } else {
-    opts.log?.(`building ${tool} ${b.version} (${b.pkg}) from the Go module proxy`);
-    const dir = await mkdtemp(path.join(os.tmpdir(), `build-${tool}-`));
-    try {
-      await go(['mod', 'init', `build/${tool}`], dir, opts.signal);
-      await go(['get', `${b.pkg}@${b.version}`], dir, opts.signal);
-      await go(['build', ...flags, '-o', out, b.pkg!], dir, opts.signal);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+  // Built under a private name, then renamed: parallel test files and checks may build it at once.
+  const tmp = `${out}.tmp-${process.pid}-${Math.random().toString(36).slice(2, 8)}`;
+  const what = b.dir ? `building ${tool} (Go, ${b.dir})` : `building ${tool} ${b.version} (Go)`;
+  const note = opts.note ?? opts.log ?? (() => {});
+  await inBuildSlot(() =>
+    track(note, what, async () => {
+      if (b.dir) {
+        await go(['build', ...flags, '-o', tmp, '.'], path.join(REPO_ROOT, b.dir), opts.signal);
+      } else {
+        const dir = await mkdtemp(path.join(os.tmpdir(), `build-${tool}-`));
+        try {
+          await go(['mod', 'init', `build/${tool}`], dir, opts.signal);
+          await go(['get', `${b.pkg}@${b.version}`], dir, opts.signal);
+          await go(['build', ...flags, '-o', tmp, b.pkg!], dir, opts.signal);
+        } finally {
+          await rm(dir, { recursive: true, force: true });
+        }
+      }
+      await rename(tmp, out);
+    }).finally(() => rm(tmp, { force: true })),
+  );
   writeFileSync(stampFile(cache, tool), `${b.stamp}\n`);
   return { path: out, built: true, ms: Math.round(performance.now() - t0) };
 }
@@ -160,7 +168,7 @@ export const RENDER_CHECK_TOOLS: CheckTool[] = ['helm', 'kubeconform', 'k3d-load
 export async function setupRenderTools(
   cache: string,
   v: Versions,
-  opts: { signal?: AbortSignal; log?: (l: string) => void } = {},
+  opts: { signal?: AbortSignal; log?: (l: string) => void; note?: (l: string) => void } = {},
 ): Promise<[boolean, string]> {
   const go = await execa('go', ['version'], { reject: false });
   if (go.exitCode !== 0)
@@ -169,11 +177,13 @@ export async function setupRenderTools(
       'skipped: Go is not installed (https://go.dev/dl/); the Docker-path render checks need it',
     ];
   const built: string[] = [];
-  for (const t of RENDER_CHECK_TOOLS) {
-    const r = await ensureTool(cache, t, v, opts);
-    if (r.built) built.push(`${t} ${(r.ms / 1000).toFixed(0)} s`);
-  }
-  await kubernetesSchemaRoot(v, opts.signal);
+  await allSettledOrThrow([
+    ...RENDER_CHECK_TOOLS.map((t) => async () => {
+      const r = await ensureTool(cache, t, v, opts);
+      if (r.built) built.push(`${t} ${(r.ms / 1000).toFixed(0)} s`);
+    }),
+    () => kubernetesSchemaRoot(v, opts.signal).then(() => undefined),
+  ]);
   return [
     built.length > 0,
     built.length ? `built ${built.join(', ')}` : `${RENDER_CHECK_TOOLS.join(', ')} present`,

@@ -8,6 +8,7 @@ import { execa } from '../lazy-execa.ts';
 import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { atLeast } from './tools.ts';
+import { allSettledOrThrow, inBuildSlot, track } from './activity.ts';
 import { GENERATED, loadSettings } from './settings.ts';
 
 export interface StepResult {
@@ -67,14 +68,27 @@ async function npmDeps(root: string, ctx: PlatformContext): Promise<[boolean, st
 async function gitHooks(root: string, ctx: PlatformContext): Promise<[boolean, string]> {
   const inRepo = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false });
   if (inRepo.stdout.trim() !== 'true') return [false, 'not a git checkout: hooks not installed'];
-  const r = await execa(path.join(root, 'scripts', 'install-git-hooks.sh'), [], { cwd: root, all: true, reject: false, cancelSignal: ctx.signal, env: { PLATFORM_CACHE: ctx.paths.cache } });
+  const gitleaksBuilt = fs.existsSync(path.join(ctx.paths.cache, 'bin', 'gitleaks'));
+  const run = () => execa(path.join(root, 'scripts', 'install-git-hooks.sh'), [], { cwd: root, all: true, reject: false, cancelSignal: ctx.signal, env: { PLATFORM_CACHE: ctx.paths.cache } });
+  // The script is quick once gitleaks is built; the first time it builds for a minute or more.
+  const r = gitleaksBuilt ? await run() : await inBuildSlot(() => track(ctx.note ?? ctx.log, 'building gitleaks (Go, for the git hooks)', run));
   for (const l of (r.all ?? '').split('\n')) if (l) ctx.log(l);
   if (r.exitCode !== 0) throw new Error(`git hooks: scripts/install-git-hooks.sh failed (exit ${r.exitCode}): ${(r.all ?? '').trim().split('\n').pop()}; see ${ctx.logFile}`);
   const out = (r.all ?? '').trim();
   return [out !== '', out === '' ? 'core.hooksPath=.githooks, gitleaks present' : out.split('\n').join('; ')];
 }
 
-export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => void = () => {}): Promise<SetupRecord> {
+export interface SetupOptions {
+  /**
+   * Install the tools only checks and tests use: the Docker paths' render-check tools (helm,
+   * kubeconform, the k3d and Compose loaders) and chromium. `dev-setup` does (CI sets up
+   * everything at once); `up` does not: no target's `up` runs them, and the render checks build
+   * theirs on first use.
+   */
+  checkTools?: boolean;
+}
+
+export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => void = () => {}, opts: SetupOptions = {}): Promise<SetupRecord> {
   const root = ctx.paths.root;
   const started = Date.now();
   // Cold: nothing installed yet (no built tool, no Kafka jars). The settings loader may already
@@ -101,23 +115,32 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
     loadSettings({ root, env: process.env });
     return [wrote, wrote ? 'created from .env.example with random local passwords' : 'exists (left as is)'];
   });
-  await step('git hooks', () => gitHooks(root, ctx));
-  await step('browser (chromium)', async () => (await import('./browser-setup.ts')).setupBrowser(ctx));
-  // Every target: the render checks of the Docker paths need no Docker, only these tools.
+  // The rest is independent (gitleaks, the render tools, each component's build or download):
+  // side by side, the Go builds sharing the build slots (activity.ts). Steps are recorded as they end.
+  const later: (() => Promise<void>)[] = [() => step('git hooks', () => gitHooks(root, ctx))];
+  // The console's browser tests and checks drive chromium; no `up` does. Not beside the
+  // target installs: apt takes one lock, and installPrometheus may hold it.
+  if (opts.checkTools) await step('browser (chromium)', async () => (await import('./browser-setup.ts')).setupBrowser(ctx));
   // Loaded here, not at the top: 0-1's status reads setupRecordPath on every `up`, and the
   // versions schema (ajv, yaml) and the tool builder (execa) are only needed to set up.
-  await step('render-check tools', async () => {
-    const { setupRenderTools } = await import('./render-tools.ts');
-    const { loadVersions } = await import('./versions.ts');
-    return setupRenderTools(ctx.paths.cache, loadVersions(), { signal: ctx.signal, log: ctx.log });
-  });
+  if (opts.checkTools)
+    later.push(() =>
+      step('render-check tools', async () => {
+        const { setupRenderTools } = await import('./render-tools.ts');
+        const { loadVersions } = await import('./versions.ts');
+        return setupRenderTools(ctx.paths.cache, loadVersions(), { signal: ctx.signal, log: ctx.log, ...(ctx.note ? { note: ctx.note } : {}) });
+      }),
+    );
   for (const [id, c] of Object.entries(ctx.target.components)) {
     if (!c?.install) continue;
-    await step(`${ctx.target.name} ${id}`, async () => {
-      const r = await c.install!(ctx);
-      return r ? [r.changed, r.detail] : [false, 'installed or already present'];
-    });
+    later.push(() =>
+      step(`${ctx.target.name} ${id}`, async () => {
+        const r = await c.install!(ctx);
+        return r ? [r.changed, r.detail] : [false, 'installed or already present'];
+      }),
+    );
   }
+  await allSettledOrThrow(later);
   const record: SetupRecord = { target: ctx.target.name, startedAt: new Date(started).toISOString(), durationMs: Date.now() - started, cold, steps };
   fs.mkdirSync(ctx.paths.platform, { recursive: true });
   fs.writeFileSync(setupRecordPath(ctx), JSON.stringify(record, null, 2) + '\n');

@@ -87,6 +87,9 @@ function plainProgress(io: ProgressIO): Progress {
             `${label(e.id, names.get(e.id) ?? '')} attempt ${e.attempt - 1} failed (${e.error}); retrying in ${fmtMs(e.delayMs)}`,
           );
           break;
+        case 'node-note':
+          say(`${label(e.id, e.name)}   ${e.line}`);
+          break;
         case 'node-end': {
           // Only work that ran has a duration worth printing (skips and n/a take ~0 ms).
           const took = e.state === 'done' || e.state === 'failed' ? ` in ${fmtMs(e.durationMs)}` : '';
@@ -189,6 +192,11 @@ function ttyProgress(io: ProgressIO): Progress {
           latest.set(e.id, title);
           const w = nodes.get(e.id)?.wrapper;
           if (w) setTitle(e.id, w, title);
+          break;
+        }
+        case 'node-note': {
+          const w = nodes.get(e.id)?.wrapper;
+          if (w) w.output = redact(e.line);
           break;
         }
         case 'node-retry': {

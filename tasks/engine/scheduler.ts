@@ -34,6 +34,8 @@ export type EngineEvent =
       step: 'status' | 'run' | 'verify';
     }
   | { type: 'node-retry'; id: string; at: number; attempt: number; delayMs: number; error: string }
+  /** A progress line from a running node (ctx.note): what it builds or downloads, and for how long. */
+  | { type: 'node-note'; id: string; name: string; at: number; line: string }
   | ({ type: 'node-end'; title: string; at: number; durationMs: number; logTail?: string } & NodeRecord)
   | {
       type: 'run-end';
@@ -304,7 +306,11 @@ async function runNode<Ctx extends BaseContext>(
   const base = { id: t.id, name: t.name, logFile };
   const titleOf = opts.titleOf ?? ((x: Task<Ctx>) => x.title);
   const startedAt = Date.now();
-  const mk = (signal: AbortSignal) => opts.makeContext(t, { signal, log, logFile });
+  const note = (line: string) => {
+    log(line);
+    emit({ type: 'node-note', id: t.id, name: t.name, at: Date.now(), line: redact(line) });
+  };
+  const mk = (signal: AbortSignal) => opts.makeContext(t, { signal, log, logFile, note });
   const grace = opts.abortGraceMs ?? ABORT_GRACE_MS;
   const end = (state: NodeState, extra: Partial<NodeRecord> = {}): { rec: NodeRecord; tail?: string } => {
     const rec: NodeRecord = { ...base, state, startedAt, endedAt: Date.now(), ...extra };

@@ -69,6 +69,11 @@ export interface BaseContext {
   log: (line: string) => void;
   /** Path of this node's log file, for child-process output. */
   logFile: string;
+  /**
+   * A progress line for the person waiting on a long step (a build running for minutes): logged,
+   * and shown by the command's progress output. Optional: a caller without one uses `log`.
+   */
+  note?: (line: string) => void;
 }
 
 export interface TaskSpec<

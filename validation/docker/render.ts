@@ -53,6 +53,8 @@ export interface RenderInputs {
   only?: Part['id'][];
   signal?: AbortSignal;
   log?: (line: string) => void;
+  /** Shown to the person waiting while a render tool builds (the first check on a fresh clone). */
+  note?: (line: string) => void;
 }
 
 type Doc = Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any
@@ -102,6 +104,7 @@ async function tool(inputs: RenderInputs, name: CheckTool): Promise<string> {
   const t = await ensureTool(inputs.cache, name, inputs.versions, {
     ...(inputs.signal ? { signal: inputs.signal } : {}),
     ...(inputs.log ? { log: inputs.log } : {}),
+    ...(inputs.note ? { note: inputs.note } : {}),
   });
   if (t.built) inputs.log?.(`built ${name} in ${(t.ms / 1000).toFixed(0)} s`);
   return t.path;

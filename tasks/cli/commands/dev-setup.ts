@@ -38,7 +38,8 @@ export const devSetupCommand = defineCommand({
       paths,
       env,
     };
-    // Long installs (the native backends build for minutes) say what they do as they go.
+    // Long installs (the native backends build for minutes) say what they do as they go, and a
+    // waiting line repeats every 10 s while they run (config/activity.ts).
     ctx.note = (l) => {
       io.out(`dev-setup:   ${l}`);
       ctx.log(l);
@@ -48,7 +49,7 @@ export const devSetupCommand = defineCommand({
         `dev-setup: ${s.name.padEnd(20)} ${s.changed ? 'changed' : 'ok     '}  ${secs(s.durationMs).padStart(6)}  ${s.detail}`,
       );
       io.event({ type: 'setup-step', ...s });
-    });
+    }, { checkTools: true });
     const changed = record.steps.filter((s) => s.changed).length;
     io.out(
       `dev-setup: done in ${secs(record.durationMs)}; ${changed === 0 ? 'nothing changed' : `${changed} step(s) changed something`}. Next: node tasks.ts doctor, then make up`,

@@ -18,7 +18,7 @@ import { runDockerPathChecks, type Part, type RenderInputs } from '../../../vali
 
 /** The inputs exactly as the Docker targets use them; the settings are what `run` gives docker compose. */
 export function dockerPathInputs(
-  ctx: Pick<PlatformContext, 'env' | 'paths' | 'signal' | 'log'>,
+  ctx: Pick<PlatformContext, 'env' | 'paths' | 'signal' | 'log' | 'note'>,
 ): RenderInputs {
   return {
     versions: loadVersions(ctx.paths.root),
@@ -31,6 +31,7 @@ export function dockerPathInputs(
     manifestPaths: Object.values(K3D_MANIFESTS),
     signal: ctx.signal,
     log: ctx.log,
+    ...(ctx.note ? { note: ctx.note } : {}),
   };
 }
 

@@ -10,6 +10,7 @@ import { execa } from '../../lazy-execa.ts';
 import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { loadVersions, VERSIONS_FILE } from '../../config/versions.ts';
+import { allSettledOrThrow, inBuildSlot, track } from '../../config/activity.ts';
 
 export type BackendName = 'jaeger' | 'victoria-logs' | 'otelcol';
 export const BACKEND_NAMES: readonly BackendName[] = ['victoria-logs', 'otelcol', 'jaeger'];
@@ -166,10 +167,6 @@ export async function buildBackend(
   opts.log(
     `building ${b.name} ${b.version} from the Go module proxy into ${binDir(paths)} (once; a cold build takes ${b.coldBuild} on 2 cores)`,
   );
-  const beat = setInterval(
-    () => opts.log(`  still building ${b.name} (${Math.round((performance.now() - t0) / 1000)} s)`),
-    30_000,
-  );
   try {
     if (b.name === 'otelcol') {
       const out = path.join(paths.cache, 'build', 'otelcol-platform');
@@ -198,7 +195,6 @@ export async function buildBackend(
     await fsp.rename(tmp, b.binary);
     await fsp.writeFile(stampFile(b.binary), `${b.stamp}\n`);
   } finally {
-    clearInterval(beat);
     await fsp.rm(tmp, { force: true });
   }
   const ms = Math.round(performance.now() - t0);
@@ -206,21 +202,34 @@ export async function buildBackend(
   return { ms };
 }
 
-/** Builds whichever backends are missing or stale; quick when all are cached. */
+/**
+ * Builds whichever backends are missing or stale, side by side in the shared build slots (see
+ * config/activity.ts), each announced and timed through `note`; quick when all are cached.
+ */
 export async function installBackends(
   paths: Paths,
-  opts: { signal?: AbortSignal; log: (line: string) => void; only?: readonly BackendName[] },
+  opts: {
+    signal?: AbortSignal;
+    log: (line: string) => void;
+    note?: (line: string) => void;
+    only?: readonly BackendName[];
+  },
 ): Promise<Record<BackendName, 'cached' | 'built'>> {
   const out = {} as Record<BackendName, 'cached' | 'built'>;
-  for (const name of opts.only ?? BACKEND_NAMES) {
-    const b = await backend(name, paths);
-    if (await isCached(b)) {
-      out[name] = 'cached';
-      continue;
-    }
-    await buildBackend(b, paths, opts);
-    out[name] = 'built';
-  }
+  const note = opts.note ?? opts.log;
+  await allSettledOrThrow(
+    (opts.only ?? BACKEND_NAMES).map((name) => async () => {
+      const b = await backend(name, paths);
+      if (await isCached(b)) {
+        out[name] = 'cached';
+        return;
+      }
+      await inBuildSlot(() =>
+        track(note, `building ${b.name} ${b.version} (Go; cold ${b.coldBuild})`, () => buildBackend(b, paths, opts)),
+      );
+      out[name] = 'built';
+    }),
+  );
   return out;
 }
 

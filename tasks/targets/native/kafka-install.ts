@@ -13,6 +13,7 @@ import { execa } from '../../lazy-execa.ts';
 import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { resolvePaths } from '../../paths.ts';
+import { track } from '../../config/activity.ts';
 
 export const MIN_JAVA = 17;
 const JAVA_INSTALL = 'apt-get install openjdk-17-jre-headless';
@@ -95,7 +96,7 @@ export async function requireJava(java = javaBin()): Promise<number> {
  */
 export async function installKafkaJars(
   paths: Paths,
-  opts: { signal?: AbortSignal; log?: (line: string) => void } = {},
+  opts: { signal?: AbortSignal; log?: (line: string) => void; note?: (line: string) => void } = {},
 ): Promise<{ fetched: boolean; ms: number; libDir: string }> {
   const t0 = performance.now();
   const libDir = kafkaLibDir(paths);
@@ -117,12 +118,14 @@ export async function installKafkaJars(
   ];
   const command = `mvn ${args.join(' ')}`;
   opts.log?.(`fetching Kafka jars: ${command}`);
-  const r = await execa('mvn', args, {
-    reject: false,
-    all: true,
-    cancelSignal: opts.signal,
-    env: { MAVEN_OPTS: '-Xmx512m' },
-  });
+  const r = await track(opts.note ?? opts.log ?? (() => {}), 'downloading the Kafka jars (Maven Central)', () =>
+    execa('mvn', args, {
+      reject: false,
+      all: true,
+      cancelSignal: opts.signal,
+      env: { MAVEN_OPTS: '-Xmx512m' },
+    }),
+  );
   if (r.isCanceled) {
     await fsp.rm(tmp, { recursive: true, force: true });
     throw new Error('Kafka jar fetch cancelled');

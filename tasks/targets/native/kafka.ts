@@ -324,7 +324,7 @@ export function kafkaComponent(): Component<PlatformContext> {
   const settings = (ctx: PlatformContext) => kafkaSettings(ctx.env);
   return {
     install: async (ctx) => {
-      const r = await installKafkaJars(ctx.paths, { signal: ctx.signal, log: ctx.log });
+      const r = await installKafkaJars(ctx.paths, { signal: ctx.signal, log: ctx.log, ...(ctx.note ? { note: ctx.note } : {}) });
       const detail = r.fetched ? `Kafka jars fetched in ${r.ms} ms` : `Kafka jars cached in ${r.libDir}`;
       ctx.log(detail);
       return { changed: r.fetched, detail };

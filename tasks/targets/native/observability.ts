@@ -216,7 +216,12 @@ const installBackends = async (...args: Parameters<typeof InstallBackends>) =>
   (await import('./go-backends.ts')).installBackends(...args);
 
 const install = (only: readonly BackendName[]) => async (ctx: PlatformContext) => {
-  const done = await installBackends(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log, only });
+  const done = await installBackends(ctx.paths, {
+    signal: ctx.signal,
+    log: ctx.log,
+    ...(ctx.note ? { note: ctx.note } : {}),
+    only,
+  });
   const entries = Object.entries(done);
   return {
     changed: entries.some(([, how]) => how === 'built'),
