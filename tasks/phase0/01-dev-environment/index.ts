@@ -1,6 +1,7 @@
 // Seed task 0-1: Development environment. `up` runs the same idempotent steps as `dev-setup`
 // (node, npm deps, .env, git hooks + gitleaks, the target's installs) except the tools only
-// checks use (render tools, chromium): no `up` runs them; the render checks build theirs on first use; verify proves each one.
+// checks use (render tools, chromium): no `up` runs them, the render checks build theirs on
+// first use. verify proves each one.
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineTask } from '../define.ts';
