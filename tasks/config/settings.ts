@@ -63,7 +63,7 @@ export const SETTINGS: Record<string, SettingSchema> = {
     rule: 'must be a heap size in MiB (128-16384)',
     description: 'JVM max heap of the native broker in MiB (default 512)',
   },
-  GRAFANA_PORT: port('Grafana host port (k3d and compose targets)', '3000'),
+  GRAFANA_PORT: port('where the dashboards are: Grafana host port (k3d, compose), the platform console (native)', '3000'),
   LOKI_PORT: port('Loki host port (k3d and compose targets)', '3100'),
   TEMPO_PORT: port('Tempo host port (k3d and compose targets)', '3200'),
   GRAFANA_ADMIN_USER: {

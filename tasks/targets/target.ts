@@ -35,6 +35,8 @@ export interface Endpoints {
   /** LogsQL query API (`/select/logsql/query`): VictoriaLogs, where it stores the logs (native). */
   logsql: Endpoint;
   grafana: Endpoint;
+  /** The platform console (tasks/console): natively it serves the dashboards in Grafana's place. */
+  console: Endpoint;
   loki: Endpoint;
   tempo: Endpoint;
   /** Demo service base URL (seed task 0-13). */

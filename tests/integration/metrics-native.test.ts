@@ -114,6 +114,7 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       traceQuery: unavailable('not part of this test'),
       logsql: unavailable('not part of this test'),
       grafana: unavailable('Grafana is not provided by the native target'),
+      console: unavailable('not part of this test'),
       loki: unavailable('not part of this test'),
       tempo: unavailable('not part of this test'),
       demo: { url: `http://127.0.0.1:${demo}` },

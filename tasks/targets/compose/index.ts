@@ -29,6 +29,7 @@ export function composeEndpoints(env: Env): Endpoints {
     traceQuery: http('TEMPO_PORT', 3200),
     logsql: unavailable('LogsQL (VictoriaLogs) is the native target\'s log store; this target stores logs in Loki'),
     grafana: http('GRAFANA_PORT', 3000),
+    console: unavailable('the console runs on the native target; here Grafana serves the dashboards'),
     loki: http('LOKI_PORT', 3100),
     tempo: http('TEMPO_PORT', 3200),
     demo: http('DEMO_PORT', 8000),

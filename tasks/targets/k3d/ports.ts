@@ -31,6 +31,7 @@ export function k3dEndpoints(env: Env): Endpoints {
       "LogsQL (VictoriaLogs) is the native target's log store; this target stores logs in Loki",
     ),
     grafana: http(p.grafana),
+    console: unavailable('the console runs on the native target; here Grafana serves the dashboards'),
     loki: http(p.loki),
     tempo: http(p.tempo),
     demo: http(p.demo),

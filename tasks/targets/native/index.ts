@@ -3,7 +3,8 @@
 // real backends built from the Go module proxy (observability.ts): VictoriaLogs stores the logs
 // an OpenTelemetry Collector ships from every process's JSON log file, Jaeger v2 receives and
 // stores the traces. Loki, Tempo and Grafana are AGPL-licensed and not built on these machines:
-// VictoriaLogs and Jaeger stand in for Loki and Tempo; nothing stands in for Grafana.
+// VictoriaLogs and Jaeger stand in for Loki and Tempo; the platform console (tasks/console, on
+// GRAFANA_PORT) serves the dashboards in Grafana's place.
 import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
 import type { Settings } from '../../config/settings.ts';
@@ -17,6 +18,7 @@ type Env = Readonly<Record<string, string | undefined>>;
 
 const JAEGER = { for: 'Tempo', by: 'Jaeger v2 (Badger store)' };
 const VICTORIALOGS = { for: 'Loki', by: 'VictoriaLogs' };
+const CONSOLE = { for: 'Grafana', by: 'the platform console (tasks/console)' };
 
 const AGPL = 'AGPL-licensed, so its Go modules are not built on these machines';
 
@@ -26,6 +28,7 @@ export function nativeEndpoints(env: Env): Endpoints {
   const demoPort = env.DEMO_PORT ?? '8000';
   const p = observabilityPorts(env);
   const jaeger = `http://127.0.0.1:${p.jaegerQuery}`;
+  const consoleUrl = `http://127.0.0.1:${env.GRAFANA_PORT || '3000'}`;
   const vl = `http://127.0.0.1:${p.victoriaLogs}`;
   return {
     kafka: {
@@ -38,9 +41,10 @@ export function nativeEndpoints(env: Env): Endpoints {
     traceQuery: { url: jaeger, substitute: JAEGER },
     logsql: { url: vl, substitute: VICTORIALOGS },
     grafana: unavailable(
-      `Grafana is ${AGPL}: the native target has none. Look instead at the Prometheus UI (http://127.0.0.1:${promPort}), ` +
-        `Jaeger's query API (${jaeger}/api/traces/<id>; its UI page is a placeholder in the module build) and the VictoriaLogs UI (${vl}/select/vmui/)`,
+      `Grafana is ${AGPL}: the native target has none; the platform console at ${consoleUrl} shows the same dashboards, the traces and the logs`,
+      CONSOLE.by,
     ),
+    console: { url: consoleUrl, substitute: CONSOLE },
     loki: unavailable(`Loki is ${AGPL}; natively VictoriaLogs stores the logs (checks 0-5.vl-*)`, VICTORIALOGS.by),
     tempo: unavailable(
       `Tempo is ${AGPL}; natively Jaeger stores the traces (checks 0-6.jaeger-ready, 0-6.demo-request-trace, …)`,
@@ -83,14 +87,21 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       ),
       metrics: lazyComponent(
         {
-          describe: 'Prometheus, node-exporter, Kafka lag exporter',
+          describe: 'Prometheus, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
           methods: ['install', 'down', 'plan', 'rows', 'facts'],
         },
-        async () =>
-          (await import('./prometheus.ts')).prometheusComponent((ctx) => {
-            const k = nativeEndpoints(ctx.env).kafka;
-            return 'url' in k ? k.url : '127.0.0.1:19092';
-          }),
+        async () => {
+          const [{ prometheusComponent }, { withConsole }] = await Promise.all([
+            import('./prometheus.ts'),
+            import('./console.ts'),
+          ]);
+          return withConsole(
+            prometheusComponent((ctx) => {
+              const k = nativeEndpoints(ctx.env).kafka;
+              return 'url' in k ? k.url : '127.0.0.1:19092';
+            }),
+          );
+        },
       ),
       logs: lazyComponent(
         {

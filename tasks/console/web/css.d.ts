@@ -1,0 +1,2 @@
+// esbuild bundles the stylesheets the browser code imports (tasks/console/bundle.ts).
+declare module '*.css';

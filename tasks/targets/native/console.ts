@@ -1,0 +1,123 @@
+// The native target's platform console (issue 21): tasks/console/server.ts as a supervised
+// process on GRAFANA_PORT, the port where the dashboards are on every target (Grafana's on k3d
+// and compose, the console here in Grafana's place). It comes up with the metrics component
+// (seed task 0-4, whose Grafana it stands in for): `withConsole` runs it after Prometheus, stops
+// it first, and adds its row to `status`. Its configuration is the target's endpoints, passed in
+// the environment: the console never reads a target's internals.
+import path from 'node:path';
+import type { PlatformContext } from '../../context.ts';
+import { UsageError } from '../../engine/task.ts';
+import type { Component, Endpoint, ProcessRow } from '../target.ts';
+import { httpStatus } from './http-probe.ts';
+import { logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+
+export const CONSOLE_PROCESS = 'console';
+
+export function consolePort(env: Readonly<Record<string, string | undefined>>): number {
+  const v = env.GRAFANA_PORT;
+  const n = v === undefined || v === '' ? 3000 : Number(v);
+  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError('GRAFANA_PORT must be a TCP port 1-65535; fix it in .env');
+  return n;
+}
+
+export async function consoleReady(port: number, signal?: AbortSignal): Promise<boolean> {
+  return (await httpStatus(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 2_000, signal })) === 200;
+}
+
+const asEnv = (e: Endpoint) => ('url' in e ? e.url : `unavailable: ${e.unavailable}`);
+
+/** Where `up` bundles the console (server.mjs and assets/, tasks/console/bundle.ts). */
+export const consoleDir = (ctx: PlatformContext) => path.join(ctx.paths.platform, 'console');
+
+export function consoleSpec(ctx: PlatformContext): ProcessSpec {
+  const port = consolePort(ctx.env);
+  const ep = ctx.target.endpoints();
+  const logsql = 'url' in ep.logsql ? ep.logsql.url : undefined;
+  return {
+    name: CONSOLE_PROCESS,
+    command: process.execPath,
+    args: [path.join(consoleDir(ctx), 'server.mjs')],
+    cwd: ctx.paths.root,
+    env: {
+      CONSOLE_PORT: String(port),
+      CONSOLE_TARGET: 'native',
+      CONSOLE_ASSETS: path.join(consoleDir(ctx), 'assets'),
+      CONSOLE_ROOT: ctx.paths.root,
+      PLATFORM_DIR: ctx.paths.platform,
+      CONSOLE_PROMETHEUS_URL: asEnv(ep.prometheus),
+      CONSOLE_JAEGER_URL: asEnv(ep.traceQuery),
+      CONSOLE_LOGSQL_URL: asEnv(ep.logsql),
+      ...('url' in ep.prometheus ? { CONSOLE_LINK_PROMETHEUS: ep.prometheus.url } : {}),
+      ...(logsql ? { CONSOLE_LINK_LOGS: `${logsql}/select/vmui/` } : {}),
+    },
+    port,
+    portHint: 'set GRAFANA_PORT in .env',
+    ready: (signal) => consoleReady(port, signal),
+    readyTimeoutMs: 15_000,
+    stopGraceMs: 3_000,
+  };
+}
+
+export function consoleComponent(): Component<PlatformContext> {
+  return {
+    status: async (ctx) =>
+      (await readPid(ctx.paths, CONSOLE_PROCESS)) !== undefined && consoleReady(consolePort(ctx.env)),
+    up: async (ctx) => {
+      const spec = consoleSpec(ctx);
+      // Bundled at every start (esbuild: well under a second), so the page is the checkout's code.
+      const { bundleConsole } = await import('../../console/bundle.ts');
+      const b = await bundleConsole(consoleDir(ctx));
+      const r = await start(spec, ctx.paths, ctx.signal);
+      ctx.log(
+        r.already
+          ? `console: already running (pid ${r.pid})`
+          : `console: bundled in ${b.ms} ms (${Math.round(b.bytes / 1024)} KiB); ready on http://127.0.0.1:${spec.port} in ${r.readyMs} ms (pid ${r.pid})`,
+      );
+    },
+    down: async (ctx) => {
+      await stop(CONSOLE_PROCESS, ctx.paths, { port: consolePort(ctx.env), graceMs: 3_000 });
+    },
+    plan: async (ctx) => {
+      const spec = consoleSpec(ctx);
+      return [`bundle tasks/console -> ${consoleDir(ctx)}`, `${spec.command} ${spec.args.join(' ')}`];
+    },
+    rows: async (ctx): Promise<ProcessRow[]> => {
+      const port = consolePort(ctx.env);
+      const rec = await readPid(ctx.paths, CONSOLE_PROCESS);
+      const detail = `platform console (for Grafana): http://127.0.0.1:${port}; log ${path.relative(ctx.paths.root, logFileOf(ctx.paths, CONSOLE_PROCESS))}`;
+      if (!rec) return [{ name: CONSOLE_PROCESS, state: 'stopped', port, detail }];
+      return [
+        {
+          name: CONSOLE_PROCESS,
+          state: (await consoleReady(port)) ? 'running' : 'unhealthy',
+          pid: rec.pid,
+          port,
+          uptimeMs: Date.now() - Date.parse(rec.startedAt),
+          rssBytes: await rssOfTree(rec.pid),
+          detail,
+        },
+      ];
+    },
+  };
+}
+
+/** `main` (Prometheus and its exporters) with the console after it: one component for seed task 0-4. */
+export function withConsole(
+  main: Component<PlatformContext>,
+  consoleC: Component<PlatformContext> = consoleComponent(),
+): Component<PlatformContext> {
+  return {
+    ...main,
+    status: async (ctx) => (await main.status(ctx)) && (await consoleC.status(ctx)),
+    up: async (ctx) => {
+      await main.up(ctx);
+      if (!(await consoleC.status(ctx))) await consoleC.up(ctx);
+    },
+    down: async (ctx) => {
+      await consoleC.down!(ctx);
+      await main.down?.(ctx);
+    },
+    plan: async (ctx) => [...((await main.plan?.(ctx)) ?? []), ...(await consoleC.plan!(ctx))],
+    rows: async (ctx) => [...((await main.rows?.(ctx)) ?? []), ...(await consoleC.rows!(ctx))],
+  };
+}
