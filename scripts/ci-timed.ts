@@ -1,45 +1,81 @@
-// Runs one CI step and records its wall time in `.platform/ci-timings.json` (PLATFORM_DIR moves
-// it), which the 0-8 verify step reads for REQ-0.5 (lint + unit < 5 minutes). Exits with the
-// step's exit code, so `.ci/run` can wrap its commands without changing their outcome.
-// Usage: npx tsx scripts/ci-timed.ts <step> -- <command> [args…]      e.g. lint -- npm run lint
+// Times `.ci/run` into `.platform/ci-timings.json` (PLATFORM_DIR moves it), which REQ-0.5's check
+// reads (tasks/phase0/08-ci-cd/pipeline-time.ts). `.ci/run` deletes the file when it starts, times
+// each step with the first form and, on exit, records the whole run with the second.
+// Usage: npx tsx scripts/ci-timed.ts <step> -- <command> [args…]     e.g. lint -- npm run lint
+//        npx tsx scripts/ci-timed.ts --pipeline <started-epoch-ms> <exit-code> [<load-at-start>]
+// A step exits with its command's exit code, so `.ci/run` wraps commands without changing them.
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
-import { ciTimingsFile, type CiTimings } from '../tasks/phase0/08-ci-cd/checks.ts';
+import { resolvePaths } from '../tasks/paths.ts';
+import { readCiTimings, timingsFile, type CiTimings } from '../tasks/phase0/08-ci-cd/pipeline-time.ts';
 
-const [step, sep, cmd, ...args] = process.argv.slice(2);
+const USAGE =
+  'ci-timed: usage: npx tsx scripts/ci-timed.ts <step> -- <command> [args…] | --pipeline <started-epoch-ms> <exit-code> [<load>]';
+const round1 = (n: number) => Math.round(n * 10) / 10;
+const file = timingsFile(resolvePaths().platform);
+const rel = path.relative(process.cwd(), file);
+
+async function commit(): Promise<string | undefined> {
+  const r = await execa('git', ['rev-parse', 'HEAD'], { reject: false });
+  return r.exitCode === 0 ? r.stdout.trim() : undefined;
+}
+
+function save(data: CiTimings) {
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  const tmp = `${file}.tmp-${process.pid}`;
+  fs.writeFileSync(tmp, JSON.stringify(data, null, 2) + '\n');
+  fs.renameSync(tmp, file);
+}
+
+const argv = process.argv.slice(2);
+if (argv[0] === '--pipeline') {
+  const [, startedMs, code, load] = argv;
+  if (!startedMs || !/^\d+$/.test(startedMs) || !code || !/^\d+$/.test(code)) {
+    console.error(USAGE);
+    process.exit(2);
+  }
+  const data: CiTimings = readCiTimings(file) ?? { steps: {} };
+  const head = await commit();
+  if (head) data.commit = head;
+  const seconds = round1((Date.now() - Number(startedMs)) / 1000);
+  data.startedAt = new Date(Number(startedMs)).toISOString();
+  data.pipeline = {
+    seconds,
+    exitCode: Number(code),
+    finishedAt: new Date().toISOString(),
+    loadAverage: [...(load && Number.isFinite(Number(load)) ? [round1(Number(load))] : []), round1(os.loadavg()[0]!)],
+  };
+  save(data);
+  console.log(`ci-timed: the whole pipeline took ${seconds}s (exit ${code}) at ${head?.slice(0, 12) ?? '?'}; recorded in ${rel}`);
+  process.exit(0);
+}
+
+const [step, sep, cmd, ...args] = argv;
 if (!step || sep !== '--' || !cmd) {
-  console.error('ci-timed: usage: npx tsx scripts/ci-timed.ts <step> -- <command> [args…]');
+  console.error(USAGE);
   process.exit(2);
 }
 // The load average beside the figure: on a shared machine a step's time says little without it.
 const loadBefore = os.loadavg()[0]!;
 const t0 = performance.now();
 const r = await execa(cmd, args, { stdio: 'inherit', reject: false });
-const seconds = Math.round((performance.now() - t0) / 100) / 10;
+const seconds = round1((performance.now() - t0) / 1000);
 const exitCode = r.exitCode ?? 1;
-const file = ciTimingsFile();
-let data: CiTimings = { steps: {} };
-try {
-  data = JSON.parse(fs.readFileSync(file, 'utf8')) as CiTimings;
-} catch {
-  // first step of the run, or an unreadable file: start over
-}
-const head = await execa('git', ['rev-parse', '--short', 'HEAD'], { reject: false });
-data.commit = head.stdout.trim() || undefined;
+const head = await commit();
+// Steps of another commit's run are not this run's: start over rather than mix them.
+const prior = readCiTimings(file);
+const data: CiTimings = prior && (!prior.commit || prior.commit === head) ? prior : { steps: {} };
+if (head) data.commit = head;
 data.steps[step] = {
   step,
   command: [cmd, ...args].join(' '),
   seconds,
   exitCode,
   finishedAt: new Date().toISOString(),
-  // 1-minute load average at the start and the end of the step.
-  loadAverage: [loadBefore, os.loadavg()[0]!].map((l) => Math.round(l * 10) / 10),
-} as CiTimings['steps'][string];
-fs.mkdirSync(path.dirname(file), { recursive: true });
-fs.writeFileSync(file, JSON.stringify(data, null, 2) + '\n');
-console.log(
-  `ci-timed: ${step} took ${seconds}s (exit ${exitCode}); recorded in ${path.relative(process.cwd(), file)}`,
-);
+  loadAverage: [loadBefore, os.loadavg()[0]!].map(round1),
+};
+save(data);
+console.log(`ci-timed: ${step} took ${seconds}s (exit ${exitCode}); recorded in ${rel}`);
 process.exit(exitCode);

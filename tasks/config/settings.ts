@@ -123,12 +123,6 @@ export const SETTINGS: Record<string, SettingSchema> = {
     rule: 'must be 0 or 1',
     description: '0-13 verify runs the Kafka bench (REQ-0.2) unless 0',
   },
-  CI_DURATION_S: {
-    type: 'string',
-    pattern: '^[0-9]+(\\.[0-9]+)?$',
-    rule: 'must be a duration in seconds',
-    description: "the whole CI run's duration when the caller measured it (0-13, REQ-0.5)",
-  },
 };
 
 /** The loaded settings: every key of SETTINGS that has a value (defaults filled in). */

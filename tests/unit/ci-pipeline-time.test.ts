@@ -1,0 +1,72 @@
+// REQ-0.5 judges the whole .ci/run of the commit being verified: a record of another commit is a
+// stale skip naming the refresh command, never a pass; a failed run or one over 300 s fails.
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import { execFileSync } from 'node:child_process';
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import {
+  headCommit,
+  judgePipeline,
+  pipelineTimeCheck,
+  REFRESH,
+  timingsFile,
+  type CiTimings,
+} from '../../tasks/phase0/08-ci-cd/pipeline-time.ts';
+import { REPO_ROOT } from '../../tasks/paths.ts';
+
+const meta = { id: '0-8.duration', criteria: ['0-8.ac7'], title: 'pipeline < 5 min' };
+const HEAD = 'a'.repeat(40);
+const record = (commit: string, seconds: number, exitCode = 0): CiTimings => ({
+  commit,
+  steps: { lint: { step: 'lint', command: 'npm run lint', seconds: 12, exitCode: 0, finishedAt: '' } },
+  pipeline: { seconds, exitCode, finishedAt: '', loadAverage: [1.2, 3.4] },
+});
+
+test('a record of another commit is a stale skip with the command that refreshes it', () => {
+  const c = judgePipeline(record('b'.repeat(40), 120), HEAD, '.platform/ci-timings.json', meta);
+  assert.is(c.status, 'skip');
+  assert.match(c.reason ?? '', /^stale: .*bbbbbbbbbbbb.*aaaaaaaaaaaa/);
+  assert.ok(c.reason?.includes(REFRESH));
+});
+
+test('the record of this commit under 300 s passes with the figure, over it fails', () => {
+  const ok = judgePipeline(record(HEAD, 212.4), HEAD, 'f', meta);
+  assert.is(ok.status, 'pass');
+  assert.is(ok.measured, 212.4);
+  assert.is(ok.requirement, 'REQ-0.5');
+  assert.match(ok.evidence ?? '', /lint 12 s.*load average 1.2 → 3.4/);
+  assert.is(judgePipeline(record(HEAD, 300), HEAD, 'f', meta).status, 'fail');
+});
+
+test('a failed pipeline fails however quick; steps without a whole-run record are no measurement', () => {
+  assert.is(judgePipeline(record(HEAD, 90, 1), HEAD, 'f', meta).status, 'fail');
+  const stepsOnly: CiTimings = { commit: HEAD, steps: record(HEAD, 1).steps };
+  assert.is(judgePipeline(stepsOnly, HEAD, 'f', meta).status, 'skip');
+  assert.is(judgePipeline(undefined, HEAD, 'f', meta).status, 'skip');
+});
+
+test('scripts/ci-timed.ts --pipeline records this checkout: pass; the same file at another commit: stale skip', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-timings-'));
+  try {
+    const started = Date.now() - 5_000;
+    execFileSync(
+      path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'),
+      ['scripts/ci-timed.ts', '--pipeline', String(started), '0', '0.5'],
+      { cwd: REPO_ROOT, env: { ...process.env, PLATFORM_DIR: dir }, stdio: 'pipe' },
+    );
+    const rec = JSON.parse(fs.readFileSync(timingsFile(dir), 'utf8')) as CiTimings;
+    assert.is(rec.commit, await headCommit(REPO_ROOT));
+    assert.ok(rec.pipeline && rec.pipeline.seconds >= 5 && rec.pipeline.seconds < 60, JSON.stringify(rec));
+    assert.is((await pipelineTimeCheck(REPO_ROOT, dir, meta)).status, 'pass');
+    fs.writeFileSync(timingsFile(dir), JSON.stringify({ ...rec, commit: '0'.repeat(40) }));
+    const stale = await pipelineTimeCheck(REPO_ROOT, dir, meta);
+    assert.is(stale.status, 'skip');
+    assert.match(stale.reason ?? '', /^stale: /);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test.run();
