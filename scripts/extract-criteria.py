@@ -21,21 +21,28 @@ o = [
     "// from the plan's text by scripts/extract-criteria.py. The report lists every one: pass, fail, or skip",
     "// with a reason. Checks name the criteria they prove by id (`0-3.ac4`).",
     "",
-    "export interface Criterion {", "  id: string;", "  task: string;", "  text: string;", "  requirement?: string;", "}",
+    "export interface Criterion {", "  id: CriterionId;", "  task: string;", "  text: string;", "  requirement?: RequirementId;", "}",
     "",
     "export interface SeedTask {", "  id: string;", "  title: string;", "}",
     "",
     "export const SEED_TASKS: readonly SeedTask[] = [",
 ]
 o += [f"  {{ id: {json.dumps(t)}, title: {json.dumps(title)} }}," for t, title, _ in tasks]
-o += ["];", "", "export const CRITERIA: readonly Criterion[] = ["]
+o += [
+    "];", "",
+    "// `as const` so the ids form a type: a check naming `0-4.acl` does not compile.",
+    "const TABLE = [",
+]
 for t, _, items in tasks:
     for i, it in enumerate(items, 1):
         req = re.search(r'\((REQ-0\.\d)\)', it)
         r = f", requirement: {json.dumps(req.group(1))}" if req else ""
         o.append(f"  {{ id: '{t}.ac{i}', task: '{t}', text: {json.dumps(it)}{r} }},")
 o += [
-    "];", "",
+    "] as const;", "",
+    "/** A seed acceptance criterion's id, e.g. `0-3.ac4`. */",
+    "export type CriterionId = (typeof TABLE)[number]['id'];", "",
+    "export const CRITERIA: readonly Criterion[] = TABLE;", "",
     "/** Performance requirements as the seed names them. REQ-0.3 and REQ-0.4 are not referenced by the seed's task list. */",
     "export const REQUIREMENTS = {",
     "  'REQ-0.1': 'Local cluster: start < 2 min, < 4 GB RAM',",

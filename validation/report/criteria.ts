@@ -3,10 +3,10 @@
 // with a reason. Checks name the criteria they prove by id (`0-3.ac4`).
 
 export interface Criterion {
-  id: string;
+  id: CriterionId;
   task: string;
   text: string;
-  requirement?: string;
+  requirement?: RequirementId;
 }
 
 export interface SeedTask {
@@ -30,7 +30,8 @@ export const SEED_TASKS: readonly SeedTask[] = [
   { id: "0-13", title: "End-to-End Validation & Demo Service" },
 ];
 
-export const CRITERIA: readonly Criterion[] = [
+// `as const` so the ids form a type: a check naming `0-4.acl` does not compile.
+const TABLE = [
   { id: '0-1.ac1', task: '0-1', text: "Script checks for Docker, kubectl, Helm prerequisites" },
   { id: '0-1.ac2', task: '0-1', text: "Script installs k3d if not present" },
   { id: '0-1.ac3', task: '0-1', text: "Script installs Helm if not present" },
@@ -143,7 +144,12 @@ export const CRITERIA: readonly Criterion[] = [
   { id: '0-13.ac7', task: '0-13', text: "Health endpoints return 200" },
   { id: '0-13.ac8', task: '0-13', text: "Integration tests pass" },
   { id: '0-13.ac9', task: '0-13', text: "Performance meets Phase 0 requirements:" },
-];
+] as const;
+
+/** A seed acceptance criterion's id, e.g. `0-3.ac4`. */
+export type CriterionId = (typeof TABLE)[number]['id'];
+
+export const CRITERIA: readonly Criterion[] = TABLE;
 
 /** Performance requirements as the seed names them. REQ-0.3 and REQ-0.4 are not referenced by the seed's task list. */
 export const REQUIREMENTS = {

@@ -3,8 +3,9 @@
 // and evidence; skips carry their reason; a criterion no check covered is a skip that says so.
 // Every check that covers a row is one part of it: the row passes only when every part passed
 // (some passed and some skipped: `partial`, naming the skipped parts), and it is as strong as the
-// weakest check that decided it. Paths are relative to the repository. Writes Markdown, JSON and
-// a timeline SVG that the Markdown embeds.
+// weakest check that decided it; a row whose criterion needs running software (least-proof.ts) and
+// passed only on static or rendered checks is `partial`, never pass. Paths are relative to the
+// repository. Writes Markdown, JSON and a timeline SVG that the Markdown embeds.
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -20,6 +21,7 @@ import {
   type Proof,
 } from '../../tasks/engine/task.ts';
 import { CRITERIA, REQUIREMENTS, SEED_TASKS } from './criteria.ts';
+import { leastProof, REQUIREMENT_LEAST_PROOF } from './least-proof.ts';
 import { renderTimelineSvg, type Panel } from './timeline.ts';
 import { writeFileAtomic } from '../../tasks/engine/atomic.ts';
 
@@ -133,6 +135,7 @@ function aggregate(
   checks: Check[],
   noCheck: { status: CheckStatus; reason: string },
   task?: string,
+  least: Proof = 'static',
 ): Row {
   const join = (xs: readonly Check[], f: (c: Check) => string | number | undefined) => {
     const v = [
@@ -153,9 +156,11 @@ function aggregate(
   // check (native: VictoriaLogs for Loki); any other skip is a part not proven.
   const substituted = passed.some((c) => c.proof === 'substitute');
   const skipped = by('skip').filter((c) => !(c.standIn && substituted));
+  // A row needing running software (or a real tool) that only weaker checks passed is partial.
+  const tooWeak = passed.length > 0 && !passed.some((c) => atLeast(c.proof, least)) ? weakProofReason(least, passed) : undefined;
   const status: RowStatus = failed.length
     ? 'fail'
-    : passed.length && skipped.length
+    : passed.length && (skipped.length || tooWeak)
       ? 'partial'
       : passed.length
         ? 'pass'
@@ -175,16 +180,28 @@ function aggregate(
     threshold: join(checks, (c) => c.threshold),
     evidence: join(checks, (c) => c.evidence),
     // A partial names only the parts not proven; a stand-in's skip that is covered is no reason.
-    reason: join(status === 'partial' ? skipped : checks, (c) =>
-      c.status === 'pass'
-        ? undefined
-        : c.reason
-          ? `${status === 'partial' ? 'not proven: ' : ''}${c.id}: ${c.reason}`
-          : undefined,
-    ),
+    reason: [
+      status === 'partial' ? tooWeak : undefined,
+      join(status === 'partial' ? skipped : checks, (c) =>
+        c.status === 'pass'
+          ? undefined
+          : c.reason
+            ? `${status === 'partial' ? 'not proven: ' : ''}${c.id}: ${c.reason}`
+            : undefined,
+      ),
+    ]
+      .filter((x) => x)
+      .join('; ') || undefined,
     checks: checks.map((c) => `${c.id} (${c.status}, ${c.proof})`),
   };
 }
+
+/** Is proof `p` at least as strong as `least`? */
+const atLeast = (p: Proof, least: Proof) => PROOF_STRENGTH.indexOf(p) <= PROOF_STRENGTH.indexOf(least);
+
+const weakProofReason = (least: Proof, passed: readonly Check[]) =>
+  `needs ${least === 'rendered' ? 'a real tool run on the artifact' : 'running software'} (least proof ${least}); ` +
+  `passed only on ${[...new Set(passed.map((c) => c.proof))].join('/')} proof: ${passed.map((c) => c.id).join(', ')}`;
 
 const byProof = (xs: readonly { status: string; proof: string }[]): Record<Proof, number> =>
   Object.fromEntries(
@@ -260,16 +277,24 @@ export function buildReport(input: ReportInput & { machine: MachineFacts }): Rep
       checks.filter((k) => k.criteria?.includes(c.id)),
       whyNoCheck(c.task),
       c.task,
+      leastProof(c.id),
     ),
   );
   const requirements = Object.entries(REQUIREMENTS).map(([id, text]) => {
-    const viaCriteria = new Set(CRITERIA.filter((c) => c.requirement === id).map((c) => c.id));
+    const viaCriteria = new Set<string>(CRITERIA.filter((c) => c.requirement === id).map((c) => c.id));
     const covering = checks.filter(
       (k) => k.requirement === id || k.criteria?.some((c) => viaCriteria.has(c)),
     );
-    return aggregate(id, text, covering, { status: 'skip', reason: 'no check ran for this requirement' });
+    return aggregate(
+      id,
+      text,
+      covering,
+      { status: 'skip', reason: 'no check ran for this requirement' },
+      undefined,
+      REQUIREMENT_LEAST_PROOF,
+    );
   });
-  const known = new Set(CRITERIA.map((c) => c.id));
+  const known = new Set<string>(CRITERIA.map((c) => c.id));
   const otherChecks = checks.filter((k) => !k.requirement && !(k.criteria ?? []).some((c) => known.has(c)));
   const data: ReportData = {
     generatedAt: (input.now ?? new Date()).toISOString(),
