@@ -1,10 +1,15 @@
-// Load on a real service: wrk (2 threads, 32 connections, 20 s by default) on loopback against
-// the demo service's POST /events, the demo running as its own process (examples/demo-service)
-// against the native Kafka broker with a fresh topic. Counts the 201 answers (each one means the
-// broker acknowledged that event with acks=all) against the messages the topic holds afterwards:
-// fewer messages than 201s would be a lost event, and the run fails.
-//   npx tsx bench/http-load.ts                       # default client (@platformatic/kafka)
-//   npx tsx bench/http-load.ts --client kafkajs --duration 20 --connections 32 --threads 2
+// Load on the demo service, side by side in one run (issue 25): wrk on POST /events of
+//   platform   the demo the stack `up` started (DEMO_PORT), with its spans exported to Jaeger and
+//              its log lines shipped by the collector to VictoriaLogs: what a user gets;
+//   detached   the same code started here as its own process on a free port and a fresh topic,
+//              spans not exported and its log file not shipped: the service alone.
+// Per row: req/s, p50/p99, the answers, lost = 201s − messages the topic gained, and the CPU
+// seconds per 1,000 requests of the demo, the collector, VictoriaLogs, Jaeger, Kafka and wrk
+// itself (from /proc/<pid>/stat before and after; the supervisor's pid files name the processes).
+// After the platform row a sample of its trace ids is looked up in Jaeger and VictoriaLogs.
+//   node bench/http-load.ts                              # both rows, 20 s each (about 2 min)
+//   node bench/http-load.ts --rows platform --duration 10
+//   node bench/http-load.ts --rows detached --client kafkajs --demo ../other-checkout/examples/demo-service
 import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
@@ -13,96 +18,73 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
-import { execa } from 'execa';
+import { loadSettings } from '../tasks/config/settings.ts';
 import { UsageError } from '../tasks/engine/task.ts';
+import { REPO_ROOT, resolvePaths } from '../tasks/paths.ts';
 import { nativeEndpoints } from '../tasks/targets/native/index.ts';
+import { DEMO_PROCESS, DEMO_TOPIC } from '../tasks/targets/native/demo.ts';
 import { freePort } from '../tasks/ports.ts';
-import { REPO_ROOT } from '../tasks/paths.ts';
 import { orchestratorKafka } from '../tasks/topics.ts';
+import {
+  OBSERVED,
+  cpuPer1000,
+  cpuSeconds,
+  findSample,
+  snapshotSupervised,
+  type CpuSnapshot,
+  type Findable,
+} from './http/observed.ts';
+import { assertWrk, runWrk, sampleIds, type WrkRun } from './http/wrk.ts';
+
+export { parseWrkResult } from './http/wrk.ts';
 
 const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo-service');
 const CLIENTS = ['platformatic', 'kafkajs'] as const;
-const BODY = JSON.stringify({ type: 'load.test', payload: { qty: 1, note: 'http-load bench' } });
+const ROWS = ['platform', 'detached'] as const;
+type RowName = (typeof ROWS)[number];
 
 export interface LoadOptions {
+  rows: RowName[];
+  /** Kafka client of the detached demo (the platform's demo runs with its own setting). */
   client: (typeof CLIENTS)[number];
   bootstrap: string;
   threads: number;
   connections: number;
   durationS: number;
   warmupS: number;
+  /** Trace ids of the platform row looked up in Jaeger and VictoriaLogs. */
+  sample: number;
   outDir: string;
-  /** The demo service's directory; another checkout's lets a before/after use the same bench. */
+  /** The detached demo's directory; another checkout's lets a before/after use the same bench. */
   demoDir: string;
 }
 
-export interface WrkResult {
-  requests: number;
-  durationUs: number;
-  created: number;
-  status503: number;
-  status413: number;
-  otherStatus: number;
-  connectErrors: number;
-  readErrors: number;
-  writeErrors: number;
-  timeouts: number;
-  /** Latency, µs. */
-  p50: number;
-  p90: number;
-  p99: number;
-  p999: number;
-  max: number;
-  mean: number;
-}
-
-// Counts answers by status in every wrk thread and prints one JSON line at the end.
-const WRK_SCRIPT = `
-wrk.method = "POST"
-wrk.body = ${JSON.stringify(BODY)}
-wrk.headers["content-type"] = "application/json"
-local threads = {}
-function setup(thread) table.insert(threads, thread) end
-function init(args) created = 0; s503 = 0; s413 = 0; other = 0 end
-function response(status, headers, body)
-  if status == 201 then created = created + 1
-  elseif status == 503 then s503 = s503 + 1
-  elseif status == 413 then s413 = s413 + 1
-  else other = other + 1 end
-end
-function done(summary, latency, requests)
-  local c, a, b, o = 0, 0, 0, 0
-  for _, t in ipairs(threads) do
-    c = c + t:get("created"); a = a + t:get("s503"); b = b + t:get("s413"); o = o + t:get("other")
-  end
-  local e = summary.errors
-  io.write(string.format('RESULT {"requests":%d,"durationUs":%d,"created":%d,"status503":%d,"status413":%d,"otherStatus":%d,"connectErrors":%d,"readErrors":%d,"writeErrors":%d,"timeouts":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d,"mean":%.1f}\\n',
-    summary.requests, summary.duration, c, a, b, o, e.connect, e.read, e.write, e.timeout,
-    latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max, latency.mean))
-end
-`;
-
-function positiveInt(raw: string | undefined, flag: string, dflt: number, max: number): number {
+function positiveInt(raw: string | undefined, flag: string, dflt: number, max: number, min = 1): number {
   if (raw === undefined) return dflt;
   const n = Number(raw);
-  if (!Number.isInteger(n) || n < 1 || n > max)
-    throw new UsageError(`--${flag} must be a whole number from 1 to ${max}, got '${raw}'`);
+  if (!Number.isInteger(n) || n < min || n > max)
+    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
   return n;
 }
 
-export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = process.env): LoadOptions {
+export function parseLoadOptions(
+  argv: string[],
+  env: Readonly<Record<string, string | undefined>>,
+): LoadOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
       args: argv,
       strict: true,
       options: {
+        rows: { type: 'string' },
         client: { type: 'string' },
         bootstrap: { type: 'string' },
         threads: { type: 'string' },
         connections: { type: 'string' },
         duration: { type: 'string' },
         warmup: { type: 'string' },
+        sample: { type: 'string' },
         out: { type: 'string' },
         demo: { type: 'string' },
       },
@@ -110,6 +92,10 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = proces
   } catch (e) {
     throw new UsageError(`bench/http-load.ts: ${(e as Error).message.split('\n')[0]} (see --help)`);
   }
+  const rows = ((values.rows as string | undefined) ?? ROWS.join(',')).split(',').map((r) => r.trim());
+  const badRow = rows.find((r) => !(ROWS as readonly string[]).includes(r));
+  if (badRow !== undefined || rows.length === 0)
+    throw new UsageError(`--rows takes ${ROWS.join(', ')} (comma-separated), got '${String(values.rows)}'`);
   const client = (values.client as string | undefined) ?? 'platformatic';
   if (!(CLIENTS as readonly string[]).includes(client))
     throw new UsageError(`--client must be one of ${CLIENTS.join(', ')}, got '${client}'`);
@@ -124,23 +110,21 @@ export function parseLoadOptions(argv: string[], env: NodeJS.ProcessEnv = proces
   if (connections < threads)
     throw new UsageError(`--connections (${connections}) must be at least --threads (${threads})`);
   return {
+    rows: [...new Set(rows)] as RowName[],
     client: client as LoadOptions['client'],
     bootstrap,
     threads,
     connections,
     durationS: positiveInt(values.duration as string | undefined, 'duration', 20, 3600),
     warmupS: positiveInt(values.warmup as string | undefined, 'warmup', 3, 600),
+    sample: positiveInt(values.sample as string | undefined, 'sample', 20, 1000, 0),
     outDir: path.resolve((values.out as string | undefined) ?? path.join(REPO_ROOT, 'bench', 'results')),
     demoDir: path.resolve((values.demo as string | undefined) ?? DEMO_DIR),
   };
 }
 
-export function parseWrkResult(stdout: string): WrkResult | undefined {
-  const line = stdout.split('\n').find((l) => l.startsWith('RESULT '));
-  return line ? (JSON.parse(line.slice('RESULT '.length)) as WrkResult) : undefined;
-}
-
-async function messagesIn(bootstrap: string, topic: string): Promise<number> {
+/** Sum of the partitions' high watermarks: every message the topic ever held. */
+export async function messagesIn(bootstrap: string, topic: string): Promise<number> {
   const admin = orchestratorKafka(bootstrap, 'http-load').admin();
   await admin.connect();
   try {
@@ -164,52 +148,118 @@ async function waitReady(base: string, child: ChildProcess, logFile: string): Pr
   }
 }
 
-async function wrk(o: LoadOptions, url: string, script: string, seconds: number): Promise<WrkResult> {
-  const r = await execa(
-    'wrk',
-    [
-      '-t',
-      String(o.threads),
-      '-c',
-      String(o.connections),
-      '-d',
-      `${seconds}s`,
-      '--timeout',
-      '10s',
-      '-s',
-      script,
-      url,
-    ],
-    { reject: false, timeout: (seconds + 60) * 1000 },
-  );
-  const res = parseWrkResult(String(r.stdout));
-  if (!res)
-    throw new Error(
-      `wrk printed no result (exit ${r.exitCode}): ${String(r.stderr || r.stdout).slice(-400)}`,
-    );
-  return res;
+export interface RowResult {
+  row: RowName;
+  url: string;
+  topic: string;
+  observability: string;
+  warmup: WrkRun;
+  run: WrkRun;
+  reqPerSec: number;
+  created: number;
+  /** Messages the topic gained from before the warm-up to after the run. */
+  gained: number;
+  lost: number;
+  /** CPU seconds per 1,000 measured requests, per process (wrk included). */
+  cpuPer1000: Record<string, number>;
+  findable?: Findable;
+  loadStart: number[];
+  loadEnd: number[];
 }
 
-const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
+interface Served {
+  url: string;
+  topic: string;
+  observability: string;
+  /** CPU of the processes that serve this row, now. */
+  cpu(): Promise<CpuSnapshot>;
+}
 
-export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise<number> {
-  const demoMain = path.join(o.demoDir, 'src', 'main.ts');
-  if (!fs.existsSync(demoMain))
-    throw new UsageError(`--demo: no ${demoMain}; pass the demo service's directory`);
-  const which = await execa('wrk', ['-v'], { reject: false });
-  if (which.failed && (which as { code?: string }).code === 'ENOENT')
-    throw new UsageError('wrk is not installed: apt-get install wrk (Debian package), then run again');
-  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const topic = `http-load-${o.client}-${stamp.replace(/[^0-9]/g, '').slice(0, 14)}`;
-  await fsp.mkdir(o.outDir, { recursive: true });
-  const logFile = path.join(o.outDir, `http-load-${stamp}.demo.log`);
-  const script = path.join(os.tmpdir(), `http-load-${process.pid}.lua`);
-  await fsp.writeFile(script, WRK_SCRIPT);
-  const port = await freePort();
-  const base = `http://127.0.0.1:${port}`;
-  const log = fs.openSync(logFile, 'w');
+async function measure(
+  o: LoadOptions,
+  row: RowName,
+  s: Served,
+  out: (l: string) => void,
+): Promise<RowResult> {
   const loadStart = os.loadavg();
-  // The demo as it runs on the native target: its own process, INFO logs to a file.
+  const wrkOpts = { threads: o.threads, connections: o.connections };
+  out(
+    `${row}: wrk -t${o.threads} -c${o.connections} -d${o.durationS}s POST ${s.url}/events (topic ${s.topic}; ${s.observability}); load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
+  );
+  const before = await messagesIn(o.bootstrap, s.topic).catch(() => 0);
+  const warmup = await runWrk(`${s.url}/events`, { ...wrkOpts, seconds: o.warmupS });
+  const cpu0 = await s.cpu();
+  const run = await runWrk(`${s.url}/events`, { ...wrkOpts, seconds: o.durationS });
+  const cpu1 = await s.cpu();
+  const loadEnd = os.loadavg();
+  // wrk waited for every answer, so every 201's message is in the topic now.
+  const gained = (await messagesIn(o.bootstrap, s.topic)) - before;
+  const created = warmup.created + run.created;
+  const cpu = { ...cpuPer1000(cpu0, cpu1, run.requests), wrk: (run.wrkCpuS * 1000) / run.requests };
+  return {
+    row,
+    url: s.url,
+    topic: s.topic,
+    observability: s.observability,
+    warmup,
+    run,
+    reqPerSec: run.requests / (run.durationUs / 1e6),
+    created,
+    gained,
+    lost: Math.max(0, created - gained),
+    cpuPer1000: cpu,
+    loadStart,
+    loadEnd,
+  };
+}
+
+async function platformRow(
+  o: LoadOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  out: (l: string) => void,
+): Promise<RowResult> {
+  const ep = nativeEndpoints(env);
+  const url = (ep.demo as { url: string }).url;
+  const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(5_000) }).then(
+    (r) => r.status,
+    () => 0,
+  );
+  if (ready !== 200)
+    throw new UsageError(
+      `the platform's demo does not answer 200 on ${url}/ready (${ready || 'no answer'}): start the stack (node tasks.ts up) or pass --rows detached`,
+    );
+  const paths = resolvePaths();
+  const topic = env.DEMO_EVENTS_TOPIC ?? DEMO_TOPIC;
+  const r = await measure(
+    o,
+    'platform',
+    {
+      url,
+      topic,
+      observability: `spans to Jaeger ${(ep.otlpGrpc as { url: string }).url}, log file shipped to VictoriaLogs, LOG_LEVEL ${env.DEMO_LOG_LEVEL ?? 'info'}`,
+      cpu: () => snapshotSupervised(paths, OBSERVED),
+    },
+    out,
+  );
+  const ids = sampleIds(r.run, o.sample);
+  if (ids.length > 0)
+    r.findable = await findSample(ids, {
+      traceQuery: (ep.traceQuery as { url: string }).url,
+      logsqlUrl: (ep.logsql as { url: string }).url,
+      service: DEMO_PROCESS,
+      topic,
+      waitMs: 60_000,
+    });
+  return r;
+}
+
+async function detachedRow(o: LoadOptions, stamp: string, out: (l: string) => void): Promise<RowResult> {
+  const demoMain = path.join(o.demoDir, 'src', 'main.ts');
+  const topic = `http-load-${o.client}-${stamp.replace(/[^0-9]/g, '').slice(0, 14)}`;
+  const logFile = path.join(o.outDir, `http-load-${stamp}.demo.log`);
+  const port = await freePort();
+  const url = `http://127.0.0.1:${port}`;
+  const log = fs.openSync(logFile, 'w');
   const child = spawn(process.execPath, ['--no-warnings', demoMain], {
     env: {
       ...process.env,
@@ -221,53 +271,32 @@ export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise
       KAFKA_GROUP_ID: `${topic}-g`,
       OTEL_EXPORTER_OTLP_ENDPOINT: '',
       LOG_LEVEL: 'info',
+      NODE_ENV: 'production',
     },
     stdio: ['ignore', log, log],
   });
   try {
-    await waitReady(base, child, logFile);
-    out(
-      `http-load: wrk -t${o.threads} -c${o.connections} -d${o.durationS}s POST ${base}/events (${path.relative(process.cwd(), o.demoDir) || '.'} on ${o.client}, topic ${topic}, broker ${o.bootstrap}); load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
-    );
-    const warm = await wrk(o, `${base}/events`, script, o.warmupS);
-    const run = await wrk(o, `${base}/events`, script, o.durationS);
-    const loadEnd = os.loadavg();
-    // Every request has been answered (wrk waited), so every 201's message is in the topic now.
-    const inTopic = await messagesIn(o.bootstrap, topic);
-    const created = warm.created + run.created;
-    const lost = Math.max(0, created - inTopic);
-    const rps = run.requests / (run.durationUs / 1e6);
-    const lines = [
-      `  requests   ${run.requests.toLocaleString('en-US')} in ${(run.durationUs / 1e6).toFixed(1)} s: ${Math.round(rps).toLocaleString('en-US')} req/s`,
-      `  latency    p50 ${ms(run.p50)}  p90 ${ms(run.p90)}  p99 ${ms(run.p99)}  p99.9 ${ms(run.p999)}  max ${ms(run.max)} ms`,
-      `  answers    201 ${run.created.toLocaleString('en-US')}  503 ${run.status503}  413 ${run.status413}  other ${run.otherStatus}  socket errors ${run.connectErrors + run.readErrors + run.writeErrors}  timeouts ${run.timeouts}`,
-      `  topic      ${inTopic.toLocaleString('en-US')} messages for ${created.toLocaleString('en-US')} answers 201 (warm-up ${warm.created.toLocaleString('en-US')} + measured ${run.created.toLocaleString('en-US')}): ${lost === 0 ? 'nothing lost' : `${lost} LOST`}${inTopic > created ? `, ${inTopic - created} written without a 201 counted (requests still in flight when wrk stopped: at most --connections per run)` : ''}`,
-      `  load avg   start ${loadStart.map((l) => l.toFixed(2)).join(' ')}  end ${loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
-    ];
-    for (const l of lines) out(l);
-    const file = path.join(o.outDir, `http-load-${stamp}.json`);
-    await fsp.writeFile(
-      file,
-      JSON.stringify(
-        {
-          kind: 'http-load',
-          options: o,
-          topic,
-          warmup: warm,
-          run,
-          reqPerSec: rps,
-          inTopic,
-          created,
-          lost,
-          loadStart,
-          loadEnd,
+    await waitReady(url, child, logFile);
+    const paths = resolvePaths();
+    return await measure(
+      o,
+      'detached',
+      {
+        url,
+        topic,
+        observability: `spans not exported, INFO log lines to ${path.relative(process.cwd(), logFile)} (not shipped), ${path.relative(process.cwd(), o.demoDir) || '.'} on ${o.client}`,
+        cpu: async () => {
+          const snap = await snapshotSupervised(paths, ['kafka']);
+          const s = await cpuSeconds(child.pid!);
+          if (s !== undefined) {
+            snap.pids['demo-service'] = child.pid!;
+            snap.seconds['demo-service'] = s;
+          }
+          return snap;
         },
-        null,
-        2,
-      ) + '\n',
+      },
+      out,
     );
-    out(`results: ${file}\ndemo log: ${logFile}`);
-    return lost > 0 || run.created === 0 ? 1 : 0;
   } finally {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -275,19 +304,92 @@ export async function runLoad(o: LoadOptions, out: (l: string) => void): Promise
       if (child.exitCode === null) child.kill('SIGKILL');
     }
     fs.closeSync(log);
-    await fsp.rm(script, { force: true });
   }
 }
+
+const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
+const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
+const COLUMNS = ['demo-service', 'otelcol', 'victorialogs', 'jaeger', 'kafka', 'wrk'];
+
+export function renderRows(rows: RowResult[]): string[] {
+  const lines = [
+    `  ${'row'.padEnd(9)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'201s'.padStart(9)} ${'lost'.padStart(5)}   CPU s / 1,000 requests: ${COLUMNS.join(' / ')}`,
+  ];
+  for (const r of rows) {
+    const cpu = COLUMNS.map((c) => (r.cpuPer1000[c] === undefined ? '-' : r.cpuPer1000[c]!.toFixed(3)));
+    lines.push(
+      `  ${r.row.padEnd(9)} ${n0(r.reqPerSec).padStart(7)} ${ms(r.run.p50).padStart(7)} ${ms(r.run.p99).padStart(7)} ${n0(r.run.created).padStart(9)} ${String(r.lost).padStart(5)}   ${cpu.join(' / ')}`,
+    );
+  }
+  for (const r of rows) {
+    const other = r.run.status503 + r.run.status413 + r.run.otherStatus;
+    const sock = r.run.connectErrors + r.run.readErrors + r.run.writeErrors + r.run.timeouts;
+    lines.push(
+      `  ${r.row}: ${r.observability}; ${n0(r.run.requests)} requests in ${(r.run.durationUs / 1e6).toFixed(1)} s, ${other} not 201, ${sock} socket errors/timeouts; topic gained ${n0(r.gained)} for ${n0(r.created)} answers 201 (warm-up included): ${r.lost === 0 ? 'nothing lost' : `${r.lost} LOST`}; load average ${r.loadStart.map((l) => l.toFixed(2)).join(' ')} → ${r.loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
+    );
+    if (r.findable) {
+      const f = r.findable;
+      lines.push(
+        `  ${r.row}: ${f.sampled} sampled trace ids: ${f.tracesWhole} whole traces in Jaeger (HTTP, produce, consume), ${f.accessLines} access lines and ${f.allLines} with all three lines in VictoriaLogs (after ${(f.waitedMs / 1000).toFixed(1)} s)${f.missing.length ? `; missing ${f.missing.slice(0, 3).join(', ')}` : ''}`,
+      );
+    }
+  }
+  const p = rows.find((r) => r.row === 'platform');
+  const d = rows.find((r) => r.row === 'detached');
+  if (p && d) {
+    const sum = (r: RowResult) =>
+      Object.entries(r.cpuPer1000)
+        .filter(([k]) => k !== 'wrk' && k !== 'kafka')
+        .reduce((s, [, v]) => s + v, 0);
+    lines.push(
+      `  platform / detached: ${(p.reqPerSec / d.reqPerSec).toFixed(2)}× the req/s; observability cost ${(sum(p) - sum(d)).toFixed(3)} CPU s per 1,000 requests (demo + collector + VictoriaLogs + Jaeger, platform minus detached demo)`,
+    );
+  }
+  return lines;
+}
+
+export async function runLoad(
+  o: LoadOptions,
+  env: Readonly<Record<string, string | undefined>>,
+  out: (l: string) => void,
+): Promise<number> {
+  if (o.rows.includes('detached') && !fs.existsSync(path.join(o.demoDir, 'src', 'main.ts')))
+    throw new UsageError(`--demo: no ${path.join(o.demoDir, 'src', 'main.ts')}; pass the demo service's directory`);
+  await assertWrk();
+  const stamp = new Date().toISOString().replace(/[:.]/g, '-');
+  await fsp.mkdir(o.outDir, { recursive: true });
+  const rows: RowResult[] = [];
+  for (const row of o.rows)
+    rows.push(row === 'platform' ? await platformRow(o, env, out) : await detachedRow(o, stamp, out));
+  for (const l of renderRows(rows)) out(l);
+  const file = path.join(o.outDir, `http-load-${stamp}.json`);
+  await fsp.writeFile(
+    file,
+    JSON.stringify({ kind: 'http-load', at: new Date().toISOString(), options: o, rows }, null, 2) + '\n',
+  );
+  out(`results: ${file}`);
+  const bad = rows.some(
+    (r) =>
+      r.lost > 0 ||
+      r.run.created === 0 ||
+      (r.findable && (r.findable.tracesWhole < r.findable.sampled || r.findable.accessLines < r.findable.sampled)),
+  );
+  return bad ? 1 : 0;
+}
+
+const USAGE =
+  'usage: node bench/http-load.ts [--rows platform,detached] [--duration 20] [--warmup 3] [--threads 2] [--connections 32] [--sample 20] [--client platformatic|kafkajs] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR]';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      'usage: npx tsx bench/http-load.ts [--client platformatic|kafkajs] [--threads 2] [--connections 32] [--duration 20] [--warmup 3] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR]',
+      `${USAGE}\n  platform: the demo the stack runs (DEMO_PORT, tracing and log shipping on); detached: the same code started here, unobserved.\n  Exit 1 when a 201 is missing from the topic or a sampled trace id is not found in Jaeger / VictoriaLogs.`,
     );
     return 0;
   }
   try {
-    return await runLoad(parseLoadOptions(argv), (l) => console.log(l));
+    const env = loadSettings({ root: REPO_ROOT });
+    return await runLoad(parseLoadOptions(argv, env), env, (l) => console.log(l));
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
     return e instanceof UsageError ? 2 : 1;

@@ -3,6 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLoadOptions, parseWrkResult } from '../../bench/http-load.ts';
+import { sampleIds, statTimes } from '../../bench/http/wrk.ts';
+import { cpuPer1000 } from '../../bench/http/observed.ts';
 
 test('defaults: the issue figure setup, default client, native broker', () => {
   const o = parseLoadOptions([], { KAFKA_PORT: '19492' });
@@ -13,8 +15,16 @@ test('defaults: the issue figure setup, default client, native broker', () => {
       connections: o.connections,
       durationS: o.durationS,
       bootstrap: o.bootstrap,
+      rows: o.rows,
     },
-    { client: 'platformatic', threads: 2, connections: 32, durationS: 20, bootstrap: '127.0.0.1:19492' },
+    {
+      client: 'platformatic',
+      threads: 2,
+      connections: 32,
+      durationS: 20,
+      bootstrap: '127.0.0.1:19492',
+      rows: ['platform', 'detached'],
+    },
   );
 });
 
@@ -25,6 +35,8 @@ test('bad flags are one line each, naming the flag', () => {
     [['--connections', '1', '--threads', '2'], /--connections \(1\) must be at least --threads/],
     [['--bootstrap', '10.0.0.5:9092'], /loopback/],
     [['--nope'], /Unknown option/],
+    [['--rows', 'platform,k3d'], /--rows takes platform, detached/],
+    [['--sample', 'x'], /--sample must be a whole number from 0/],
   ];
   for (const [argv, re] of bad) {
     assert.throws(
@@ -42,6 +54,26 @@ test('the wrk script result line is read back; other output is ignored', () => {
   assert.is(r?.status503, 1);
   assert.is(r?.p99, 2000);
   assert.is(parseWrkResult('no result here'), undefined);
+});
+
+test('trace ids kept by the wrk script: only well-formed ids, spread evenly over the run', () => {
+  const ids = Array.from({ length: 10 }, (_, i) => i.toString(16).padStart(32, '0'));
+  const r = { ids: [...ids, 'not-an-id', ''].join(',') };
+  assert.equal(sampleIds(r, 20), ids);
+  assert.equal(sampleIds(r, 2), [ids[0], ids[5]]);
+  assert.equal(sampleIds({}, 5), []);
+});
+
+test('CPU seconds from /proc/<pid>/stat: a command with spaces and parentheses does not shift the fields', () => {
+  // Fields 14-17: utime stime cutime cstime (clock ticks).
+  const stat = '42 (my (odd) proc) S 1 42 42 0 -1 4194560 100 0 0 0 250 50 700 300 20 0 1 0 5 0 0';
+  assert.equal(statTimes(stat), { self: 3, children: 10 });
+});
+
+test('CPU per 1,000 requests counts only processes with the same pid before and after', () => {
+  const before = { pids: { a: 1, b: 2 }, seconds: { a: 10, b: 5 } };
+  const after = { pids: { a: 1, b: 3 }, seconds: { a: 12, b: 1 } };
+  assert.equal(cpuPer1000(before, after, 4000), { a: 0.5 });
 });
 
 test.run();
