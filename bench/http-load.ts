@@ -1,8 +1,12 @@
 // Load on the demo service, side by side in one run (issue 25): wrk on POST /events of
 //   platform   the demo the stack `up` started (DEMO_PORT), with its spans exported to Jaeger and
 //              its log lines shipped by the collector to VictoriaLogs: what a user gets;
-//   detached   the same code started here as its own process on a free port and a fresh topic,
-//              spans not exported and its log file not shipped: the service alone.
+//   observed   the demo code of this checkout (or --demo DIR) started here on a free port and a
+//              fresh topic but wired like the platform's: spans to the stack's Jaeger, its log
+//              file in the stack's logs directory (the collector ships it): a before/after of a
+//              template change without restarting the stack (run it once per --demo);
+//   detached   the same code started here, spans not exported and its log file not shipped:
+//              the service alone.
 // Per row: req/s, p50/p99, the answers, lost = 201s − messages the topic gained, and the CPU
 // seconds per 1,000 requests of the demo, the collector, VictoriaLogs, Jaeger, Kafka and wrk
 // itself (from /proc/<pid>/stat before and after; the supervisor's pid files name the processes).
@@ -40,7 +44,8 @@ export { parseWrkResult } from './http/wrk.ts';
 
 const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo-service');
 const CLIENTS = ['platformatic', 'kafkajs'] as const;
-const ROWS = ['platform', 'detached'] as const;
+const ROWS = ['platform', 'observed', 'detached'] as const;
+const DEFAULT_ROWS = ['platform', 'detached'];
 type RowName = (typeof ROWS)[number];
 
 export interface LoadOptions {
@@ -92,7 +97,9 @@ export function parseLoadOptions(
   } catch (e) {
     throw new UsageError(`bench/http-load.ts: ${(e as Error).message.split('\n')[0]} (see --help)`);
   }
-  const rows = ((values.rows as string | undefined) ?? ROWS.join(',')).split(',').map((r) => r.trim());
+  const rows = ((values.rows as string | undefined) ?? DEFAULT_ROWS.join(','))
+    .split(',')
+    .map((r) => r.trim());
   const badRow = rows.find((r) => !(ROWS as readonly string[]).includes(r));
   if (badRow !== undefined || rows.length === 0)
     throw new UsageError(`--rows takes ${ROWS.join(', ')} (comma-separated), got '${String(values.rows)}'`);
@@ -242,61 +249,87 @@ async function platformRow(
     out,
   );
   const ids = sampleIds(r.run, o.sample);
-  if (ids.length > 0)
-    r.findable = await findSample(ids, {
-      traceQuery: (ep.traceQuery as { url: string }).url,
-      logsqlUrl: (ep.logsql as { url: string }).url,
-      service: DEMO_PROCESS,
-      topic,
-      waitMs: 60_000,
-    });
+  if (ids.length > 0) r.findable = await findIn(ep, ids, DEMO_PROCESS, topic);
   return r;
 }
 
-async function detachedRow(o: LoadOptions, stamp: string, out: (l: string) => void): Promise<RowResult> {
+const findIn = (ep: ReturnType<typeof nativeEndpoints>, ids: string[], service: string, topic: string) =>
+  findSample(ids, {
+    traceQuery: (ep.traceQuery as { url: string }).url,
+    logsqlUrl: (ep.logsql as { url: string }).url,
+    service,
+    topic,
+    waitMs: 60_000,
+  });
+
+/** A demo started here: `observed` wired to the stack's Jaeger and log shipping, `detached` not. */
+async function startedRow(
+  o: LoadOptions,
+  row: 'observed' | 'detached',
+  env: Readonly<Record<string, string | undefined>>,
+  stamp: string,
+  out: (l: string) => void,
+): Promise<RowResult> {
   const demoMain = path.join(o.demoDir, 'src', 'main.ts');
-  const topic = `http-load-${o.client}-${stamp.replace(/[^0-9]/g, '').slice(0, 14)}`;
-  const logFile = path.join(o.outDir, `http-load-${stamp}.demo.log`);
+  const paths = resolvePaths();
+  const ep = nativeEndpoints(env);
+  const observed = row === 'observed';
+  const otlp = observed ? (ep.otlpGrpc as { url: string }).url : '';
+  const service = `http-load-${row}`;
+  const topic = `${service}-${o.client}-${stamp.replace(/[^0-9]/g, '').slice(0, 14)}`;
+  // The collector ships every *.log of the stack's logs directory; elsewhere nothing reads it.
+  const logFile = observed
+    ? path.join(paths.logs, `${service}.log`)
+    : path.join(o.outDir, `http-load-${stamp}.demo.log`);
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
-  const log = fs.openSync(logFile, 'w');
+  const log = fs.openSync(logFile, 'a');
   const child = spawn(process.execPath, ['--no-warnings', demoMain], {
     env: {
       ...process.env,
+      SERVICE_NAME: service,
       HOST: '127.0.0.1',
       PORT: String(port),
       KAFKA_BROKERS: o.bootstrap,
       KAFKA_CLIENT: o.client,
       EVENTS_TOPIC: topic,
       KAFKA_GROUP_ID: `${topic}-g`,
-      OTEL_EXPORTER_OTLP_ENDPOINT: '',
+      OTEL_EXPORTER_OTLP_ENDPOINT: otlp,
       LOG_LEVEL: 'info',
       NODE_ENV: 'production',
     },
     stdio: ['ignore', log, log],
   });
+  const demoRel = path.relative(process.cwd(), o.demoDir) || '.';
   try {
     await waitReady(url, child, logFile);
-    const paths = resolvePaths();
-    return await measure(
+    const r = await measure(
       o,
-      'detached',
+      row,
       {
         url,
         topic,
-        observability: `spans not exported, INFO log lines to ${path.relative(process.cwd(), logFile)} (not shipped), ${path.relative(process.cwd(), o.demoDir) || '.'} on ${o.client}`,
+        observability: observed
+          ? `${demoRel} on ${o.client} wired like the platform's: spans to Jaeger ${otlp}, log file ${path.relative(process.cwd(), logFile)} shipped to VictoriaLogs`
+          : `${demoRel} on ${o.client}: spans not exported, INFO log lines to ${path.relative(process.cwd(), logFile)} (not shipped)`,
         cpu: async () => {
-          const snap = await snapshotSupervised(paths, ['kafka']);
+          const snap = await snapshotSupervised(
+            paths,
+            observed ? OBSERVED.filter((n) => n !== DEMO_PROCESS) : ['kafka'],
+          );
           const s = await cpuSeconds(child.pid!);
           if (s !== undefined) {
-            snap.pids['demo-service'] = child.pid!;
-            snap.seconds['demo-service'] = s;
+            snap.pids[DEMO_PROCESS] = child.pid!;
+            snap.seconds[DEMO_PROCESS] = s;
           }
           return snap;
         },
       },
       out,
     );
+    const ids = observed ? sampleIds(r.run, o.sample) : [];
+    if (ids.length > 0) r.findable = await findIn(ep, ids, service, topic);
+    return r;
   } finally {
     if (child.exitCode === null) {
       child.kill('SIGTERM');
@@ -353,14 +386,18 @@ export async function runLoad(
   env: Readonly<Record<string, string | undefined>>,
   out: (l: string) => void,
 ): Promise<number> {
-  if (o.rows.includes('detached') && !fs.existsSync(path.join(o.demoDir, 'src', 'main.ts')))
-    throw new UsageError(`--demo: no ${path.join(o.demoDir, 'src', 'main.ts')}; pass the demo service's directory`);
+  if (o.rows.some((r) => r !== 'platform') && !fs.existsSync(path.join(o.demoDir, 'src', 'main.ts')))
+    throw new UsageError(
+      `--demo: no ${path.join(o.demoDir, 'src', 'main.ts')}; pass the demo service's directory`,
+    );
   await assertWrk();
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
   await fsp.mkdir(o.outDir, { recursive: true });
   const rows: RowResult[] = [];
   for (const row of o.rows)
-    rows.push(row === 'platform' ? await platformRow(o, env, out) : await detachedRow(o, stamp, out));
+    rows.push(
+      row === 'platform' ? await platformRow(o, env, out) : await startedRow(o, row, env, stamp, out),
+    );
   for (const l of renderRows(rows)) out(l);
   const file = path.join(o.outDir, `http-load-${stamp}.json`);
   await fsp.writeFile(
@@ -372,18 +409,19 @@ export async function runLoad(
     (r) =>
       r.lost > 0 ||
       r.run.created === 0 ||
-      (r.findable && (r.findable.tracesWhole < r.findable.sampled || r.findable.accessLines < r.findable.sampled)),
+      (r.findable &&
+        (r.findable.tracesWhole < r.findable.sampled || r.findable.accessLines < r.findable.sampled)),
   );
   return bad ? 1 : 0;
 }
 
 const USAGE =
-  'usage: node bench/http-load.ts [--rows platform,detached] [--duration 20] [--warmup 3] [--threads 2] [--connections 32] [--sample 20] [--client platformatic|kafkajs] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR]';
+  'usage: node bench/http-load.ts [--rows platform,observed,detached (default platform,detached)] [--duration 20] [--warmup 3] [--threads 2] [--connections 32] [--sample 20] [--client platformatic|kafkajs] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR]';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      `${USAGE}\n  platform: the demo the stack runs (DEMO_PORT, tracing and log shipping on); detached: the same code started here, unobserved.\n  Exit 1 when a 201 is missing from the topic or a sampled trace id is not found in Jaeger / VictoriaLogs.`,
+      `${USAGE}\n  platform: the demo the stack runs (DEMO_PORT, tracing and log shipping on); observed: this checkout's (or --demo's) demo started here, wired like the platform's; detached: the same code started here, unobserved.\n  Exit 1 when a 201 is missing from the topic or a sampled trace id is not found in Jaeger / VictoriaLogs.`,
     );
     return 0;
   }

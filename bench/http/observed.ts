@@ -40,7 +40,11 @@ export async function snapshotSupervised(paths: Paths, names: readonly string[])
 }
 
 /** CPU seconds per 1,000 requests of each process present (same pid) in both snapshots. */
-export function cpuPer1000(before: CpuSnapshot, after: CpuSnapshot, requests: number): Record<string, number> {
+export function cpuPer1000(
+  before: CpuSnapshot,
+  after: CpuSnapshot,
+  requests: number,
+): Record<string, number> {
   const out: Record<string, number> = {};
   for (const [name, pid] of Object.entries(before.pids)) {
     if (after.pids[name] !== pid || requests <= 0) continue;

@@ -35,7 +35,7 @@ test('bad flags are one line each, naming the flag', () => {
     [['--connections', '1', '--threads', '2'], /--connections \(1\) must be at least --threads/],
     [['--bootstrap', '10.0.0.5:9092'], /loopback/],
     [['--nope'], /Unknown option/],
-    [['--rows', 'platform,k3d'], /--rows takes platform, detached/],
+    [['--rows', 'platform,k3d'], /--rows takes platform, observed, detached/],
     [['--sample', 'x'], /--sample must be a whole number from 0/],
   ];
   for (const [argv, re] of bad) {
