@@ -6,6 +6,8 @@ export const COMMAND_NAMES = [
   'down',
   'verify',
   'status',
+  'logs',
+  'restart',
   'plan',
   'graph',
   'list',

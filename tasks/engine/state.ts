@@ -42,12 +42,26 @@ export interface RunRecord {
   criticalPath: { ids: string[]; ms: number };
 }
 
+/** What `restart` did to one process (pod, service), keyed by the name `status` shows. */
+export interface RestartRecord {
+  /** Restarts by `restart` since the state file began. */
+  count: number;
+  /** Epoch ms the last restart was ready again. */
+  at: number;
+  /** The component it belongs to, and why it restarted: asked for, or following one it needs. */
+  component: string;
+  why: string;
+  ok: boolean;
+}
+
 export interface PlatformState {
   version: 1;
   /** Last outcome per node, from `up` (run) or `verify` (checks). */
   nodes: Record<string, NodeRecord>;
   /** The last run of each command, for the report's timeline. */
   lastRun: Partial<Record<'up' | 'verify', RunRecord>>;
+  /** Restarts by `restart`, per process name (absent until the first). */
+  restarts?: Record<string, RestartRecord>;
 }
 
 export const emptyState = (): PlatformState => ({ version: 1, nodes: {}, lastRun: {} });
@@ -72,7 +86,12 @@ export async function loadState(
     if (parsed?.version !== 1 || typeof parsed.nodes !== 'object' || parsed.nodes === null) {
       throw new Error('not a version-1 state object');
     }
-    return { version: 1, nodes: parsed.nodes, lastRun: parsed.lastRun ?? {} };
+    return {
+      version: 1,
+      nodes: parsed.nodes,
+      lastRun: parsed.lastRun ?? {},
+      ...(parsed.restarts ? { restarts: parsed.restarts } : {}),
+    };
   } catch (e) {
     const aside = `${file}.corrupt-${Date.now()}`;
     await fsp.rename(file, aside).catch(() => undefined);
@@ -108,5 +127,16 @@ export function recordRun(state: PlatformState, run: RunRecord): PlatformState {
           }
         : { ...n, checks: prev?.checks };
   }
-  return { version: 1, nodes, lastRun: { ...state.lastRun, [run.command]: run } };
+  return { ...state, version: 1, nodes, lastRun: { ...state.lastRun, [run.command]: run } };
+}
+
+/** Folds a finished restart of `names` into the state. */
+export function recordRestart(
+  state: PlatformState,
+  names: readonly string[],
+  r: Omit<RestartRecord, 'count'>,
+): PlatformState {
+  const restarts = { ...state.restarts };
+  for (const n of names) restarts[n] = { ...r, count: (restarts[n]?.count ?? 0) + 1 };
+  return { ...state, restarts };
 }

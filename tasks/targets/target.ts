@@ -104,7 +104,34 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
   facts?(ctx: Ctx): Promise<ComponentFacts>;
   /** Checks only this target can give (the k3d cluster's nodes, native log files); the node's verify runs them. */
   checks?(ctx: Ctx): Promise<Check[]>;
+  /**
+   * Where `logs` reads this component's output: one source per process, pod or service, named as
+   * `status` shows it. Nothing is read or run here: the `logs` command does that.
+   */
+  logs?(ctx: Ctx, q: LogQuery): Promise<LogSource[]>;
+  /**
+   * `restart` on targets that restart in place (k3d: rollout restart, compose: docker compose
+   * restart), waiting as `up` does; returns the commands it ran, or with `dryRun` would run.
+   * Absent: `restart` stops the component with `down` and brings it back with `up`.
+   */
+  restart?(ctx: Ctx, opts: { dryRun: boolean }): Promise<string[]>;
 }
+
+/** What `logs` asks a component for: the last `tail` lines (per source), since when, and follow. */
+export interface LogQuery {
+  /** Undefined: every line (a --grep must see them all before the last N are kept). */
+  tail?: number;
+  /** Epoch ms; lines before it are left out. */
+  sinceMs?: number;
+  follow: boolean;
+}
+
+/**
+ * One stream of log lines: a file its process appends to (native), or a command that prints the
+ * lines with a leading RFC 3339 timestamp (`kubectl logs --timestamps`, `docker compose logs
+ * --timestamps --no-log-prefix`), already limited to the query's tail/since/follow.
+ */
+export type LogSource = { name: string; file: string } | { name: string; command: readonly [string, ...string[]] };
 
 /** The demo service's name on every target: its process, Prometheus job, log `service` and Deployment. */
 export const DEMO_SERVICE = 'demo-service';

@@ -4,6 +4,8 @@ import { up } from './up.ts';
 import { down } from './down.ts';
 import { verify } from './verify.ts';
 import { status } from './status.ts';
+import { logs } from './logs.ts';
+import { restart } from './restart.ts';
 import { plan } from './plan.ts';
 import { graph } from './graph.ts';
 import { list } from './list.ts';
@@ -20,6 +22,8 @@ export const commands: CommandSpec[] = [
   down,
   verify,
   status,
+  logs,
+  restart,
   plan,
   graph,
   list,

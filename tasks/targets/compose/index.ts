@@ -9,7 +9,15 @@ import { UsageError } from '../../engine/task.ts';
 import { formatCmd, probe, run, type Cmd } from '../docker/exec.ts';
 import { recordTiming } from '../docker/timings.ts';
 import { requireTools, TOOLS } from '../docker/tools.ts';
-import { unavailable, type Component, type ComponentId, type Endpoints, type ProcessRow, type Target } from '../target.ts';
+import {
+  unavailable,
+  type Component,
+  type ComponentId,
+  type Endpoints,
+  type LogQuery,
+  type ProcessRow,
+  type Target,
+} from '../target.ts';
 
 export { ENV_FILE, FULL_FILE, INFRA_FILE } from './files.ts';
 import { FULL_FILE, INFRA_FILE } from './files.ts';
@@ -72,6 +80,35 @@ export function composeUpCmd(id: GroupId): Cmd {
     ...(id === 'demo' ? ['--build'] : []),
     ...g.services,
   );
+}
+
+/** The long-running services of a group (one-shots have exited: nothing to follow or restart). */
+const longRunning = (id: GroupId) => GROUPS[id].services.filter((s) => !ONE_SHOTS.has(s) && s !== 'tempo-ready');
+
+/** `logs`: one service's lines, each after an RFC 3339 stamp (no `service |` prefix: logs adds its own). */
+export function composeLogsCmd(id: GroupId, service: string, q: LogQuery): Cmd {
+  return compose(
+    GROUPS[id].file,
+    'logs',
+    '--timestamps',
+    '--no-log-prefix',
+    '--no-color',
+    ...(q.tail === undefined ? [] : ['--tail', String(q.tail)]),
+    ...(q.sinceMs === undefined ? [] : ['--since', new Date(q.sinceMs).toISOString()]),
+    ...(q.follow ? ['--follow'] : []),
+    service,
+  );
+}
+
+/** `restart`: restart the group's services in place, then wait for their health checks as `up` does. */
+export function composeRestartCmds(id: GroupId): Cmd[] {
+  const services = longRunning(id);
+  if (services.length === 0) return [];
+  const g = GROUPS[id];
+  return [
+    compose(g.file, 'restart', ...services),
+    compose(g.file, 'up', '--detach', '--wait', '--wait-timeout', '180', '--no-deps', ...services),
+  ];
 }
 
 interface PsRow {
@@ -143,6 +180,17 @@ function groupComponent(id: GroupId): Component<PlatformContext> {
         }
       : {}),
     plan: async () => [formatCmd(composeUpCmd(id))],
+    logs: async (_ctx, q) => longRunning(id).map((service) => ({ name: service, command: composeLogsCmd(id, service, q) })),
+    async restart(ctx, { dryRun }) {
+      const cmds = composeRestartCmds(id);
+      if (!dryRun && cmds.length) {
+        await requireEngine(ctx);
+        await serial(async () => {
+          for (const c of cmds) await run(ctx, c);
+        });
+      }
+      return cmds.map(formatCmd);
+    },
     async status(ctx) {
       const rows = await ps(ctx, id);
       if (!rows || rows.length === 0) return false;

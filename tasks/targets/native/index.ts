@@ -11,6 +11,7 @@ import type { Settings } from '../../config/settings.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
 import { lazyComponent } from '../lazy-component.ts';
 import { supervisedMemory } from './supervisor.ts';
+import { withProcessLogs } from './process-logs.ts';
 import { observabilityPorts } from './observability-ports.ts';
 import { resolvePaths } from '../../paths.ts';
 
@@ -76,7 +77,8 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
     describe:
       'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, Jaeger v2 (traces), VictoriaLogs (logs) fed by an OpenTelemetry Collector',
     endpoints: () => nativeEndpoints(settings),
-    components: {
+    // Every component with status rows gets `logs` from them (native/process-logs.ts).
+    components: withProcessLogs({
       // Each component's module (and the clients it uses) loads on its first call.
       'event-bus': lazyComponent(
         {
@@ -154,7 +156,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
           };
         },
       ),
-    },
+    }),
     // No start bound: natively the `up` time is reported, not judged against the k3d cluster's.
     facts: async (ctx) => ({ processMemory: await supervisedMemory(ctx.paths) }),
     tools: [
