@@ -10,7 +10,9 @@ export type Argv = readonly [string, ...string[]];
 function split(cmd: Argv): { argv: Argv; env: Record<string, string> } {
   let i = 0;
   while (i < cmd.length - 1 && /^[A-Za-z_]\w*=/.test(cmd[i]!)) i++;
-  const env = Object.fromEntries(cmd.slice(0, i).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]));
+  const env = Object.fromEntries(
+    cmd.slice(0, i).map((a) => [a.slice(0, a.indexOf('=')), a.slice(a.indexOf('=') + 1)]),
+  );
   return { argv: cmd.slice(i) as unknown as Argv, env };
 }
 
@@ -65,7 +67,11 @@ export async function commandLines(
   const r = await child;
   if (r.isCanceled || opts.signal.aborted) return { lines };
   if (r.failed) {
-    const why = String(r.stderr ?? '').trim().split('\n').pop() || (r.shortMessage ?? '').split('\n')[0];
+    const why =
+      String(r.stderr ?? '')
+        .trim()
+        .split('\n')
+        .pop() || (r.shortMessage ?? '').split('\n')[0];
     return { lines, failed: `exit ${r.exitCode ?? r.signal}${why ? `: ${why}` : ''}` };
   }
   return { lines };

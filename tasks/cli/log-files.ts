@@ -40,13 +40,19 @@ export async function tailFile(
       if (pos === 0) break;
       // Enough once `tail` lines pass and the earliest of them has its own time (an undated line
       // takes the time of one above it), or once a dated line is older than --since.
-      const lines = stampLines(name, texts.filter((t) => t !== ''));
+      const lines = stampLines(
+        name,
+        texts.filter((t) => t !== ''),
+      );
       const passing = lines.filter((l) => keep(l, f));
       const first = lines[0];
       if (f.sinceMs !== undefined && first?.time !== undefined && first.time < f.sinceMs) break;
       if (passing.length > tail && first?.time !== undefined) break;
     }
-    const lines = stampLines(name, texts.filter((t) => t !== '')).filter((l) => keep(l, f));
+    const lines = stampLines(
+      name,
+      texts.filter((t) => t !== ''),
+    ).filter((l) => keep(l, f));
     return { lines: lines.slice(-tail), end };
   } finally {
     await fh.close();
@@ -84,7 +90,11 @@ export async function followFile(
         const text = partial + buf.toString('utf8');
         const parts = text.split('\n');
         partial = parts.pop() ?? '';
-        for (const l of stampLines(name, parts.filter((t) => t !== ''), lastTime)) {
+        for (const l of stampLines(
+          name,
+          parts.filter((t) => t !== ''),
+          lastTime,
+        )) {
           lastTime = l.time;
           if (keep(l, f)) onLine(l);
         }

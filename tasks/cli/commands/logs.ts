@@ -22,9 +22,16 @@ export const logs = defineCommand({
   positionals: true,
   options: {
     ...targetOption,
-    tail: { type: 'string', short: 'n', description: `lines to show, the last of the merged output (default ${DEFAULT_TAIL})` },
+    tail: {
+      type: 'string',
+      short: 'n',
+      description: `lines to show, the last of the merged output (default ${DEFAULT_TAIL})`,
+    },
     follow: { type: 'boolean', short: 'f', description: 'keep printing new lines until Ctrl-C (exit 130)' },
-    since: { type: 'string', description: 'only lines written since a duration ago (30s, 10m, 2h, 1d) or an RFC 3339 time' },
+    since: {
+      type: 'string',
+      description: 'only lines written since a duration ago (30s, 10m, 2h, 1d) or an RFC 3339 time',
+    },
     grep: { type: 'string', description: 'only lines containing this text (case-sensitive)' },
     'dry-run': { type: 'boolean', description: 'print the files or commands logs would read, read nothing' },
   },
@@ -32,11 +39,16 @@ export const logs = defineCommand({
     // Flags first: a bad value is a usage error before any target is chosen.
     const tail = positiveInt(args, 'tail', DEFAULT_TAIL)!;
     const sinceRaw = str(args, 'since');
-    const filter: LineFilter = { sinceMs: sinceRaw === undefined ? undefined : parseSince(sinceRaw), grep: str(args, 'grep') };
+    const filter: LineFilter = {
+      sinceMs: sinceRaw === undefined ? undefined : parseSince(sinceRaw),
+      grep: str(args, 'grep'),
+    };
     const follow = flag(args, 'follow');
     const q: LogQuery = {
       ...(filter.grep === undefined ? { tail } : {}),
-      follow, ...(filter.sinceMs === undefined ? {} : { sinceMs: filter.sinceMs }) };
+      follow,
+      ...(filter.sinceMs === undefined ? {} : { sinceMs: filter.sinceMs }),
+    };
     const s = await openSession(args, io);
     const ctx = commandContext(s, 'logs', io);
     const { chosen } = await resolveWords('logs', args.positionals, s, ctx, q);
@@ -45,21 +57,43 @@ export const logs = defineCommand({
       for (const src of sources) {
         const what = 'file' in src ? `read ${src.file}${follow ? ' and follow it' : ''}` : shell(src.command);
         io.out(`[${src.name}] ${what}`);
-        io.event({ type: 'logs-plan', name: src.name, ...('file' in src ? { file: src.file } : { command: src.command }) });
+        io.event({
+          type: 'logs-plan',
+          name: src.name,
+          ...('file' in src ? { file: src.file } : { command: src.command }),
+        });
       }
       return 0;
     }
     if (sources.length === 0) {
-      io.err(`logs: the ${s.target.name} target has no log sources for ${args.positionals.join(', ') || 'any component'}`);
+      io.err(
+        `logs: the ${s.target.name} target has no log sources for ${args.positionals.join(', ') || 'any component'}`,
+      );
       return 0;
     }
     const colour = !io.json && process.stdout.isTTY === true;
-    const format = prefixer(sources.map((x) => x.name), colour);
+    const format = prefixer(
+      sources.map((x) => x.name),
+      colour,
+    );
     const emit = (l: LogLine) => {
       io.out(format(l));
-      io.event({ type: 'log', name: l.name, time: l.time === undefined ? null : new Date(l.time).toISOString(), line: l.text });
+      io.event({
+        type: 'log',
+        name: l.name,
+        time: l.time === undefined ? null : new Date(l.time).toISOString(),
+        line: l.text,
+      });
     };
-    const read = await readAll(sources, filter, tail, s.paths.root, s.env, io.signal, follow ? emit : undefined);
+    const read = await readAll(
+      sources,
+      filter,
+      tail,
+      s.paths.root,
+      s.env,
+      io.signal,
+      follow ? emit : undefined,
+    );
     mergeByTime(read.map((r) => r.lines))
       .slice(-tail)
       .forEach(emit);

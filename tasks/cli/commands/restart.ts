@@ -34,11 +34,16 @@ const names = (u: Unit) => u.sources.map((x) => x.name).join(', ') || u.id;
 const label = (u: Unit) => (names(u) === u.id ? u.id : `${u.id} (${names(u)})`);
 
 /** pid per process name, from the status rows (a target without pids gives none). */
-async function pids(s: Session, ctx: PlatformContext, ids: readonly ComponentId[]): Promise<Map<string, number>> {
+async function pids(
+  s: Session,
+  ctx: PlatformContext,
+  ids: readonly ComponentId[],
+): Promise<Map<string, number>> {
   const m = new Map<string, number>();
   for (const id of ids) {
     const c = s.target.components[id];
-    for (const r of (await c?.rows?.(ctx).catch(() => [])) ?? []) if (r.pid !== undefined) m.set(r.name, r.pid);
+    for (const r of (await c?.rows?.(ctx).catch(() => [])) ?? [])
+      if (r.pid !== undefined) m.set(r.name, r.pid);
   }
   return m;
 }
@@ -50,7 +55,10 @@ export const restart = defineCommand({
   positionals: true,
   options: {
     ...targetOption,
-    'no-deps': { type: 'boolean', description: 'restart only the named components, not those that need them' },
+    'no-deps': {
+      type: 'boolean',
+      description: 'restart only the named components, not those that need them',
+    },
     'dry-run': { type: 'boolean', description: 'say what would restart and the commands, do nothing' },
   },
   async run(args, io) {
@@ -58,25 +66,35 @@ export const restart = defineCommand({
       throw new UsageError("restart: name at least one component; see 'tasks.ts restart --help'");
     const s = await openSession(args, io);
     const ctx = commandContext(s, 'restart', io);
-    const { units, chosen } = await resolveWords('restart', args.positionals, s, ctx, { tail: 0, follow: false });
+    const { units, chosen } = await resolveWords('restart', args.positionals, s, ctx, {
+      tail: 0,
+      follow: false,
+    });
     const asked = chosen.map((c) => c.unit);
     for (const c of chosen) {
       if (c.whole) continue;
       const others = c.unit.sources.filter((x) => !c.sources.includes(x));
       if (others.length)
-        io.out(`restart: ${c.sources.map((x) => x.name).join(', ')} restarts with its component ${c.unit.id}, so ${others.map((x) => x.name).join(', ')} too`);
+        io.out(
+          `restart: ${c.sources.map((x) => x.name).join(', ')} restarts with its component ${c.unit.id}, so ${others.map((x) => x.name).join(', ')} too`,
+        );
     }
     const dryRun = flag(args, 'dry-run');
     let followers: Unit[] = [];
     if (!flag(args, 'no-deps')) {
-      const deps = dependantsOf(s, asked.map((u) => u.id));
+      const deps = dependantsOf(
+        s,
+        asked.map((u) => u.id),
+      );
       const candidates = units.filter((u) => deps.includes(u.id));
       // Only running ones follow: restart never starts what was not up (a dry run cannot ask).
       followers = dryRun
         ? candidates
         : (
             await Promise.all(
-              candidates.map(async (u) => ((await s.target.components[u.id]!.status(ctx).catch(() => false)) ? u : undefined)),
+              candidates.map(async (u) =>
+                (await s.target.components[u.id]!.status(ctx).catch(() => false)) ? u : undefined,
+              ),
             )
           ).filter((u): u is Unit => u !== undefined);
     }
@@ -85,7 +103,12 @@ export const restart = defineCommand({
       io.out(
         `restart: then, because their nodes need ${asked.length > 1 ? 'them' : 'it'}${dryRun ? ' (those running)' : ''}: ${followers.map(label).join(', ')} (--no-deps: not these)`,
       );
-    io.event({ type: 'restart-plan', components: asked.map((u) => u.id), followers: followers.map((u) => u.id), dryRun });
+    io.event({
+      type: 'restart-plan',
+      components: asked.map((u) => u.id),
+      followers: followers.map((u) => u.id),
+      dryRun,
+    });
     // One dependency order for both: stopping runs it backwards, starting forwards.
     const all = units.filter((u) => asked.includes(u) || followers.includes(u));
     if (dryRun) {
@@ -104,7 +127,11 @@ export const restart = defineCommand({
 });
 
 async function run(s: Session, ctx: PlatformContext, io: CliIO, asked: Unit[], all: Unit[]): Promise<number> {
-  const before = await pids(s, ctx, all.map((u) => u.id));
+  const before = await pids(
+    s,
+    ctx,
+    all.map((u) => u.id),
+  );
   const t0 = performance.now();
   let failed: string | undefined;
   const done: Unit[] = [];
@@ -127,7 +154,11 @@ async function run(s: Session, ctx: PlatformContext, io: CliIO, asked: Unit[], a
   } catch (e) {
     failed = io.signal.aborted ? 'interrupted' : (e as Error).message.split('\n')[0];
   }
-  const after = await pids(s, ctx, all.map((u) => u.id));
+  const after = await pids(
+    s,
+    ctx,
+    all.map((u) => u.id),
+  );
   const at = Date.now();
   let state = await readState(s, io);
   for (const u of all) {
@@ -144,7 +175,15 @@ async function run(s: Session, ctx: PlatformContext, io: CliIO, asked: Unit[], a
       const a = after.get(src.name);
       const pidText = b !== undefined || a !== undefined ? ` pid ${b ?? '-'} → ${a ?? '-'}` : '';
       if (ok) io.out(`restart: ${src.name} restarted${pidText}`);
-      io.event({ type: 'restart', name: src.name, component: u.id, ok, why, pidBefore: b ?? null, pidAfter: a ?? null });
+      io.event({
+        type: 'restart',
+        name: src.name,
+        component: u.id,
+        ok,
+        why,
+        pidBefore: b ?? null,
+        pidAfter: a ?? null,
+      });
     }
   }
   await saveState(s.stateFile, state);

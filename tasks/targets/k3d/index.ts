@@ -1,7 +1,7 @@
 // The k3d target: a k3d cluster, Redpanda as a StatefulSet, kube-prometheus-stack, Loki, Alloy
 // and Tempo by Helm, the demo service as a Deployment. A file per component (cluster.ts,
 // event-bus.ts, helm-release.ts for metrics/logs/traces, demo.ts); what each runs on `up` is the
-// data in steps.ts, which `plan` prints and run-steps.ts runs.
+// data in steps.ts, which `plan` prints and run-steps.ts runs; `logs`/`restart` in workloads.ts.
 import type { PlatformContext } from '../../context.ts';
 import type { Settings } from '../../config/settings.ts';
 import { TOOLS } from '../docker/tools.ts';
@@ -14,6 +14,7 @@ import { eventBusComponent } from './event-bus.ts';
 import { helmComponent } from './helm-release.ts';
 import { k3dEndpoints } from './ports.ts';
 import { RELEASES } from './steps.ts';
+import { workloadMethods } from './workloads.ts';
 
 export { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
 export { clusterInfo, destroyCluster } from './cluster.ts';
@@ -28,18 +29,29 @@ export function k3dTarget(settings: Settings): Target<PlatformContext> {
     endpoints: () => k3dEndpoints(settings),
     components: {
       cluster: { ...clusterComponent(), checks: clusterChecks, describe: 'k3d (k3s in Docker)' },
-      'event-bus': { ...eventBusComponent(), describe: 'Redpanda StatefulSet' },
+      'event-bus': {
+        ...eventBusComponent(),
+        ...workloadMethods('event-bus'),
+        describe: 'Redpanda StatefulSet',
+      },
       metrics: {
+        ...workloadMethods('metrics'),
         ...helmComponent('metrics', [RELEASES.prometheus.name]),
         describe: 'kube-prometheus-stack by Helm (Prometheus, Grafana)',
       },
       logs: {
+        ...workloadMethods('logs'),
         ...helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name]),
         describe: 'Loki and Alloy by Helm',
       },
-      traces: { ...helmComponent('traces', [RELEASES.tempo.name]), describe: 'Tempo by Helm' },
+      traces: {
+        ...workloadMethods('traces'),
+        ...helmComponent('traces', [RELEASES.tempo.name]),
+        describe: 'Tempo by Helm',
+      },
       demo: {
         ...demoComponent(),
+        ...workloadMethods('demo'),
         checks: async (ctx) => [await demoDeployedCheck(ctx)],
         describe: 'demo-service Deployment',
       },
