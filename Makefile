@@ -11,7 +11,7 @@ TASKS := node tasks.ts
 ARGS ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help dev-setup verify report infra-up infra-up-compose infra-down up down status plan \
+.PHONY: help dev-setup verify report infra-up infra-up-compose infra-down up down status plan logs logs-follow restart \
 	cluster-create cluster-destroy test test-unit test-integration test-performance lint format \
 	clean topics-create service-create
 
@@ -49,6 +49,17 @@ status: | node_modules ## Show processes and each task's last outcome
 
 plan: | node_modules ## Show what up would do, without doing it
 	$(TASKS) plan $(ARGS)
+
+# S names components (`status` shows the names); empty S: all of them.
+S ?=
+logs: | node_modules ## Show the last log lines of S (or of all), merged in time order
+	$(TASKS) logs $(S) $(ARGS)
+
+logs-follow: | node_modules ## Follow the logs of S (or of all) until Ctrl-C
+	$(TASKS) logs --follow $(S) $(ARGS)
+
+restart: | node_modules ## Restart S (S=demo-service) and the running components that need it
+	$(TASKS) restart $(S) $(ARGS)
 
 cluster-create: | node_modules ## Create the k3d cluster and its namespaces (task 0-2)
 	$(TASKS) up 0-2 --target k3d $(ARGS)
