@@ -121,7 +121,7 @@ export const SETTINGS: Record<string, SettingSchema> = {
     type: 'string',
     enum: ['0', '1'],
     rule: 'must be 0 or 1',
-    description: '0-13 verify runs the Kafka bench (REQ-0.2) unless 0',
+    description: '0-13 verify runs the Kafka bench (REQ-0.2) and the demo load check unless 0',
   },
 };
 

@@ -3,7 +3,9 @@
 // on DEMO_PORT wired to the target's Kafka and OTLP endpoints; Prometheus scrapes it as job
 // demo-service), then one event makes the round trip through it and Kafka (round-trip.ts), recorded
 // with the processes that carried it. verify: validation/e2e-checks.ts follows one request through the platform and
-// records the Phase-0 requirements as measured figures.
+// records the Phase-0 requirements as measured figures; load-check.ts puts the demo under a
+// short load (0-13.demo-load, issue 25).
+import { runChecks } from '../../../validation/lib/define-check.ts';
 import { component, defineTask } from '../define.ts';
 import { beforeIntegration } from '../all.ts';
 
@@ -26,9 +28,12 @@ export const e2eValidation = defineTask({
     await component(ctx, 'demo').up(ctx);
     await (await import('./round-trip.ts')).proveAndRecord(ctx);
   },
-  verify: async (ctx) =>
-    (await import('./checks.ts')).e2eChecks(ctx, {
+  verify: async (ctx) => [
+    ...(await (await import('./checks.ts')).e2eChecks(ctx, {
       bench: ctx.env.E2E_BENCH !== '0',
-    }),
+    })),
+    // Last: its load would disturb the single-request checks above.
+    ...(await runChecks(ctx, [(await import('./load-check.ts')).DEMO_LOAD_CHECK])),
+  ],
   timeoutMs: 180_000,
 });
