@@ -33,6 +33,12 @@ export default tseslint.config(
               message:
                 "a node or shared check imports only tasks/targets/target.ts: ask the component (facts(), checks()) instead of a target's internals",
             },
+            {
+              // A task folder's node (index.ts) may name another's node in `needs`; a probe two
+              // tasks use lives in validation/lib/, never in a sibling task's folder.
+              group: ['../[0-9][0-9]-*/**', '!../[0-9][0-9]-*/index.ts', '**/phase0/[0-9][0-9]-*/**'],
+              message: 'no task folder imports another (only its node, index.ts): move a shared probe to validation/lib/',
+            },
           ],
         },
       ],

@@ -1,5 +1,5 @@
 // Times `.ci/run` into `.platform/ci-timings.json` (PLATFORM_DIR moves it), which REQ-0.5's check
-// reads (tasks/phase0/08-ci-cd/pipeline-time.ts). `.ci/run` deletes the file when it starts, times
+// reads (validation/lib/pipeline-time.ts). `.ci/run` deletes the file when it starts, times
 // each step with the first form and, on exit, records the whole run with the second.
 // Usage: npx tsx scripts/ci-timed.ts <step> -- <command> [args…]     e.g. lint -- npm run lint
 //        npx tsx scripts/ci-timed.ts --pipeline <started-epoch-ms> <exit-code> [<load-at-start>]
@@ -9,7 +9,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { resolvePaths } from '../tasks/paths.ts';
-import { readCiTimings, timingsFile, type CiTimings } from '../tasks/phase0/08-ci-cd/pipeline-time.ts';
+import { readCiTimings, timingsFile, type CiTimings } from '../validation/lib/pipeline-time.ts';
 
 const USAGE =
   'ci-timed: usage: npx tsx scripts/ci-timed.ts <step> -- <command> [args…] | --pipeline <started-epoch-ms> <exit-code> [<load>]';

@@ -13,7 +13,7 @@ import {
   REFRESH,
   timingsFile,
   type CiTimings,
-} from '../../tasks/phase0/08-ci-cd/pipeline-time.ts';
+} from '../../validation/lib/pipeline-time.ts';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 
 const meta = { id: '0-8.duration', criteria: ['0-8.ac7'], title: 'pipeline < 5 min' };

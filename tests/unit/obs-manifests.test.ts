@@ -6,7 +6,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import YAML from 'yaml';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { hoursOf } from '../../tasks/phase0/05-logs/checks.ts';
+import { hoursOf } from '../../validation/lib/logs.ts';
 
 const read = (rel: string) => fs.readFileSync(path.join(REPO_ROOT, rel), 'utf8');
 const yaml = (rel: string) => YAML.parse(read(rel)) as Record<string, any>; // eslint-disable-line @typescript-eslint/no-explicit-any

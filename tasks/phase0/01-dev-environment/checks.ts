@@ -9,7 +9,7 @@ import type { PlatformContext } from '../../context.ts';
 import { probeAll, toolsFor, DOCKER_TOOLS } from '../../config/tools.ts';
 import { loadSettings, SECRET_KEYS } from '../../config/settings.ts';
 import { coldSetupRecordPath, setupRecordPath, type SetupRecord } from '../../config/setup.ts';
-import { GUIDE } from '../12-docs/docs.ts';
+import { GUIDE } from '../../../validation/lib/docs.ts';
 import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const SETUP_BOUND_MIN = 30;

@@ -7,7 +7,7 @@ import { isAvailable, type Endpoint } from '../../targets/target.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { poll } from '../../../validation/lib/http.ts';
 import { proofVia } from '../../../validation/lib/checks.ts';
-import { hoursOf } from './checks.ts';
+import { hoursOf } from '../../../validation/lib/logs.ts';
 import { countBy, logsql, quote, runningFlag } from '../../../validation/lib/logsql.ts';
 
 const TASK = '0-5';

@@ -18,113 +18,15 @@ import { isAvailable } from '../../targets/target.ts';
 import { createLogger } from '../../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../../templates/service/src/lib/tracing.ts';
 import { tracedProcess, tracedSend } from '../../../templates/service/src/lib/kafka-tracing.ts';
-import { exclusiveTracing, hoursOf, pushLine, queryRange } from '../05-logs/checks.ts';
+import { hoursOf, pushLine, queryRange } from '../../../validation/lib/logs.ts';
+import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
+import { lookupTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
 import { logsql, quote } from '../../../validation/lib/logsql.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { grafanaHeaders, http, poll } from '../../../validation/lib/http.ts';
 import { skipFor, proofVia, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const TASK = '0-6';
-
-export interface FoundSpan {
-  traceId: string;
-  spanId: string;
-  parentSpanId?: string;
-  name: string;
-  service: string;
-}
-
-// ---- trace lookup: Tempo API or the development sink's files -------------------------------
-
-/** Ids in Tempo's JSON are base64 (protobuf JSON of bytes) in some versions and hex in others. */
-export function idToHex(id: string | undefined): string | undefined {
-  if (!id) return undefined;
-  if (/^[0-9a-f]{16}$|^[0-9a-f]{32}$/i.test(id)) return id.toLowerCase();
-  const hex = Buffer.from(id, 'base64').toString('hex');
-  return /^0+$/.test(hex) || hex === '' ? undefined : hex;
-}
-
-interface OtlpJsonKv {
-  key: string;
-  value?: { stringValue?: string };
-}
-interface OtlpJsonResourceSpans {
-  resource?: { attributes?: OtlpJsonKv[] };
-  scopeSpans?: { spans?: { traceId?: string; spanId?: string; parentSpanId?: string; name?: string }[] }[];
-  instrumentationLibrarySpans?: OtlpJsonResourceSpans['scopeSpans'];
-}
-
-/** Flattens Tempo's trace-by-id JSON (v1 `batches`, v2 `trace.resourceSpans`, or `resourceSpans`). */
-export function spansFromTempo(body: unknown): FoundSpan[] {
-  const b = body as {
-    batches?: OtlpJsonResourceSpans[];
-    resourceSpans?: OtlpJsonResourceSpans[];
-    trace?: { resourceSpans?: OtlpJsonResourceSpans[]; batches?: OtlpJsonResourceSpans[] };
-  };
-  const batches = b.batches ?? b.resourceSpans ?? b.trace?.resourceSpans ?? b.trace?.batches ?? [];
-  const out: FoundSpan[] = [];
-  for (const rs of batches) {
-    const service =
-      rs.resource?.attributes?.find((a) => a.key === 'service.name')?.value?.stringValue ?? 'unknown_service';
-    for (const ss of rs.scopeSpans ?? rs.instrumentationLibrarySpans ?? []) {
-      for (const s of ss.spans ?? []) {
-        const parent = idToHex(s.parentSpanId);
-        out.push({
-          traceId: idToHex(s.traceId) ?? '',
-          spanId: idToHex(s.spanId) ?? '',
-          ...(parent ? { parentSpanId: parent } : {}),
-          name: s.name ?? '',
-          service,
-        });
-      }
-    }
-  }
-  return out;
-}
-
-interface JaegerTrace {
-  spans?: {
-    traceID?: string;
-    spanID?: string;
-    operationName?: string;
-    references?: { refType?: string; spanID?: string }[];
-    processID?: string;
-  }[];
-  processes?: Record<string, { serviceName?: string }>;
-}
-
-/** Flattens Jaeger's trace-by-id JSON (`{data: [{spans, processes}]}`, its query API's own format). */
-export function spansFromJaeger(body: unknown): FoundSpan[] {
-  const out: FoundSpan[] = [];
-  for (const t of (body as { data?: JaegerTrace[] }).data ?? []) {
-    for (const s of t.spans ?? []) {
-      const parent = s.references?.find((r) => r.refType === 'CHILD_OF')?.spanID;
-      out.push({
-        traceId: s.traceID ?? '',
-        spanId: s.spanID ?? '',
-        ...(parent ? { parentSpanId: parent } : {}),
-        name: s.operationName ?? '',
-        service: t.processes?.[s.processID ?? '']?.serviceName ?? 'unknown_service',
-      });
-    }
-  }
-  return out;
-}
-
-/** The spans of a trace as the target's trace store returns them ([] while not there yet). */
-export async function lookupTrace(
-  traceQueryUrl: string,
-  traceId: string,
-  headers: Record<string, string> = {},
-): Promise<FoundSpan[]> {
-  const r = await http(`${traceQueryUrl.replace(/\/$/, '')}/api/traces/${traceId}`, { headers });
-  if (r.status === 404) return [];
-  if (r.status !== 200)
-    throw new Error(`GET /api/traces/${traceId} answered ${r.status}: ${r.text.slice(0, 200)}`);
-  const body = JSON.parse(r.text) as { data?: unknown };
-  // Tempo (k3d, compose) and Jaeger (native) share the path, not the format.
-  return Array.isArray(body.data) ? spansFromJaeger(body) : spansFromTempo(body);
-}
 
 // ---- the check's own two-service trace ----------------------------------------------------
 

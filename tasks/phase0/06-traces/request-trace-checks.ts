@@ -16,8 +16,8 @@ import { http, poll } from '../../../validation/lib/http.ts';
 import { tracedSend } from '../../../templates/service/src/lib/kafka-tracing.ts';
 import { withSpan } from '../../../templates/service/src/lib/tracing.ts';
 import { logsql, quote } from '../../../validation/lib/logsql.ts';
-import { exclusiveTracing } from '../05-logs/checks.ts';
-import { spansFromJaeger, spansFromTempo, type FoundSpan } from './checks.ts';
+import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
+import { waitForTrace as pollTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
 
 const TASK = '0-6';
 export const SUBSTITUTE = 'Jaeger (for Tempo)';
@@ -28,38 +28,10 @@ const DEMO = 'demo-service';
 const skip = (id: string, title: string, criteria: string[], reason: string) =>
   check({ id, title, criteria, proof: 'live', status: 'skip', reason });
 
-/** Polls the store by trace id until `complete(spans)`; the time from `since` to that moment. */
-async function waitForTrace(
-  base: string,
-  traceId: string,
-  since: number,
-  complete: (spans: FoundSpan[]) => boolean,
-): Promise<{ spans: FoundSpan[]; store: string; visibleMs?: number; error?: string }> {
-  let spans: FoundSpan[] = [];
-  let error: string | undefined;
-  let store = 'the trace store';
-  const ok = await poll(
-    async () => {
-      try {
-        const r = await http(`${base}/api/traces/${traceId}`, { timeoutMs: 5_000 });
-        if (r.status === 404) return undefined;
-        if (r.status !== 200)
-          throw new Error(`GET /api/traces/${traceId} answered ${r.status}: ${r.text.slice(0, 150)}`);
-        const body = JSON.parse(r.text) as { data?: unknown };
-        // Same path, two formats: Jaeger's own JSON (native) or Tempo's OTLP JSON.
-        const jaeger = Array.isArray(body.data);
-        store = jaeger ? SUBSTITUTE : 'Tempo';
-        spans = jaeger ? spansFromJaeger(body) : spansFromTempo(body);
-        error = undefined;
-      } catch (e) {
-        error = errText(e);
-      }
-      return complete(spans) ? true : undefined;
-    },
-    15_000,
-    100,
-  );
-  return { spans, store, ...(ok ? { visibleMs: Date.now() - since } : {}), ...(error ? { error } : {}) };
+/** waitForTrace naming the store as the report does: Jaeger stands in for Tempo natively. */
+async function waitForTrace(...a: Parameters<typeof pollTrace>) {
+  const r = await pollTrace(...a);
+  return { ...r, store: r.store === 'jaeger' ? SUBSTITUTE : r.store === 'tempo' ? 'Tempo' : 'the trace store' };
 }
 
 const chain = (spans: FoundSpan[], names: [string, string][]) =>

@@ -1,6 +1,6 @@
 // Checks of seed task 0-8 (CI/CD): workflow triggers and jobs read from the YAML, actionlint
 // over the workflows, the full-history secret scan, the lint and test steps `.ci/run` records
-// with scripts/ci-timed.ts, and REQ-0.5 from the whole run's time (pipeline-time.ts).
+// with scripts/ci-timed.ts, and REQ-0.5 from the whole run's time (validation/lib/pipeline-time.ts).
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
@@ -9,8 +9,8 @@ import { check, type Check } from '../../engine/task.ts';
 import { resolvePaths } from '../../paths.ts';
 import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
-export type { StepTiming as CiTiming, CiTimings } from './pipeline-time.ts';
-import { pipelineTimeCheck, readCiTimings } from './pipeline-time.ts';
+export type { StepTiming as CiTiming, CiTimings } from '../../../validation/lib/pipeline-time.ts';
+import { pipelineTimeCheck, readCiTimings } from '../../../validation/lib/pipeline-time.ts';
 
 export const ciTimingsFile = (env: NodeJS.ProcessEnv = process.env) => path.join(resolvePaths(env).platform, 'ci-timings.json');
 
@@ -59,7 +59,7 @@ export async function ciCdChecks(root: string, platformEnv: NodeJS.ProcessEnv, s
   checks.push(unit && integration
     ? check({ proof: 'live', id: '0-8.tests', criteria: ['0-8.ac4'], title: 'unit and integration tests pass', status: unit.exitCode === 0 && integration.exitCode === 0 ? 'pass' : 'fail', evidence: `unit exit ${unit.exitCode}, integration exit ${integration.exitCode}`, reason: unit.exitCode === 0 && integration.exitCode === 0 ? undefined : 'a test step failed' })
     : check({ proof: 'live', id: '0-8.tests', criteria: ['0-8.ac4'], title: 'unit and integration tests pass', status: 'skip', reason: noTimings }));
-  // REQ-0.5 is the whole pipeline's wall time (pipeline-time.ts), the same figure 0-13 judges.
+  // REQ-0.5 is the whole pipeline's wall time (validation/lib/pipeline-time.ts), the same figure 0-13 judges.
   checks.push(await pipelineTimeCheck(root, resolvePaths(platformEnv).platform, { id: '0-8.duration', criteria: ['0-8.ac7'] }));
 
   const sec = workflow(root, 'security.yml');

@@ -11,7 +11,7 @@ import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
 import { loadSettings, SETTINGS } from '../../config/settings.ts';
 import { redact } from '../../config/redact.ts';
-import { GUIDE } from '../12-docs/docs.ts';
+import { GUIDE } from '../../../validation/lib/docs.ts';
 import { renderSecret } from '../../config/k8s-secret.ts';
 import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 

@@ -14,7 +14,7 @@ import { freePort } from '../../ports.ts';
 import { isAvailable } from '../../targets/target.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { http, poll } from '../../../validation/lib/http.ts';
-import { lookupTrace } from '../06-traces/checks.ts';
+import { lookupTrace } from '../../../validation/lib/traces.ts';
 import { proofVia, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const T = '0-10';

@@ -6,7 +6,9 @@ import path from 'node:path';
 import { execa } from 'execa';
 import { COMMAND_NAMES } from '../../cli/names.ts';
 
-export const GUIDE = 'docs/developer-guide';
+import { GUIDE } from '../../../validation/lib/docs.ts';
+
+export { GUIDE };
 /** The engine's commands; the rest come from the CLI registry. */
 export const CORE_COMMANDS = ['up', 'down', 'verify', 'status', 'plan', 'graph', 'list', 'clean'];
 

@@ -14,11 +14,11 @@ import type { PlatformContext } from '../../context.ts';
 import { check, type Check } from '../../engine/task.ts';
 import { loadState, stateFile } from '../../engine/state.ts';
 import { DEMO_SERVICE, isAvailable, type Endpoint } from '../../targets/target.ts';
-import { queryRange } from '../05-logs/checks.ts';
+import { queryRange } from '../../../validation/lib/logs.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { http, poll } from '../../../validation/lib/http.ts';
 import { openEventStream } from './sse.ts';
-import { lookupTrace, type FoundSpan } from '../06-traces/checks.ts';
+import { lookupTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
 import { proofVia, standInOf } from '../../../validation/lib/checks.ts';
 
 const T = '0-13';
@@ -532,7 +532,7 @@ export function clusterStartCheck(ctx: PlatformContext): Check {
 
 /** REQ-0.5: the whole `.ci/run` wall time of this commit, the figure 0-8.duration judges too. */
 export async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
-  const { pipelineTimeCheck } = await import('../08-ci-cd/pipeline-time.ts');
+  const { pipelineTimeCheck } = await import('../../../validation/lib/pipeline-time.ts');
   return pipelineTimeCheck(ctx.paths.root, ctx.paths.platform, {
     id: `${T}.ci-duration`,
     criteria: ['0-13.ac9'],

@@ -7,7 +7,7 @@ import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
-import { check, type Check } from '../../engine/task.ts';
+import { check, type Check } from '../../tasks/engine/task.ts';
 
 /** REQ-0.5's bound, seconds. */
 export const PIPELINE_BOUND_S = 300;
