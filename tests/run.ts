@@ -1,83 +1,335 @@
-// Runs the uvu suites in one process, then exits: a suite that leaves a socket or timer open
-// must not hang CI. Prints the plain closing line `N passed, N failed, N skipped` that CI reads.
+// The test runner CI and `make test` use. Test files run in parallel worker processes (TEST_WORKERS,
+// default: the cores, at least 2), the slowest first (durations of the last run, in
+// .platform/test-durations.json); each file's output is printed together when it ends, with its
+// duration; the totals are summed into the closing line `N passed, N failed, N skipped` (CI reads
+// it). Files that call sharedTestBroker() share one Kafka broker the runner starts (their own
+// topics and groups; files that restart or kill a broker start their own).
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
 //
-// The verdict is uvu's own: the exit code its `exec` sets (1 when any test threw) and the counts
-// of the summary it prints last. Test output can contain a nested run's summary (a failing
-// assertion quoting a child's "Total: 5 Passed: 5"), so only the summary that ends the output
-// counts, and a missing one is a failure.
+// Honest by construction: a failing test, a file whose worker dies or hangs past TEST_FILE_TIMEOUT_S,
+// a folder that does not exist, no file matched, or a stray `.only(`/`.skip(` in a test file each
+// fail the run. A file's verdict is uvu's own: its exit code and the summary ending its output (a
+// failing assertion may quote a nested run's "Total: 5 Passed: 5"; only the last summary counts).
+import { fork, type ChildProcess } from 'node:child_process';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { parse } from 'uvu/parse';
-import { run } from 'uvu/run';
 
-const args = process.argv.slice(2);
-const patternAt = args.indexOf('--pattern');
-const pattern = patternAt >= 0 ? new RegExp(args.splice(patternAt, 2)[1] ?? '') : /\.test\.ts$/;
-const dirs = args.length > 0 ? args : ['tests'];
-const watchdogS = Number(process.env.TEST_TIMEOUT_S ?? 1800);
+const SELF = fileURLToPath(import.meta.url);
+const END = '\u0000END ';
 
-// Tee stdout so the summary uvu prints last can be read back.
-let captured = '';
-const write = process.stdout.write.bind(process.stdout);
-process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
-  captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
-  if (captured.length > 1_000_000) captured = captured.slice(-100_000);
-  return write(chunk, ...rest);
-}) as typeof process.stdout.write;
-
-const watchdog = setTimeout(() => {
-  console.error(
-    `\ntests: still running after ${watchdogS}s (TEST_TIMEOUT_S); the last file named above is hanging`,
-  );
-  process.exit(1);
-}, watchdogS * 1000);
-watchdog.unref();
+interface Counts {
+  total: number;
+  passed: number;
+  skipped: number;
+  code: number;
+}
 
 /** uvu's closing summary, only when it is the end of the output (see the header). */
-function finalSummary(output: string): { total: number; passed: number; skipped: number } | undefined {
+export function finalSummary(output: string): Omit<Counts, 'code'> | undefined {
   const m = /\n {2}Total: +(\d+)\n {2}Passed: +(\d+)\n {2}Skipped: +(\d+)\n {2}Duration: +\S+\n*$/.exec(
     stripVTControlCharacters(output),
   );
   return m ? { total: Number(m[1]), passed: Number(m[2]), skipped: Number(m[3]) } : undefined;
 }
 
-// uvu collects suites instead of running them at import time when UVU_DEFER is set.
-(globalThis as Record<string, unknown>).UVU_DEFER = 1;
-// One run over the suites of every folder: uvu keeps a global queue, so a second run() would
-// mislabel and miscount the suites of the first.
-const suites: { name: string; file: string }[] = [];
-for (const dir of dirs) {
-  if (!fs.existsSync(dir)) continue;
-  const ctx = await parse(path.resolve(dir), pattern, { cwd: process.cwd() });
-  suites.push(
-    ...ctx.suites.map((sui) => ({
-      ...sui,
-      name: path.join(path.relative(process.cwd(), path.resolve(dir)), sui.name),
-    })),
-  );
+// ---------------------------------------------------------------------------------------------
+// Worker: runs the files the parent sends, one after another, each with a fresh uvu queue; after
+// each it writes the END marker (with its counts) on stdout and stderr, so the parent knows
+// where the file's output ends in both streams.
+async function worker(): Promise<void> {
+  (globalThis as Record<string, unknown>).UVU_DEFER = 1;
+  const { exec } = await import('uvu');
+  let captured = '';
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((chunk: string | Uint8Array, ...rest: never[]) => {
+    captured += typeof chunk === 'string' ? chunk : Buffer.from(chunk).toString();
+    if (captured.length > 1_000_000) captured = captured.slice(-100_000);
+    return write(chunk, ...rest);
+  }) as typeof process.stdout.write;
+  const g = globalThis as unknown as { UVU_QUEUE: unknown[][]; UVU_INDEX: number };
+  process.on('message', async (m: { file: string; name: string }) => {
+    captured = '';
+    g.UVU_QUEUE.length = 0;
+    g.UVU_INDEX = 0;
+    g.UVU_QUEUE.push([m.name]);
+    let code: number;
+    try {
+      await import(`file://${m.file}`);
+      process.exitCode = 0;
+      await exec(false);
+      // uvu's exec ends by setting the exit code: 1 when any test (or its hooks) threw.
+      code = Number(process.exitCode ?? 0);
+    } catch (e) {
+      console.error(`tests: ${m.name} broke the run: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      code = 1;
+    }
+    process.exitCode = 0;
+    const s = finalSummary(captured);
+    const counts: Counts = s ? { ...s, code } : { total: 0, passed: 0, skipped: 0, code: code || 1 };
+    if (!s) console.error(`tests: ${m.name}: uvu printed no closing summary; counting the file as failed`);
+    write(`\n${END}${JSON.stringify(counts)}\n`);
+    process.stderr.write(`\n${END}\n`);
+  });
+  process.on('disconnect', () => process.exit(0));
+  process.send?.('ready');
 }
-let summary: ReturnType<typeof finalSummary> = { total: 0, passed: 0, skipped: 0 };
-let uvuCode = 0;
-if (suites.length > 0) {
-  captured = '';
-  process.exitCode = 0;
-  try {
-    await run(suites, { bail: false });
-    // uvu's exec ends by setting the exit code: 1 when any test (or its hooks) threw.
-    uvuCode = Number(process.exitCode ?? 0);
-  } catch (e) {
-    console.error(`tests: the run itself broke: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
-    uvuCode = 1;
+
+// ---------------------------------------------------------------------------------------------
+// Parent.
+interface FileResult extends Counts {
+  name: string;
+  ms: number;
+  output: string;
+  note?: string;
+}
+
+const STRAY = /^\s*(?:[\w$]+\.)+(only|skip)\s*\(/;
+
+function listFiles(dir: string, pattern: RegExp): string[] {
+  const out: string[] = [];
+  for (const e of fs.readdirSync(dir, { withFileTypes: true })) {
+    const p = path.join(dir, e.name);
+    if (e.isDirectory()) out.push(...listFiles(p, pattern));
+    else if (pattern.test(p)) out.push(p);
   }
-  summary = finalSummary(captured);
-  if (!summary) console.error('tests: uvu printed no closing summary; counting the run as failed');
+  return out.sort();
 }
-const { total, passed, skipped } = summary ?? { total: 0, passed: 0, skipped: 0 };
-// uvu's Total excludes skipped tests; a test that threw in a `before` hook is neither passed nor
-// reported as an error by uvu, so both the exit code and the counts must agree on green.
-const failed = Math.max(total - passed, uvuCode !== 0 && total === passed ? 1 : 0);
-if (suites.length === 0 || (summary && total === 0)) console.log('tests: no test files matched');
-console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
-process.exit(failed > 0 || total === 0 || !summary ? 1 : 0);
+
+async function parent(): Promise<void> {
+  const started = performance.now();
+  const args = process.argv.slice(2);
+  const patternAt = args.indexOf('--pattern');
+  const pattern = patternAt >= 0 ? new RegExp(args.splice(patternAt, 2)[1] ?? '') : /\.test\.ts$/;
+  const dirs = args.length > 0 ? args : ['tests'];
+  const watchdogS = Number(process.env.TEST_TIMEOUT_S ?? 1800);
+  const fileTimeoutS = Number(process.env.TEST_FILE_TIMEOUT_S ?? 900);
+  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()));
+  const errors: string[] = [];
+
+  const files: { file: string; name: string; shared: boolean }[] = [];
+  for (const dir of dirs) {
+    if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
+      errors.push(`tests: no folder ${dir} (from the command line); fix the path`);
+      continue;
+    }
+    for (const f of listFiles(path.resolve(dir), pattern)) {
+      const name = path.relative(process.cwd(), f);
+      const text = fs.readFileSync(f, 'utf8');
+      text.split('\n').forEach((line, i) => {
+        const m = STRAY.exec(line);
+        if (m) errors.push(`tests: ${name}:${i + 1}: stray .${m[1]}( — remove it (it hides the other tests)`);
+      });
+      files.push({ file: f, name, shared: text.includes('sharedTestBroker(') });
+    }
+  }
+  if (files.length === 0) errors.push('tests: no test files matched');
+
+  // Slowest first, from the last run's durations; unknown files count as slow (integration, e2e).
+  const { resolvePaths } = await import('../tasks/paths.ts');
+  const durationsFile = path.join(resolvePaths().platform, 'test-durations.json');
+  let known: Record<string, number> = {};
+  try {
+    known = JSON.parse(fs.readFileSync(durationsFile, 'utf8')) as Record<string, number>;
+  } catch {
+    // first run: no record
+  }
+  const guess = (n: string) => known[n] ?? (n.includes(`${path.sep}unit${path.sep}`) ? 1_000 : 30_000);
+  const queue = [...files].sort((a, b) => guess(b.name) - guess(a.name));
+
+  // One broker for the files that only need a broker, started while the others run.
+  let sharedEnv: string | undefined;
+  let sharedError: string | undefined;
+  let stopShared: (() => Promise<void>) | undefined;
+  const sharedReady = queue.some((f) => f.shared)
+    ? (async () => {
+        try {
+          const { startTestBroker, SHARED_BROKER_ENV } = await import('./support/kafka-broker.ts');
+          const b = await startTestBroker({ heapMb: 512 });
+          stopShared = () => b.stop();
+          sharedEnv = JSON.stringify({ bootstrap: b.bootstrap, port: b.port, settings: b.settings });
+          console.log(`tests: shared Kafka broker at ${b.bootstrap} (${SHARED_BROKER_ENV})`);
+        } catch (e) {
+          sharedError = e instanceof Error ? e.message : String(e);
+        }
+      })()
+    : Promise.resolve();
+  let sharedDone = false;
+  void sharedReady.then(() => (sharedDone = true));
+
+  const results: FileResult[] = [];
+  const running = new Map<ChildProcess, { name: string; t0: number }>();
+  let interrupted = false;
+
+  const print = (r: FileResult) => {
+    const verdict = r.code === 0 && r.total === r.passed ? 'ok' : 'FAILED';
+    console.log(
+      `\n── ${r.name}: ${verdict}, ${r.passed} passed, ${Math.max(0, r.total - r.passed)} failed, ${r.skipped} skipped (${(r.ms / 1000).toFixed(1)} s)${r.note ? ` — ${r.note}` : ''}`,
+    );
+    process.stdout.write(r.output.endsWith('\n') ? r.output : `${r.output}\n`);
+  };
+
+  const spawnWorker = () =>
+    fork(SELF, ['--worker'], {
+      execArgv: ['--import', 'tsx'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+      env: { ...process.env, ...(sharedEnv ? { TEST_SHARED_KAFKA: sharedEnv } : {}) },
+    });
+
+  /** Runs files from the queue in one worker until the queue is empty. */
+  async function lane(): Promise<void> {
+    let child: ChildProcess | undefined;
+    let childShared = false;
+    for (;;) {
+      if (interrupted) break;
+      // A file needing the shared broker waits for it; others go first meanwhile.
+      let i = queue.findIndex((f) => !f.shared || sharedDone);
+      if (i < 0 && queue.length > 0) {
+        await sharedReady;
+        i = 0;
+      }
+      if (i < 0) break;
+      const f = queue.splice(i, 1)[0]!;
+      if (f.shared && sharedError) {
+        results.push({ name: f.name, ms: 0, output: '', total: 1, passed: 0, skipped: 0, code: 1, note: `the shared Kafka broker did not start: ${sharedError}` });
+        print(results.at(-1)!);
+        continue;
+      }
+      // A worker forked before the broker was up lacks its address: start a fresh one.
+      if (child && f.shared && !childShared) {
+        child.disconnect();
+        child = undefined;
+      }
+      if (!child) {
+        child = spawnWorker();
+        childShared = sharedEnv !== undefined;
+        await new Promise<void>((res) => child!.once('message', () => res()));
+      }
+      const r = await runIn(child, f);
+      results.push(r);
+      print(r);
+      if (r.note) {
+        // The worker died or hung: its state is unknown, the next file gets a new one.
+        child.kill('SIGKILL');
+        child = undefined;
+      }
+    }
+    if (child?.connected) child.disconnect();
+  }
+
+  function runIn(child: ChildProcess, f: { file: string; name: string }): Promise<FileResult> {
+    return new Promise((resolve) => {
+      const t0 = performance.now();
+      running.set(child, { name: f.name, t0 });
+      let out = '';
+      let err = '';
+      let counts: Counts | undefined;
+      let errDone = false;
+      const finish = (note?: string) => {
+        clearTimeout(timer);
+        child.stdout!.off('data', onOut);
+        child.stderr!.off('data', onErr);
+        child.off('exit', onExit);
+        running.delete(child);
+        const c = counts ?? { total: 0, passed: 0, skipped: 0, code: 1 };
+        const total = note && c.total === c.passed ? c.total + 1 : c.total;
+        resolve({
+          name: f.name,
+          ms: performance.now() - t0,
+          output: out + (err.trim() ? `${err.replace(/\n+$/, '')}\n` : ''),
+          ...c,
+          total,
+          code: note ? 1 : c.code,
+          ...(note ? { note } : {}),
+        });
+      };
+      const check = () => {
+        if (counts && errDone) finish();
+      };
+      const onOut = (d: Buffer) => {
+        out += d.toString();
+        const at = out.indexOf(END);
+        if (at >= 0) {
+          const nl = out.indexOf('\n', at);
+          if (nl < 0) return;
+          counts = JSON.parse(out.slice(at + END.length, nl)) as Counts;
+          out = out.slice(0, at);
+          check();
+        }
+      };
+      const onErr = (d: Buffer) => {
+        err += d.toString();
+        const at = err.indexOf(END);
+        if (at >= 0) {
+          err = err.slice(0, at);
+          errDone = true;
+          check();
+        }
+      };
+      const onExit = (code: number | null, signal: string | null) =>
+        finish(`its worker exited (${signal ?? `code ${code}`}) before the file finished`);
+      const timer = setTimeout(() => {
+        child.kill('SIGKILL');
+      }, fileTimeoutS * 1000);
+      timer.unref();
+      child.stdout!.on('data', onOut);
+      child.stderr!.on('data', onErr);
+      child.once('exit', onExit);
+      child.send({ file: f.file, name: f.name });
+    });
+  }
+
+  const watchdog = setTimeout(() => {
+    console.error(
+      `\ntests: still running after ${watchdogS}s (TEST_TIMEOUT_S): ${[...running.values()].map((r) => r.name).join(', ')}`,
+    );
+    for (const c of running.keys()) c.kill('SIGKILL');
+    interrupted = true;
+  }, watchdogS * 1000);
+  watchdog.unref();
+  const onSignal = () => {
+    interrupted = true;
+    for (const c of running.keys()) c.kill('SIGINT');
+  };
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
+
+  console.log(`tests: ${files.length} file(s) in ${workers} worker(s)`);
+  try {
+    await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, files.length)) }, () => lane()));
+  } finally {
+    await sharedReady;
+    await stopShared?.().catch((e: Error) => console.error(`tests: stopping the shared broker: ${e.message}`));
+    clearTimeout(watchdog);
+  }
+
+  if (!interrupted && results.length > 0) {
+    const next = { ...known };
+    for (const r of results) next[r.name] = Math.round(r.ms);
+    try {
+      fs.mkdirSync(path.dirname(durationsFile), { recursive: true });
+      fs.writeFileSync(durationsFile, JSON.stringify(next, null, 2) + '\n');
+    } catch {
+      // a read-only checkout still gets its verdict
+    }
+  }
+  const passed = results.reduce((n, r) => n + r.passed, 0);
+  const skipped = results.reduce((n, r) => n + r.skipped, 0);
+  let failed = results.reduce((n, r) => n + Math.max(r.total - r.passed, r.code !== 0 && r.total === r.passed ? 1 : 0), 0);
+  if (interrupted) {
+    errors.push(`tests: interrupted; ${queue.length} file(s) not run`);
+  }
+  failed += errors.length;
+  console.log('\ntests: durations (slowest first)');
+  for (const r of [...results].sort((a, b) => b.ms - a.ms))
+    console.log(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.name}${r.code === 0 && r.total === r.passed ? '' : '  FAILED'}`);
+  console.log(`  wall time ${((performance.now() - started) / 1000).toFixed(1)} s, ${workers} worker(s)`);
+  for (const e of errors) console.error(e);
+  console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
+  process.exit(failed > 0 || passed + failed === 0 ? 1 : 0);
+}
+
+if (process.argv[2] === '--worker') await worker();
+else await parent();

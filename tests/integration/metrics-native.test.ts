@@ -7,15 +7,27 @@ import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { freePort } from '../../tasks/ports.ts';
+import fsp from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { resolvePaths } from '../../tasks/paths.ts';
+import type { Paths } from '../../tasks/context.ts';
 import { startMetrics, stopMetrics } from '../../tasks/targets/native/prometheus.ts';
 import { readPid, rssOfTree } from '../../tasks/targets/native/supervisor.ts';
 import { unavailable, type Endpoints } from '../../tasks/targets/target.ts';
 import { metricsChecks, Prom } from '../../tasks/phase0/04-metrics/checks.ts';
-import { startTestBroker } from '../support/kafka-broker.ts';
+import { sharedTestBroker } from '../support/kafka-broker.ts';
+import { freePortEnv } from '../support/free-ports.ts';
 
-const TOPIC = 'metrics-it';
-const GROUP = 'metrics-it-group';
+// Own topic and group: the broker may be the run's shared one (tests/run.ts).
+const TOPIC = `metrics-it-${process.pid}`;
+const GROUP = `metrics-it-group-${process.pid}`;
+
+/** A temp PLATFORM_DIR of this test's own (Prometheus data, pid files), the tools cache shared. */
+async function scratchPaths(): Promise<Paths> {
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'metrics-it-'));
+  return resolvePaths({ ...process.env, PLATFORM_DIR: dir, PLATFORM_CACHE: resolvePaths().cache });
+}
 
 async function until<T>(what: string, timeoutMs: number, probe: () => Promise<T | undefined>): Promise<T> {
   const deadline = Date.now() + timeoutMs;
@@ -39,19 +51,19 @@ async function scalar(prom: Prom, expr: string): Promise<number | undefined> {
 }
 
 test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 checks pass', async () => {
-  const broker = await startTestBroker();
-  const paths = broker.paths;
+  const broker = await sharedTestBroker();
+  const paths = await scratchPaths();
   try {
-    const ports = new Set<number>();
-    while (ports.size < 4) ports.add(await freePort());
-    const [prometheus, lag, node, demo] = [...ports] as [number, number, number, number];
-    const env = {
-      PROMETHEUS_PORT: String(prometheus),
-      LAG_EXPORTER_PORT: String(lag),
-      NODE_EXPORTER_PORT: String(node),
+    // Every port free, not the defaults: another checkout's VictoriaLogs, collector or Jaeger on
+    // 9428/8889/8888 would be scraped and pass where this test expects skips.
+    const env: Record<string, string> = {
+      ...(await freePortEnv()),
+      KAFKA_PORT: String(broker.port),
       KAFKA_METRICS_PORT: String(broker.settings.metricsPort),
-      DEMO_PORT: String(demo), // nothing listens here: the demo-service target must show as a skip
+      // DEMO_PORT stays a free port nothing listens on: the demo-service target must show as a skip.
     };
+    const prometheus = Number(env.PROMETHEUS_PORT);
+    const demo = Number(env.DEMO_PORT);
     const started = await startMetrics(paths, env, broker.bootstrap, AbortSignal.timeout(120_000));
     const rec = await readPid(paths, 'prometheus');
     assert.ok(rec, 'prometheus pid file');
@@ -158,6 +170,7 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
   } finally {
     await stopMetrics(paths).catch((e: Error) => console.error(`stopMetrics: ${e.message}`));
     await broker.stop();
+    await fsp.rm(paths.platform, { recursive: true, force: true });
   }
 });
 

@@ -12,7 +12,7 @@ import { poll } from '../../validation/lib/http.ts';
 import { tracedProcess, tracedSend } from '../../templates/service/src/lib/kafka-tracing.ts';
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../templates/service/src/lib/tracing.ts';
-import { startTestBroker } from '../support/kafka-broker.ts';
+import { sharedTestBroker } from '../support/kafka-broker.ts';
 
 interface JaegerSpan {
   traceId: string;
@@ -60,7 +60,7 @@ async function jaegerSpans(query: string, traceId: string): Promise<JaegerSpan[]
 
 test('producer → real Kafka broker → consumer is one trace across two services; consumer logs carry its id', async () => {
   const jaeger = await startScratchJaeger();
-  const broker = await startTestBroker();
+  const broker = await sharedTestBroker();
   const endpoint = jaeger.otlpGrpc;
   const api = startTracing({ serviceName: 'orders-api', endpoint, scheduledDelayMillis: 100 });
   const worker = startTracing({

@@ -1,5 +1,5 @@
 // What a developer does with a new service: generate it into a temp dir, `npm install` it from
-// the npm registry (its own package.json, not the repository's node_modules), type-check it and
+// the local npm cache (its own package.json, not the repository's node_modules), type-check it and
 // run its own tests. With a real broker on a free port, its broker tests run as well.
 import fs from 'node:fs/promises';
 import os from 'node:os';
@@ -9,7 +9,7 @@ import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { generateService } from '../../tasks/cli/commands/new-service.ts';
-import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { sharedTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 
 test('a generated service installs, type-checks and passes its own unit and integration tests', async () => {
   const root = await fs.mkdtemp(path.join(os.tmpdir(), 'generated-service-'));
@@ -26,7 +26,9 @@ test('a generated service installs, type-checks and passes its own unit and inte
       npm_config_update_notifier: 'false',
     };
     const t0 = performance.now();
-    const install = await execa('npm', ['install', '--no-audit', '--no-fund'], {
+    // --prefer-offline: the packages come from the local npm cache (the project's own npm ci filled it
+    // with the same versions); the registry is asked only for what the cache lacks.
+    const install = await execa('npm', ['install', '--prefer-offline', '--no-audit', '--no-fund'], {
       cwd: dir,
       env,
       all: true,
@@ -40,7 +42,7 @@ test('a generated service installs, type-checks and passes its own unit and inte
     const tsc = await execa('npm', ['run', 'typecheck'], { cwd: dir, env, all: true, reject: false });
     assert.is(tsc.exitCode, 0, `typecheck failed:\n${tsc.all}`);
 
-    broker = await startTestBroker();
+    broker = await sharedTestBroker();
     const tests = await execa('npm', ['test'], {
       cwd: dir,
       env: { ...env, KAFKA_BROKERS: broker.bootstrap },

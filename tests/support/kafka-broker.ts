@@ -18,7 +18,7 @@ import {
   stopKafka,
   type KafkaSettings,
 } from '../../tasks/targets/native/kafka.ts';
-import { freePort } from '../../tasks/ports.ts';
+import { freePorts } from './free-ports.ts';
 import { readPid } from '../../tasks/targets/native/supervisor.ts';
 
 export interface TestBroker {
@@ -34,12 +34,9 @@ export interface TestBroker {
   stop(): Promise<void>;
 }
 
-/** Distinct free ports: freePort() may hand back the same port twice in a row. */
-async function freePorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
-}
+/** Set by tests/run.ts to the run's shared broker (JSON of SharedBroker). */
+export const SHARED_BROKER_ENV = 'TEST_SHARED_KAFKA';
+export type SharedBroker = Pick<TestBroker, 'bootstrap' | 'port' | 'settings'>;
 
 export async function startTestBroker(opts: { heapMb?: number } = {}): Promise<TestBroker> {
   const base = resolvePaths();
@@ -81,5 +78,25 @@ export async function startTestBroker(opts: { heapMb?: number } = {}): Promise<T
         await fsp.rm(dir, { recursive: true, force: true });
       }
     },
+  };
+}
+
+/**
+ * The run's shared broker when tests/run.ts started one (a file that only needs a broker: its own
+ * topics and groups, never a restart or a kill), else a broker of this file's own. stop() leaves
+ * the shared one to the runner; restart() and kill() refuse: a file doing either owns its broker.
+ */
+export async function sharedTestBroker(): Promise<TestBroker> {
+  const shared = process.env[SHARED_BROKER_ENV];
+  if (!shared) return startTestBroker();
+  const b = JSON.parse(shared) as SharedBroker;
+  const refuse = (what: string) => () =>
+    Promise.reject(new Error(`${what} of the run's shared broker: use startTestBroker() for a broker of your own`));
+  return {
+    ...b,
+    paths: resolvePaths({ ...process.env, PLATFORM_DIR: path.join(os.tmpdir(), 'shared-broker-not-yours') }),
+    restart: refuse('restart'),
+    kill: refuse('kill'),
+    stop: async () => {},
   };
 }

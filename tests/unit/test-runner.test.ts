@@ -1,6 +1,9 @@
 // tests/run.ts as CI runs it, in its own process over fixture suites: the verdict comes from
 // uvu's own result (its exit code and the summary that ends the output), never from a summary
-// quoted inside a failing test's message.
+// quoted inside a failing test's message; files run in parallel workers with their output kept
+// together; a stray .only/.skip, a missing folder or no file at all fails the run.
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { test } from 'uvu';
@@ -10,11 +13,17 @@ import { execa } from 'execa';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = 'tests/fixtures/runner';
 
-async function runner(file: string) {
+async function runner(file: string, dir = FIXTURES) {
   const r = await execa(
     process.execPath,
-    ['--import', 'tsx', 'tests/run.ts', FIXTURES, '--pattern', `${file.replace(/\./g, '\\.')}$`],
-    { cwd: ROOT, reject: false, all: true, env: { NO_COLOR: '1', TEST_TIMEOUT_S: '120' } },
+    ['--import', 'tsx', 'tests/run.ts', dir, '--pattern', file.includes('|') ? file : `${file.replace(/\./g, '\\.')}$`],
+    {
+      cwd: ROOT,
+      reject: false,
+      all: true,
+      // A scratch PLATFORM_DIR: the fixtures' durations must not join the checkout's record.
+      env: { NO_COLOR: '1', TEST_TIMEOUT_S: '120', TEST_WORKERS: '2', PLATFORM_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'runner-')) },
+    },
   );
   const closing = r.stdout.trim().split('\n').at(-1) ?? '';
   return { code: r.exitCode, closing, all: r.all ?? '' };
@@ -27,10 +36,36 @@ test('a failing test whose message contains "Total: 5 Passed: 5" fails the run',
   assert.is(r.code, 1, r.all);
 });
 
-test('an all-green suite passes, with its skipped test counted', async () => {
+test('an all-green suite passes', async () => {
   const r = await runner('all-pass.fixture.ts');
-  assert.is(r.closing, '2 passed, 0 failed, 1 skipped', r.all);
+  assert.is(r.closing, '2 passed, 0 failed, 0 skipped', r.all);
   assert.is(r.code, 0, r.all);
+});
+
+test('a stray .only fails the run, naming the file and line', async () => {
+  const r = await runner('stray-only.fixture.ts');
+  assert.match(r.all, /stray-only\.fixture\.ts:7: stray \.only\(/);
+  // uvu runs the focused test and counts the hidden one skipped; the stray .only is the failure.
+  assert.is(r.closing, '1 passed, 1 failed, 1 skipped', r.all);
+  assert.is(r.code, 1, r.all);
+});
+
+test('a folder that does not exist fails the run', async () => {
+  const r = await runner('all-pass.fixture.ts', 'tests/no-such-folder');
+  assert.match(r.all, /no folder tests\/no-such-folder/);
+  assert.is(r.code, 1, r.all);
+});
+
+test('two files run side by side, the lines of each together under its header with its duration', async () => {
+  const t0 = performance.now();
+  const r = await runner('slow-(a|b)\\.fixture\\.ts$');
+  assert.is(r.closing, '2 passed, 0 failed, 0 skipped', r.all);
+  for (const x of ['a', 'b']) {
+    const block = new RegExp(`── tests/fixtures/runner/slow-${x}\\.fixture\\.ts: ok, 1 passed, 0 failed, 0 skipped \\(\\d+\\.\\d s\\)\\n[^─]*line ${x}1\\nline ${x}2\\n`);
+    assert.match(r.all, block);
+  }
+  assert.match(r.all, /wall time [\d.]+ s, 2 worker\(s\)/);
+  assert.ok(performance.now() - t0 < 60_000);
 });
 
 test('a before hook that throws (uvu reports no error) still fails the run by its counts', async () => {
@@ -41,7 +76,7 @@ test('a before hook that throws (uvu reports no error) still fails the run by it
 
 test('no matching test file fails the run', async () => {
   const r = await runner('no-such.fixture.ts');
-  assert.is(r.closing, '0 passed, 0 failed, 0 skipped', r.all);
+  assert.is(r.closing, '0 passed, 1 failed, 0 skipped', r.all);
   assert.is(r.code, 1, r.all);
 });
 
