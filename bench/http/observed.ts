@@ -5,7 +5,7 @@
 import fsp from 'node:fs/promises';
 import type { Paths } from '../../tasks/context.ts';
 import { readPid } from '../../tasks/targets/native/supervisor.ts';
-import { lookupTrace } from '../../tasks/phase0/06-traces/checks.ts';
+import { lookupTrace } from '../../validation/lib/traces.ts';
 import { logsql, quote } from '../../validation/lib/logsql.ts';
 import { statTimes } from './wrk.ts';
 
