@@ -1,0 +1,120 @@
+// The platform console in a real browser (Debian's chromium through playwright-core) against the
+// live native stack this file brings up on free ports (tests/support/native-stack.ts): Kafka,
+// VictoriaLogs + the collector, Jaeger, Prometheus + exporters + the console, the demo service.
+// Each test arranges what it looks for (a POST to the demo, a dashboard's series) and asserts only
+// that. Every page's screenshot is kept under .platform/screenshots/ (CI uploads it).
+import { test } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Browser } from 'playwright-core';
+import { launchBrowser, newPage, screenshot } from '../../validation/lib/browser.ts';
+import {
+  demoChain,
+  demoRequest,
+  drawnLogLines,
+  drawnSpans,
+  storesHold,
+} from '../../validation/lib/console-pages.ts';
+import { startNativeStack, type NativeStack } from '../support/native-stack.ts';
+import { onPage } from '../support/browser.ts';
+
+let stack: NativeStack | undefined;
+let browser: Browser | undefined;
+const url = (name: 'demo' | 'traceQuery' | 'logsql') => {
+  const e = stack!.ctx.target.endpoints()[name];
+  if (!('url' in e)) throw new Error(`${name}: ${e.unavailable}`);
+  return e.url;
+};
+const consoleUrl = () => `http://127.0.0.1:${stack!.env.GRAFANA_PORT}`;
+
+test.before(async () => {
+  stack = await startNativeStack();
+  browser = await launchBrowser();
+});
+
+test.after(async () => {
+  await browser?.close();
+  await stack?.stop();
+});
+
+test("traces: a POST to the demo is one trace whose waterfall holds the request, publish and consume spans and that request's log lines; the vmui link opens vmui with those lines", async () => {
+  const req = await demoRequest(url('demo'));
+  assert.is(req.sseTraceId, req.traceId, "the SSE push carries the POST's trace id");
+  const held = await storesHold({ jaeger: url('traceQuery'), logsql: url('logsql') }, req.traceId, {
+    minSpans: 3,
+    minLines: 3,
+  });
+  assert.ok(
+    held.spans >= 3 && held.lines >= 3,
+    `stores behind: Jaeger ${held.spans} spans, VictoriaLogs ${held.lines} lines of ${req.traceId}`,
+  );
+
+  // Search: by service and operation over the last 15 minutes; the request is one trace of 3 spans.
+  const search = `${consoleUrl()}/#/traces?service=demo-service&operation=${encodeURIComponent('POST /events')}&lookback=15m`;
+  await onPage(browser!, search, 'console-traces-search', async (page) => {
+    const row = page.locator(`.trace-results tr[data-trace-id="${req.traceId}"]`);
+    await row.waitFor({ timeout: 15_000 });
+    assert.match((await row.textContent()) ?? '', /demo-service: POST \/events/);
+    assert.match((await row.locator('td').nth(2).textContent()) ?? '', /^demo-service \(3\)$/);
+    // Following the result opens the trace.
+    await row.locator('a').first().click();
+    await page.waitForURL(new RegExp(`#/traces/${req.traceId}$`));
+    await drawnSpans(page, 3);
+  });
+
+  await onPage(browser!, `${consoleUrl()}/#/traces/${req.traceId}`, 'console-trace', async (page) => {
+    const spans = await drawnSpans(page, 3);
+    const chain = demoChain(spans);
+    assert.equal(chain.problems, [], JSON.stringify(spans));
+    assert.is(spans.length, 3, `one trace of the request, every span: ${JSON.stringify(spans)}`);
+    const lines = await drawnLogLines(page);
+    const ids = new Set(spans.map((s) => s.spanId));
+    for (const msg of ['request', 'event produced', 'event consumed'])
+      assert.ok(
+        lines.some((l) => l.text.includes(msg)),
+        `log line '${msg}' shown: ${JSON.stringify(lines)}`,
+      );
+    for (const l of lines)
+      assert.ok(ids.has(l.spanId), `a log line of a span of this trace: ${JSON.stringify(l)}`);
+    assert.ok(
+      lines.some((l) => l.text.includes(req.eventId)),
+      "the lines are this request's (its event id)",
+    );
+    // A span opens on click with its attributes; the consume span's detail lists its own line.
+    await page.locator(`.wf-span[data-span-id="${chain.consumer!.spanId}"]`).click();
+    const detail = page.locator(`.span-detail[data-detail-of="${chain.consumer!.spanId}"]`);
+    await detail.waitFor();
+    const detailText = (await detail.textContent()) ?? '';
+    assert.match(detailText, /messaging\.system\s*kafka/);
+    assert.match(detailText, /Log lines of this span \(1\)/);
+    assert.match(detailText, /event consumed/);
+
+    // The logs UI is VictoriaLogs' own (vmui), opened with this trace's query filled in.
+    const link = page.locator('a.vmui-link');
+    const href = (await link.getAttribute('href')) ?? '';
+    assert.ok(href.startsWith(`${url('logsql')}/select/vmui/#/?`), href);
+    const [vmui] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
+    try {
+      await vmui.getByText('event consumed').first().waitFor({ timeout: 15_000 });
+      const text = await vmui.locator('body').innerText();
+      assert.match(text, /Total logs returned:\s*3\b/, "vmui ran the trace's query: its 3 lines");
+      for (const msg of ['request', 'event produced']) assert.ok(text.includes(msg), `vmui shows '${msg}'`);
+      assert.is(await vmui.locator('textarea').first().inputValue(), `trace_id:"${req.traceId}"`);
+    } finally {
+      await screenshot(vmui, 'console-vmui-trace-lines');
+    }
+  });
+});
+
+test('traces: an unknown trace id says Jaeger holds none', async () => {
+  const page = await newPage(browser!);
+  try {
+    await page.goto(`${consoleUrl()}/#/traces/0123456789abcdef0123456789abcdef`);
+    const box = page.locator('.error');
+    await box.waitFor();
+    assert.match((await box.textContent()) ?? '', /Jaeger holds no trace 0123456789abcdef0123456789abcdef/);
+  } finally {
+    await page.context().close();
+  }
+});
+
+test.run();
