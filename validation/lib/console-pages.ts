@@ -18,6 +18,19 @@ export interface DrawnLogLine {
   text: string;
 }
 
+/**
+ * The browser's clock (ms since navigation start) at the first animation frame with `n` waterfall
+ * rows: taken inside the page, so Playwright's own round trips are not counted.
+ */
+export async function spansDrawnAt(page: Page, n: number, timeoutMs = 15_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    (k) => document.querySelectorAll('.wf-span').length >= k && performance.now(),
+    n,
+    { polling: 'raf', timeout: timeoutMs },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
 /** The waterfall's rows as drawn, once at least `atLeast` spans are there. */
 export async function drawnSpans(page: Page, atLeast = 1, timeoutMs = 15_000): Promise<DrawnSpan[]> {
   await page

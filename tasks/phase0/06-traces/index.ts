@@ -2,7 +2,8 @@
 // (k3d: Tempo 2.10.8 monolithic by Helm; compose: the tempo service; native: Jaeger v2, standing
 // in for Tempo). Verify sends its own trace through the service library's exporter and finds it
 // again (checks.ts), and finds the demo service's request trace and a producer → Kafka →
-// consumer trace across two processes by id (request-trace-checks.ts).
+// consumer trace across two processes by id (request-trace-checks.ts), and where the console
+// stands in for Grafana, drives its trace view in a real browser (console-checks.ts).
 import { defineTask, targetChecks } from '../define.ts';
 import { logs } from '../05-logs/index.ts';
 
@@ -22,6 +23,7 @@ export const traces = defineTask({
       tracingOverheadCheck,
     } = await import('./checks.ts');
     const { requestTraceChecks } = await import('./request-trace-checks.ts');
+    const { consoleTraceView } = await import('./console-checks.ts');
     const roundTrip = await traceRoundTripChecks(ctx);
     return [
       await tempoReadyCheck(ctx),
@@ -30,6 +32,8 @@ export const traces = defineTask({
       ...roundTrip.checks,
       ...(await requestTraceChecks(ctx)),
       await grafanaTempoCheck(ctx, roundTrip.traceId),
+      // Natively the console stands in for Grafana: a demo request's trace in its trace view.
+      await consoleTraceView.run(ctx),
       await tracingOverheadCheck(),
       await tempoRetentionCheck(ctx),
       await tracingDocsCheck(ctx.paths),
