@@ -6,6 +6,7 @@ import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from './command.ts';
 import { commands } from './commands/index.ts';
 import { GLOBAL_OPTIONS } from './options.ts';
 import { setRuntime, type Runtime } from './runtime.ts';
+import { targetChooser } from './target-choice.ts';
 import { redact, redactDeep } from '../config/redact.ts';
 import { UsageError } from '../engine/task.ts';
 
@@ -75,6 +76,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
       event: (e) => {
         if (json) write(JSON.stringify(redactDeep(e)) + '\n');
       },
+      target: targetChooser(args, spec.targetFrom),
     };
     const code = await spec.run(args, io);
     return controller.signal.aborted ? 130 : code;

@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { CliIO, ParsedArgs } from './command.ts';
-import { flag, positiveInt, str } from './options.ts';
+import { flag, positiveInt } from './options.ts';
 import { runtime } from './runtime.ts';
 import type { Paths, PlatformContext } from '../context.ts';
 import { buildGraph, closure, resolveId, type Graph } from '../engine/graph.ts';
@@ -41,16 +41,10 @@ export interface Session {
   context: (base: BaseContext) => PlatformContext;
 }
 
-export async function openSession(args: ParsedArgs, io: CliIO, graph?: PhaseGraph): Promise<Session> {
+export async function openSession(io: CliIO, graph?: PhaseGraph): Promise<Session> {
   const paths = resolvePaths();
-  // Independent: the Docker probe waits on a child process while the modules load.
-  const settings = runtime().loadEnv(paths);
-  const [g, { target, why }, env] = await Promise.all([
-    graph ?? loadGraph(),
-    // The target is built from the settings: endpoints and components read the same values.
-    runtime().chooseTarget(str(args, 'target'), settings),
-    settings,
-  ]);
+  // Independent: the target's Docker probe waits on a child process while the graph's modules load.
+  const [g, { target, why, env }] = await Promise.all([graph ?? loadGraph(), io.target()]);
   io.out(`target: ${target.name} (${why})`);
   io.event({ type: 'target', name: target.name, why });
   return {

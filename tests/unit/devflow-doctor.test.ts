@@ -3,9 +3,8 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { atLeast, formatTable, parseVersion, probe, toolsFor } from '../../tasks/config/tools.ts';
-import { doctorCommand } from '../../tasks/cli/commands/doctor.ts';
 import { nativeTarget } from '../../tasks/targets/native/index.ts';
-import type { CliIO } from '../../tasks/cli/command.ts';
+import { main } from '../../tasks/cli/main.ts';
 
 test('versions are read from the banners tools print', () => {
   assert.is(parseVersion('openjdk version "17.0.15" 2025-04-15'), '17.0.15');
@@ -50,10 +49,9 @@ test('the native target needs java >= 17, mvn, prometheus and promtool besides t
 });
 
 test('doctor --target native prints the table and exits 1 exactly when a row is not ok', async () => {
-  const out: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: () => {}, event: () => {}, json: false, signal: new AbortController().signal };
-  const code = await doctorCommand.run({ positionals: [], values: { target: 'native' } }, io);
-  const text = out.join('\n');
+  let text = '';
+  const code = await main(['doctor', '--target', 'native'], { signals: false, stdout: (t) => (text += t), stderr: () => {} });
+  const out = text.split('\n');
   assert.match(text, /doctor: target native \(chosen with --target\)/);
   assert.match(text, /\njava\s+>= 17\s+\d+/);
   const rows = out.slice(2).filter((l) => /\s(ok|missing|too old)(\s|$)/.test(l));

@@ -12,6 +12,9 @@ import { renderSecret } from '../../tasks/config/k8s-secret.ts';
 import { secretsToK8sCommand } from '../../tasks/cli/commands/secrets-to-k8s.ts';
 import type { CliIO } from '../../tasks/cli/command.ts';
 
+// secrets-to-k8s reads only the .env it is given: asking for a target fails the test.
+const noTarget = () => Promise.reject(new Error('secrets-to-k8s asked for a target'));
+
 const password = `G${randomBytes(12).toString('hex')}`;
 const dbPassword = randomBytes(9).toString('hex');
 
@@ -54,7 +57,7 @@ test('the Secret is app-secrets in services, Opaque, with exactly the secret key
 test('the command prints the manifest, with name and namespace options, and no plain secret', withRoot(async (root) => {
   const out: string[] = [];
   const err: string[] = [];
-  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), event: () => {}, json: false, signal: new AbortController().signal };
+  const io: CliIO = { out: (l) => out.push(l), err: (l) => err.push(l), event: () => {}, json: false, signal: new AbortController().signal, target: noTarget };
   const code = await secretsToK8sCommand.run(
     { positionals: [], values: { 'env-file': path.join(root, '.env'), namespace: 'staging', name: 'demo-secrets' } },
     io,
@@ -71,7 +74,7 @@ test('the command prints the manifest, with name and namespace options, and no p
 }));
 
 test('a missing .env is a usage error that says how to create it', async () => {
-  const io: CliIO = { out: () => {}, err: () => {}, event: () => {}, json: false, signal: new AbortController().signal };
+  const io: CliIO = { out: () => {}, err: () => {}, event: () => {}, json: false, signal: new AbortController().signal, target: noTarget };
   try {
     await secretsToK8sCommand.run({ positionals: [], values: { 'env-file': '/nonexistent/dir/.env' } }, io);
     assert.unreachable('should have thrown');

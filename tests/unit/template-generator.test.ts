@@ -154,6 +154,7 @@ test('the command: prints where it generated; a bad name is a UsageError before 
     event: () => undefined,
     json: false,
     signal: new AbortController().signal,
+    target: () => Promise.reject(new Error('new-service asked for a target')),
   };
   try {
     const code = await newService.run(

@@ -24,7 +24,7 @@ export const bench = defineCommand({
     // Validate every flag before anything connects: a bad value is exit 2 with one line.
     const o = parseBenchOptions(args.values);
     if (str(args, 'bootstrap') === undefined) {
-      const s = await openSession(args, io);
+      const s = await openSession(io);
       const kafka = s.target.endpoints().kafka;
       if (!isAvailable(kafka))
         throw new UsageError(

@@ -16,17 +16,11 @@ export const devSetupCommand = defineCommand({
   options: {
     target: { type: 'string', description: 'target whose components to install (default: auto)' },
   },
-  run: async (args, io) => {
-    const { chooseTarget } = await import('../../targets/index.ts');
-    const { loadSettings } = await import('../../config/settings.ts');
+  run: async (_args, io) => {
     const { runSetup } = await import('../../config/setup.ts');
     const paths = resolvePaths();
     // Settings are read before the .env step creates the file; until then defaults stand in.
-    const env = loadSettings({ root: paths.root });
-    const { target, why } = await chooseTarget(
-      typeof args.values.target === 'string' ? args.values.target : undefined,
-      env,
-    );
+    const { target, why, env } = await io.target();
     fs.mkdirSync(paths.logs, { recursive: true });
     const logFile = path.join(paths.logs, 'dev-setup.log');
     io.out(`dev-setup: target ${target.name} (${why}); details in ${path.relative(process.cwd(), logFile)}`);

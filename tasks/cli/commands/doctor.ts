@@ -9,12 +9,11 @@ export const doctorCommand = defineCommand({
   options: {
     target: { type: 'string', description: 'target to check for (default: auto, as up would choose)' },
   },
-  run: async (args, io) => {
-    const requested = typeof args.values.target === 'string' ? args.values.target : undefined;
-    const { chooseTarget } = await import('../../targets/index.ts');
+  // doctor reads the target's tool list only, so it works before .env exists or while it is broken.
+  targetFrom: 'defaults',
+  run: async (_args, io) => {
     const { formatTable, probeAll, toolsFor } = await import('../../config/tools.ts');
-    // doctor reads the target's tool list only, so it works before .env exists or while it is broken.
-    const { target, why } = await chooseTarget(requested, {});
+    const { target, why } = await io.target();
     const rows = await probeAll(toolsFor(target), io.signal);
     io.out(`doctor: target ${target.name} (${why})`);
     for (const line of formatTable(rows)) io.out(line);

@@ -25,7 +25,7 @@ export async function stopAll(s: Session, io: CliIO): Promise<number> {
 }
 
 export async function downCommand(args: ParsedArgs, io: CliIO): Promise<{ s: Session; failures: number }> {
-  const s = await openSession(args, io);
+  const s = await openSession(io);
   const failures = await stopAll(s, io);
   if (!Object.values(s.target.components).some((c) => c?.down))
     io.out(`down: the ${s.target.name} target has nothing to stop`);

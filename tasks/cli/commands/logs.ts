@@ -49,7 +49,7 @@ export const logs = defineCommand({
       follow,
       ...(filter.sinceMs === undefined ? {} : { sinceMs: filter.sinceMs }),
     };
-    const s = await openSession(args, io);
+    const s = await openSession(io);
     const ctx = commandContext(s, 'logs', io);
     const { chosen } = await resolveWords('logs', args.positionals, s, ctx, q);
     const sources = chosen.flatMap((c) => c.sources);

@@ -14,7 +14,7 @@ export const plan = defineCommand({
   async run(args, io) {
     const graph = await loadGraph();
     const selection = select(graph, args.positionals);
-    const s = await openSession(args, io, graph);
+    const s = await openSession(io, graph);
     const ctx = commandContext(s, 'plan', io);
     const decisions: {
       id: string;

@@ -64,7 +64,7 @@ export const restart = defineCommand({
   async run(args, io) {
     if (args.positionals.length === 0)
       throw new UsageError("restart: name at least one component; see 'tasks.ts restart --help'");
-    const s = await openSession(args, io);
+    const s = await openSession(io);
     const ctx = commandContext(s, 'restart', io);
     const { units, chosen } = await resolveWords('restart', args.positionals, s, ctx, {
       tail: 0,

@@ -56,7 +56,7 @@ export const status = defineCommand({
   usage: 'status [--target T] [--json]',
   options: { ...targetOption },
   async run(args, io) {
-    const s = await openSession(args, io);
+    const s = await openSession(io);
     const graph = s.graph;
     const ctx = commandContext(s, 'status', io);
     const stateRead = readState(s, io);

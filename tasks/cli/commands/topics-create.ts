@@ -14,7 +14,7 @@ export const topicsCreate = defineCommand({
   options: { ...targetOption },
   async run(args, io) {
     const { describeOutcome, ensureTopics, SEED_TOPICS } = await import('../../topics.ts');
-    const s = await openSession(args, io);
+    const s = await openSession(io);
     const kafka = s.target.endpoints().kafka;
     if (!isAvailable(kafka))
       throw new UsageError(

@@ -18,7 +18,7 @@ export const up = defineCommand({
     const selection = select(graph, args.positionals);
     positiveInt(args, 'concurrency');
     positiveInt(args, 'deadline');
-    const session = await openSession(args, io, graph);
+    const session = await openSession(io, graph);
     return exitCodeOf(await runSelection(session, 'up', selection, args, io));
   },
 });

@@ -31,7 +31,7 @@ export const verify = defineCommand({
     const selection = exactly(graph, args.positionals);
     positiveInt(args, 'concurrency');
     positiveInt(args, 'deadline');
-    const session = await openSession(args, io, graph);
+    const session = await openSession(io, graph);
     const result = await runSelection(session, 'verify', selection, args, io);
     const checks = result.nodes.flatMap((n) => n.checks ?? []);
     const counts = ['pass', 'fail', 'skip']
