@@ -9,7 +9,8 @@ import type { PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import type { Component, Endpoint, ProcessRow } from '../target.ts';
 import { httpStatus } from './http-probe.ts';
-import { logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+import fsp from 'node:fs/promises';
+import { logFileOf, readPid, start, stop, type ProcessSpec } from './supervisor.ts';
 
 export const CONSOLE_PROCESS = 'console';
 
@@ -58,6 +59,15 @@ export function consoleSpec(ctx: PlatformContext): ProcessSpec {
   };
 }
 
+/**
+ * The console process's own RSS, not its tree's: its only children are the `tasks.ts status`
+ * runs the Overview asks for, one of which may be the very run computing this row.
+ */
+async function rssOf(pid: number): Promise<number | undefined> {
+  const m = /VmRSS:\s+(\d+) kB/.exec(await fsp.readFile(`/proc/${pid}/status`, 'utf8').catch(() => ''));
+  return m?.[1] ? Number(m[1]) * 1024 : undefined;
+}
+
 export function consoleComponent(): Component<PlatformContext> {
   return {
     status: async (ctx) =>
@@ -93,7 +103,7 @@ export function consoleComponent(): Component<PlatformContext> {
           pid: rec.pid,
           port,
           uptimeMs: Date.now() - Date.parse(rec.startedAt),
-          rssBytes: await rssOfTree(rec.pid),
+          rssBytes: await rssOf(rec.pid),
           detail,
         },
       ];
