@@ -7,10 +7,9 @@ import path from 'node:path';
 import type http from 'node:http';
 import type { ConsoleConfig } from './config.ts';
 import { sendJson } from './proxy.ts';
+import { DASHBOARDS_DIR } from './dashboards/evaluate.ts';
 
-export const DASHBOARDS_DIR = path.join('manifests', 'grafana', 'dashboards');
 export const REPORT_JSON = path.join('validation', 'report.json');
-export const REPORT_MD = path.join('docs', 'phase-0-validation-report.md');
 
 const STATUS_TTL_MS = 3_000;
 const CLI_TIMEOUT_MS = 20_000;

@@ -294,6 +294,9 @@ function duration(seconds: number, decimals?: number): string {
   return `${fixed(seconds / 86400, decimals)} day`;
 }
 
+/** The units formatValue writes as Grafana does; any other is shown as a number with the unit's name. */
+export const KNOWN_UNITS = ['short', 'none', 'percent', 'percentunit', 's', 'ms', 'bytes', 'decbytes', 'reqps'] as const;
+
 /** A value in a panel's unit, as Grafana writes it for the units the dashboards use. */
 export function formatValue(v: number | null, unit = 'short', decimals?: number): string {
   if (v === null || !Number.isFinite(v)) return 'No data';

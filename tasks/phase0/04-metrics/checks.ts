@@ -685,7 +685,7 @@ export async function grafanaChecks(opts: MetricsCheckOptions): Promise<Check[]>
   ] as const;
   if (!isAvailable(g))
     return ids.map(([id, criteria, title]) =>
-      check({ proof: 'live', id, criteria: [...criteria], title, status: 'skip', reason: g.unavailable }),
+      check({ proof: 'live', id, criteria: [...criteria], title, status: 'skip', reason: g.unavailable, ...(g.standIn ? { standIn: g.standIn } : {}) }),
     );
   const password = opts.env?.GRAFANA_ADMIN_PASSWORD;
   const headers: Record<string, string> = password

@@ -89,6 +89,11 @@ export const metrics = defineTask({
       kubernetes: ctx.target.components.cluster !== undefined,
     })),
     ...(await measuredChecks(ctx)),
+    // Grafana's criteria where the platform console stands in for it (native); a skip elsewhere.
+    ...(await (await import('../../../validation/lib/define-check.ts')).runChecks(
+      ctx,
+      (await import('./console-checks.ts')).consoleChecks,
+    )),
   ],
   timeoutMs: 180_000,
 });
