@@ -1,6 +1,7 @@
 // Where a Node process spends its CPU: reads a V8 .cpuprofile (written by `node --cpu-prof`) and
-// prints the top-N self-time table by function and by owner (npm package, node internals, the
-// service's own files, GC, idle), so a profile can be committed as a readable artifact.
+// prints the top-N self-time table by function and by owner (the npm package or the service's
+// own file, with native and node-core frames charged to the caller that entered them; GC), so a
+// profile can be committed as a readable artifact.
 //   node bench/cpu-profile.ts PROFILE.cpuprofile [--top 25] [--json]
 import fs from 'node:fs';
 import path from 'node:path';
@@ -65,6 +66,17 @@ const frameName = (cf: CallFrame): string =>
 
 export function summarize(p: CpuProfile, top = 25): ProfileSummary {
   const byId = new Map(p.nodes.map((n) => [n.id, n]));
+  const parent = new Map<number, number>();
+  for (const n of p.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
+  // A write(2) shows as a native frame under node's stream code: charge it to the package that
+  // called it (fastify's reply, the Kafka client's socket, pino's destination).
+  const payer = (id: number): string => {
+    for (let x: number | undefined = id; x !== undefined; x = parent.get(x)) {
+      const o = ownerOf(byId.get(x)!.callFrame);
+      if (o !== '(native)' && o !== 'node (core)' && o !== '(root)') return o;
+    }
+    return ownerOf(byId.get(id)!.callFrame);
+  };
   const self = new Map<number, number>();
   // timeDeltas[i] is the time before sample i: charge it to the sampled node (what V8's own
   // DevTools bottom-up view does).
@@ -76,7 +88,8 @@ export function summarize(p: CpuProfile, top = 25): ProfileSummary {
   for (const [id, us] of self) {
     const cf = byId.get(id)!.callFrame;
     if (cf.functionName !== '(idle)') busy += us;
-    owner.set(ownerOf(cf), (owner.get(ownerOf(cf)) ?? 0) + us);
+    const o = payer(id);
+    owner.set(o, (owner.get(o) ?? 0) + us);
     fn.set(frameName(cf), (fn.get(frameName(cf)) ?? 0) + us);
   }
   const rows = (m: Map<string, number>): Row[] =>
@@ -104,7 +117,7 @@ export function renderSummary(s: ProfileSummary, title: string): string {
     '',
     `Profile covers ${(s.wallMs / 1000).toFixed(1)} s; busy (not idle) ${(s.busyMs / 1000).toFixed(1)} s (${((100 * s.busyMs) / s.wallMs).toFixed(0)} % of one core).`,
     '',
-    ...table('owner (package / file)', s.byOwner),
+    ...table('owner: package or file (native and node-core time charged to its caller)', s.byOwner),
     '',
     ...table('function (self time)', s.byFunction),
     '',

@@ -60,8 +60,10 @@ export interface LoadOptions {
   /** Trace ids of the platform row looked up in Jaeger and VictoriaLogs. */
   sample: number;
   outDir: string;
-  /** The detached demo's directory; another checkout's lets a before/after use the same bench. */
+  /** The started demos' directory; another checkout's lets a before/after use the same bench. */
   demoDir: string;
+  /** Started demos run under `node --cpu-prof` and write their profile here. */
+  cpuProfDir?: string;
 }
 
 function positiveInt(raw: string | undefined, flag: string, dflt: number, max: number, min = 1): number {
@@ -92,6 +94,7 @@ export function parseLoadOptions(
         sample: { type: 'string' },
         out: { type: 'string' },
         demo: { type: 'string' },
+        'cpu-prof': { type: 'string' },
       },
     }).values;
   } catch (e) {
@@ -127,6 +130,7 @@ export function parseLoadOptions(
     sample: positiveInt(values.sample as string | undefined, 'sample', 20, 1000, 0),
     outDir: path.resolve((values.out as string | undefined) ?? path.join(REPO_ROOT, 'bench', 'results')),
     demoDir: path.resolve((values.demo as string | undefined) ?? DEMO_DIR),
+    ...(values['cpu-prof'] ? { cpuProfDir: path.resolve(values['cpu-prof'] as string) } : {}),
   };
 }
 
@@ -284,7 +288,8 @@ async function startedRow(
   const port = await freePort();
   const url = `http://127.0.0.1:${port}`;
   const log = fs.openSync(logFile, 'a');
-  const child = spawn(process.execPath, ['--no-warnings', demoMain], {
+  const prof = o.cpuProfDir ? ['--cpu-prof', `--cpu-prof-dir=${o.cpuProfDir}`] : [];
+  const child = spawn(process.execPath, ['--no-warnings', ...prof, demoMain], {
     env: {
       ...process.env,
       SERVICE_NAME: service,
@@ -416,12 +421,12 @@ export async function runLoad(
 }
 
 const USAGE =
-  'usage: node bench/http-load.ts [--rows platform,observed,detached (default platform,detached)] [--duration 20] [--warmup 3] [--threads 2] [--connections 32] [--sample 20] [--client platformatic|kafkajs] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR]';
+  'usage: node bench/http-load.ts [--rows platform,observed,detached (default platform,detached)] [--duration 20] [--warmup 3] [--threads 2] [--connections 32] [--sample 20] [--client platformatic|kafkajs] [--bootstrap 127.0.0.1:PORT] [--out DIR] [--demo DIR] [--cpu-prof DIR]';
 
 async function main(argv: string[]): Promise<number> {
   if (argv.includes('--help') || argv.includes('-h')) {
     console.log(
-      `${USAGE}\n  platform: the demo the stack runs (DEMO_PORT, tracing and log shipping on); observed: this checkout's (or --demo's) demo started here, wired like the platform's; detached: the same code started here, unobserved.\n  Exit 1 when a 201 is missing from the topic or a sampled trace id is not found in Jaeger / VictoriaLogs.`,
+      `${USAGE}\n  platform: the demo the stack runs (DEMO_PORT, tracing and log shipping on); observed: this checkout's (or --demo's) demo started here, wired like the platform's; detached: the same code started here, unobserved.\n  --cpu-prof DIR: the demos started here run under node --cpu-prof (summarise with node bench/cpu-profile.ts).\n  Exit 1 when a 201 is missing from the topic or a sampled trace id is not found in Jaeger / VictoriaLogs.`,
     );
     return 0;
   }

@@ -29,7 +29,9 @@ export const e2eValidation = defineTask({
     await (await import('./round-trip.ts')).proveAndRecord(ctx);
   },
   verify: async (ctx) => [
-    ...(await (await import('./checks.ts')).e2eChecks(ctx, {
+    ...(await (
+      await import('./checks.ts')
+    ).e2eChecks(ctx, {
       bench: ctx.env.E2E_BENCH !== '0',
     })),
     // Last: its load would disturb the single-request checks above.
