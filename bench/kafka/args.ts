@@ -1,7 +1,6 @@
 // Bench options: one spec shared by `bench/kafka.ts` and `tasks.ts bench kafka`, and the
 // validation that turns bad input into a one-line UsageError (exit 2) before any socket opens.
 import { UsageError } from '../../tasks/engine/task.ts';
-import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
 import path from 'node:path';
 
@@ -177,6 +176,12 @@ function parseClients(text: string | undefined, mode: Mode): ClientName[] {
 }
 
 /** Validates raw flag values (strings as typed) into options; throws UsageError with one line. */
+/**
+ * Where Kafka answers when no --bootstrap is given: the seed's external address (localhost:19092)
+ * at KAFKA_PORT, which every target publishes. `tasks.ts bench kafka` asks the active target instead.
+ */
+export const defaultBootstrap = (env: NodeJS.ProcessEnv): string => `127.0.0.1:${env.KAFKA_PORT ?? '19092'}`;
+
 export function parseBenchOptions(raw: Raw, env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const modeText = str(raw, 'mode') ?? 'throughput';
   if (modeText !== 'throughput' && modeText !== 'latency') {
@@ -225,7 +230,7 @@ export function parseBenchOptions(raw: Raw, env: NodeJS.ProcessEnv = process.env
       '--compression snappy: @platformatic/kafka needs an optional native codec for snappy; use none, gzip, lz4 or zstd',
     );
   }
-  const bootstrap = str(raw, 'bootstrap') ?? (nativeEndpoints(env).kafka as { url: string }).url;
+  const bootstrap = str(raw, 'bootstrap') ?? defaultBootstrap(env);
   if (!/^[^\s:]+:\d{1,5}$/.test(bootstrap)) {
     throw new UsageError(`--bootstrap must be host:port, got '${bootstrap}'`);
   }

@@ -4,7 +4,7 @@ import os from 'node:os';
 import { execa } from 'execa';
 import { UsageError } from '../../tasks/engine/task.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
-import { kafkaClasspath } from '../../tasks/targets/native/kafka.ts';
+import { kafkaClasspath } from '../../tasks/config/kafka-jars.ts';
 import type { BenchOptions, ClientName } from './args.ts';
 import { within, type ClientConfig, type ConsumerDriver, type ProducerDriver } from './clients/types.ts';
 import { kafkajsConsumer, kafkajsProducer } from './clients/kafkajs.ts';

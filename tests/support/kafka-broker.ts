@@ -1,6 +1,6 @@
 // A real Apache Kafka broker for integration tests: the native target's own start/stop code,
 // in a temp PLATFORM_DIR on free ports (never 19092 or the repo's .platform/), sharing the
-// jar cache (fetched once by kafka-install). Always call stop() in a finally block.
+// jar cache (fetched once by tasks/config/kafka-jars.ts). Always call stop() in a finally block.
 //
 //   const broker = await startTestBroker();
 //   try { ... broker.bootstrap ... } finally { await broker.stop(); }

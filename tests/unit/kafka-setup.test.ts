@@ -12,7 +12,7 @@ import {
   installKafkaJars,
   kafkaJarsInstalled,
   requireJava,
-} from '../../tasks/targets/native/kafka-install.ts';
+} from '../../tasks/config/kafka-jars.ts';
 import { kafkaSettings } from '../../tasks/targets/native/kafka.ts';
 import { describeOutcome, SEED_TOPICS } from '../../tasks/topics.ts';
 import { compareRoundTrip } from '../../tasks/phase0/03-event-bus/checks.ts';

@@ -17,7 +17,7 @@ import {
   kafkaManifestDir,
   requireJava,
   type KafkaJars,
-} from './kafka-install.ts';
+} from '../../config/kafka-jars.ts';
 import {
   dirSize,
   identityOf,
@@ -30,7 +30,7 @@ import {
 } from './supervisor.ts';
 import { canBind, portOwner } from '../../ports.ts';
 
-export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from './kafka-install.ts';
+export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from '../../config/kafka-jars.ts';
 
 export const KAFKA_PROCESS = 'kafka';
 
@@ -76,17 +76,6 @@ export function kafkaSettings(env: Readonly<Record<string, string | undefined>>)
 export const kafkaBootstrap = (s: KafkaSettings) => `127.0.0.1:${s.port}`;
 export const kafkaDataDir = (paths: Paths) => path.join(paths.data, 'kafka');
 const configFile = (paths: Paths) => path.join(paths.run, 'kafka', 'server.properties');
-
-/** The jars and java classpath, for tools such as `org.apache.kafka.tools.ProducerPerformance`. */
-export async function kafkaClasspath(
-  paths: Paths,
-): Promise<KafkaJars & { java: string; log4jConfig: string }> {
-  return {
-    ...(await kafkaJars(paths)),
-    java: javaBin(),
-    log4jConfig: path.join(kafkaManifestDir(paths), 'log4j2.yaml'),
-  };
-}
 
 /** A real Kafka protocol answer: describeCluster with short timeouts and no retries. */
 export async function kafkaReady(bootstrap: string): Promise<boolean> {

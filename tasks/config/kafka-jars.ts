@@ -1,19 +1,20 @@
-// Fetches the native broker's jars from Maven Central with `mvn` (manifests/native/kafka/pom.xml)
+// The Apache Kafka distribution's jars: the native broker runs on them and the benchmark's JVM
+// clients (perf-test, e2e-latency) use their tools on every target. Fetches them from Maven Central with `mvn` (manifests/native/kafka/pom.xml)
 // into the cache. Idempotent: a stamp file holds the pom's hash, so a second run is a file read,
 // and an edited pom re-resolves. The jars land in a temp folder first and are renamed into
 // place, so an interrupted fetch never leaves a half-filled lib dir that looks installed.
 //
-// Also runnable on its own (`.ci/run`, dev-setup): `npx tsx tasks/targets/native/kafka-install.ts`.
+// Also runnable on its own (dev-setup): `npx tsx tasks/config/kafka-jars.ts`.
 import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
-import { execa } from '../../lazy-execa.ts';
-import type { Paths } from '../../context.ts';
-import { UsageError } from '../../engine/task.ts';
-import { resolvePaths } from '../../paths.ts';
-import { track } from '../../config/activity.ts';
+import { execa } from '../lazy-execa.ts';
+import type { Paths } from '../context.ts';
+import { UsageError } from '../engine/task.ts';
+import { resolvePaths } from '../paths.ts';
+import { track } from './activity.ts';
 
 export const MIN_JAVA = 17;
 const JAVA_INSTALL = 'apt-get install openjdk-17-jre-headless';
@@ -49,14 +50,14 @@ export async function kafkaJarsInstalled(paths: Paths): Promise<boolean> {
 export async function kafkaJars(paths: Paths): Promise<KafkaJars> {
   if (!(await kafkaJarsInstalled(paths))) {
     throw new UsageError(
-      `Kafka jars missing or stale in ${kafkaLibDir(paths)}; fetch them with: npx tsx tasks/targets/native/kafka-install.ts`,
+      `Kafka jars missing or stale in ${kafkaLibDir(paths)}; fetch them with: npx tsx tasks/config/kafka-jars.ts`,
     );
   }
   const libDir = kafkaLibDir(paths);
   const jars = (await fsp.readdir(libDir)).filter((f) => f.endsWith('.jar')).sort();
   const agent = jars.find((f) => f.startsWith('jmx_prometheus_javaagent'));
   if (!agent)
-    throw new UsageError(`the JMX exporter agent jar is missing from ${libDir}; rerun kafka-install`);
+    throw new UsageError(`the JMX exporter agent jar is missing from ${libDir}; rerun npx tsx tasks/config/kafka-jars.ts`);
   return {
     libDir,
     agentJar: path.join(libDir, agent),
@@ -154,6 +155,17 @@ export async function installKafkaJars(
 }
 
 // Run directly: one line of progress, timed; exit 2 on a usage error.
+/** The jars and java classpath, for tools such as `org.apache.kafka.tools.ProducerPerformance`. */
+export async function kafkaClasspath(
+  paths: Paths,
+): Promise<KafkaJars & { java: string; log4jConfig: string }> {
+  return {
+    ...(await kafkaJars(paths)),
+    java: javaBin(),
+    log4jConfig: path.join(kafkaManifestDir(paths), 'log4j2.yaml'),
+  };
+}
+
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const paths = resolvePaths();
   installKafkaJars(paths, { log: (l) => console.log(l) }).then(
