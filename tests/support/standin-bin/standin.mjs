@@ -8,10 +8,13 @@
 // $STANDIN_COMPOSE_LOADER: `docker compose` loads the project with the real compose-go loader first.
 // $STANDIN_FAIL: a substring; a call whose command line contains it exits 1 with an error.
 // `kubectl port-forward` listens on its local ports until killed, like the real one.
+// `docker compose logs` / `kubectl logs` (when up) print two lines stamped as --timestamps does,
+// and with --follow one more every 200 ms until killed.
 import { spawnSync } from 'node:child_process';
 import { appendFileSync } from 'node:fs';
 import net from 'node:net';
 import path from 'node:path';
+import { setInterval } from 'node:timers';
 
 const tool = path.basename(process.argv[1]);
 const args = process.argv.slice(2);
@@ -44,6 +47,18 @@ const INFRA = [
   'alloy',
 ];
 
+/** Log lines of `name` as `--timestamps` prints them: an RFC 3339 stamp, then the line. */
+function logs(name) {
+  if (!up) return fail(`stand-in ${tool}: no such service or pod: ${name}`);
+  const at = (ms) => new Date(ms).toISOString().replace('Z', '000000Z');
+  const start = Date.parse('2026-12-04T18:00:00Z') + name.length * 1000;
+  for (let k = 0; k < 2; k++) out(`${at(start + k * 10_000)} {"msg":"${name} line ${k}"}`);
+  if (!args.includes('--follow')) return;
+  let n = 0;
+  setInterval(() => out(`${at(Date.now())} {"msg":"${name} followed ${n++}"}`), 200);
+  process.on('SIGTERM', () => process.exit(0));
+}
+
 function docker() {
   if (args[0] === 'info')
     return process.env.STANDIN_NO_ENGINE ? fail('Cannot connect to the Docker daemon') : out('27.3.1');
@@ -60,6 +75,7 @@ function docker() {
       const r = spawnSync(process.env.STANDIN_COMPOSE_LOADER, project, { encoding: 'utf8' });
       if (r.status !== 0) fail(r.stderr.trim() || `compose loader exit ${r.status}`);
     }
+    if (args.includes('logs')) return logs(args.at(-1));
     const i = args.indexOf('ps');
     if (i >= 0) {
       if (!up) return;
@@ -139,8 +155,16 @@ function k3d() {
 
 function kubectl() {
   const verb = args.find((a) =>
-    ['get', 'apply', 'wait', 'delete', 'rollout', 'port-forward', 'scale', 'cluster-info'].includes(a),
+    ['get', 'apply', 'wait', 'delete', 'rollout', 'port-forward', 'scale', 'cluster-info', 'logs'].includes(
+      a,
+    ),
   );
+  if (verb === 'logs') {
+    const i = args.indexOf('logs');
+    return logs(
+      args[i + 1] === '--selector' ? args[i + 2].split(/[=(]/).pop().replace(')', '') : args[i + 1],
+    );
+  }
   if (verb === 'port-forward') {
     const locals = args.filter((a) => /^\d+:\d+$/.test(a)).map((a) => Number(a.split(':')[0]));
     for (const p of locals) net.createServer((s) => s.end()).listen(p, '127.0.0.1');
