@@ -64,6 +64,26 @@ export function layers(nodes: GraphNode[]): GraphNode[][] {
   return cols.filter(Boolean);
 }
 
+/** The needs worth drawing: a need another need already leads to is implied, and left out. */
+export function directNeeds(nodes: GraphNode[]): Map<string, string[]> {
+  const byId = new Map(nodes.map((n) => [n.id, n]));
+  const reach = new Map<string, Set<string>>();
+  const reachable = (id: string): Set<string> => {
+    const known = reach.get(id);
+    if (known) return known;
+    const out = new Set<string>();
+    reach.set(id, out);
+    for (const m of byId.get(id)?.needs ?? []) {
+      out.add(m);
+      for (const x of reachable(m)) out.add(x);
+    }
+    return out;
+  };
+  return new Map(
+    nodes.map((n) => [n.id, n.needs.filter((m) => !n.needs.some((k) => k !== m && reachable(k).has(m)))]),
+  );
+}
+
 const stateClass = (s: string | undefined) => `state-${(s ?? 'never').replace(/\s+/g, '-')}`;
 
 function graphView(graph: GraphNode[], status: Map<string, NodeStatus>): { el: HTMLElement; drawEdges: () => void } {
@@ -98,9 +118,10 @@ function graphView(graph: GraphNode[], status: Map<string, NodeStatus>): { el: H
     const base = wrap.getBoundingClientRect();
     svg.setAttribute('width', String(wrap.scrollWidth));
     svg.setAttribute('height', String(wrap.scrollHeight));
+    const direct = directNeeds(graph);
     for (const n of graph) {
       const to = boxes.get(n.id)?.getBoundingClientRect();
-      for (const need of n.needs) {
+      for (const need of direct.get(n.id) ?? []) {
         const from = boxes.get(need)?.getBoundingClientRect();
         if (!from || !to) continue;
         const x1 = from.right - base.left;
