@@ -5,7 +5,7 @@ import { ConfigError, loadConfig } from './config.ts';
 import { instrumentBus } from './kafka/instrumented.ts';
 import { createBus } from './kafka/client.ts';
 import { createLogger } from './lib/logging.ts';
-import { startTracing } from './lib/tracing.ts';
+import { samplerOf, startTracing } from './lib/tracing.ts';
 import { createMetrics } from './metrics.ts';
 import { createService } from './service.ts';
 import { onTerminate } from './shutdown.ts';
@@ -22,7 +22,11 @@ try {
 // Tracing first, so everything created after it is traced. Without an endpoint spans are not
 // exported, but the W3C context still flows (incoming traceparent → Kafka headers).
 const tracing = config.otlpEndpoint
-  ? startTracing({ serviceName: config.serviceName, endpoint: config.otlpEndpoint })
+  ? startTracing({
+      serviceName: config.serviceName,
+      endpoint: config.otlpEndpoint,
+      sampler: samplerOf(config.traceSampler.name, config.traceSampler.ratio),
+    })
   : undefined;
 const tracer = tracing?.tracer ?? trace.getTracer(config.serviceName);
 const logger = createLogger({ service: config.serviceName, level: config.logLevel });

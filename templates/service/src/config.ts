@@ -21,6 +21,13 @@ export interface Config {
   kafkaTimeoutMs: number;
   /** OTLP gRPC endpoint, `http://host:4317`; empty disables export (spans still propagate). */
   otlpEndpoint: string | undefined;
+  /**
+   * Which traces are recorded (OpenTelemetry's OTEL_TRACES_SAMPLER / OTEL_TRACES_SAMPLER_ARG):
+   * default every trace (`parentbased_always_on`), so every request's trace can be found. Under
+   * load a ratio (`parentbased_traceidratio`, ARG 0.1) records a share of the traces that start
+   * here; a request whose caller sent a sampled `traceparent` is always recorded.
+   */
+  traceSampler: { name: TraceSamplerName; ratio: number };
   /** SIGTERM: how long in-flight work may take before the process exits anyway, in ms. */
   shutdownTimeoutMs: number;
 }
@@ -60,6 +67,25 @@ function list(env: Env, key: string, fallback: string[]): string[] {
     .filter(Boolean);
 }
 
+export const TRACE_SAMPLERS = [
+  'parentbased_always_on',
+  'always_on',
+  'parentbased_traceidratio',
+  'traceidratio',
+] as const;
+export type TraceSamplerName = (typeof TRACE_SAMPLERS)[number];
+
+function traceSampler(env: Env): Config['traceSampler'] {
+  const name = str(env, 'OTEL_TRACES_SAMPLER', 'parentbased_always_on').toLowerCase();
+  if (!(TRACE_SAMPLERS as readonly string[]).includes(name))
+    throw new ConfigError(`config: OTEL_TRACES_SAMPLER must be one of ${TRACE_SAMPLERS.join(', ')}`);
+  const raw = str(env, 'OTEL_TRACES_SAMPLER_ARG', '1');
+  const ratio = Number(raw);
+  if (raw === '' || !Number.isFinite(ratio) || ratio < 0 || ratio > 1)
+    throw new ConfigError('config: OTEL_TRACES_SAMPLER_ARG must be a ratio from 0 to 1');
+  return { name: name as TraceSamplerName, ratio: name.endsWith('traceidratio') ? ratio : 1 };
+}
+
 export function loadConfig(env: Env = process.env): Config {
   const serviceName = str(env, 'SERVICE_NAME', '__SERVICE_NAME__');
   if (!/^[a-z]([-a-z0-9]*[a-z0-9])?$/.test(serviceName)) {
@@ -97,6 +123,7 @@ export function loadConfig(env: Env = process.env): Config {
     kafkaConsumeTopics: list(env, 'KAFKA_CONSUME_TOPICS', []),
     kafkaTimeoutMs: int(env, 'KAFKA_TIMEOUT_MS', 5_000, 100, 120_000),
     otlpEndpoint: otlp || undefined,
+    traceSampler: traceSampler(env),
     shutdownTimeoutMs: int(env, 'SHUTDOWN_TIMEOUT_MS', 10_000, 100, 600_000),
   };
 }

@@ -1,6 +1,9 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { ROOT_CONTEXT, SpanKind, TraceFlags, trace, type Context } from '@opentelemetry/api';
+import { SamplingDecision } from '@opentelemetry/sdk-trace';
 import { ConfigError, loadConfig } from '../../src/config.ts';
+import { samplerOf } from '../../src/lib/tracing.ts';
 
 test('defaults work on a developer machine', () => {
   const c = loadConfig({ SERVICE_NAME: 'orders' });
@@ -48,6 +51,55 @@ test('a bad value names the key and the rule, never the value', () => {
   assert.throws(
     () => loadConfig({ SERVICE_NAME: 'orders', OTEL_EXPORTER_OTLP_ENDPOINT: 'grpc:4317' }),
     /OTEL_EXPORTER_OTLP_ENDPOINT/,
+  );
+});
+
+test('trace sampling: every trace by default; a ratio applies only to traces that start here', () => {
+  assert.equal(loadConfig({ SERVICE_NAME: 'orders' }).traceSampler, {
+    name: 'parentbased_always_on',
+    ratio: 1,
+  });
+  const cfg = loadConfig({
+    SERVICE_NAME: 'orders',
+    OTEL_TRACES_SAMPLER: 'parentbased_traceidratio',
+    OTEL_TRACES_SAMPLER_ARG: '0',
+  });
+  const sampler = samplerOf(cfg.traceSampler.name, cfg.traceSampler.ratio);
+  const decide = (ctx: Context) =>
+    sampler.shouldSample(ctx, '0af7651916cd43dd8448eb211c80319c', 'POST /events', SpanKind.SERVER, {}, [])
+      .decision;
+  // A caller's sampled traceparent (what the verify checks send) is recorded even at ratio 0.
+  const parent = trace.setSpanContext(ROOT_CONTEXT, {
+    traceId: '0af7651916cd43dd8448eb211c80319c',
+    spanId: 'b7ad6b7169203331',
+    traceFlags: TraceFlags.SAMPLED,
+    isRemote: true,
+  });
+  assert.is(decide(parent), SamplingDecision.RECORD_AND_SAMPLED);
+  assert.is(decide(ROOT_CONTEXT), SamplingDecision.NOT_RECORD);
+  assert.is(
+    samplerOf('parentbased_always_on').shouldSample(
+      ROOT_CONTEXT,
+      '0af7651916cd43dd8448eb211c80319c',
+      'x',
+      SpanKind.SERVER,
+      {},
+      [],
+    ).decision,
+    SamplingDecision.RECORD_AND_SAMPLED,
+  );
+  assert.throws(
+    () => loadConfig({ SERVICE_NAME: 'orders', OTEL_TRACES_SAMPLER: 'jaeger_remote' }),
+    /OTEL_TRACES_SAMPLER must be/,
+  );
+  assert.throws(
+    () =>
+      loadConfig({
+        SERVICE_NAME: 'orders',
+        OTEL_TRACES_SAMPLER: 'traceidratio',
+        OTEL_TRACES_SAMPLER_ARG: '2',
+      }),
+    /OTEL_TRACES_SAMPLER_ARG must be a ratio/,
   );
 });
 

@@ -123,7 +123,6 @@ export function createLogger(opts: LoggerOptions): Logger {
   // SIGKILL can lose the last 100 ms of lines.
   return pino(
     options,
-    opts.destination ??
-      pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 100 }),
+    opts.destination ?? pino.destination({ dest: 1, sync: false, minLength: 8192, periodicFlush: 100 }),
   );
 }

@@ -21,7 +21,15 @@ import { AsyncLocalStorageContextManager } from '@opentelemetry/context-async-ho
 import { W3CTraceContextPropagator } from '@opentelemetry/core';
 import { OTLPTraceExporter } from '@opentelemetry/exporter-trace-otlp-grpc';
 import { resourceFromAttributes } from '@opentelemetry/resources';
-import { BatchSpanProcessor, TracerProvider, type SpanExporter } from '@opentelemetry/sdk-trace';
+import {
+  AlwaysOnSampler,
+  BatchSpanProcessor,
+  ParentBasedSampler,
+  TraceIdRatioBasedSampler,
+  TracerProvider,
+  type Sampler,
+  type SpanExporter,
+} from '@opentelemetry/sdk-trace';
 import { ATTR_SERVICE_NAME, ATTR_SERVICE_VERSION } from '@opentelemetry/semantic-conventions';
 
 export interface TracingOptions {
@@ -36,6 +44,8 @@ export interface TracingOptions {
   maxExportBatchSize?: number;
   /** Batch processor: spans buffered before new ones are dropped. Default 65,536. */
   maxQueueSize?: number;
+  /** Which traces are recorded; default every one (parent-based, always on). See samplerOf. */
+  sampler?: Sampler;
   /** Replaces the OTLP exporter (benchmarks measure the SDK alone with one). */
   exporter?: SpanExporter;
   /**
@@ -59,6 +69,7 @@ export interface Tracing {
 export function startTracing(opts: TracingOptions): Tracing {
   const exporter = opts.exporter ?? new OTLPTraceExporter({ url: opts.endpoint });
   const provider = new TracerProvider({
+    sampler: opts.sampler ?? new ParentBasedSampler({ root: new AlwaysOnSampler() }),
     resource: resourceFromAttributes({
       [ATTR_SERVICE_NAME]: opts.serviceName,
       ...(opts.serviceVersion ? { [ATTR_SERVICE_VERSION]: opts.serviceVersion } : {}),
@@ -104,6 +115,16 @@ export function startTracing(opts: TracingOptions): Tracing {
         propagation.disable();
       })),
   };
+}
+
+/**
+ * The sampler OpenTelemetry's OTEL_TRACES_SAMPLER names: `parentbased_*` follow a caller's
+ * sampled flag and apply the rule only to traces that start here; `traceidratio` keeps `ratio`
+ * of the traces (by trace id, so every service of a trace decides alike).
+ */
+export function samplerOf(name: string, ratio = 1): Sampler {
+  const root = name.endsWith('traceidratio') ? new TraceIdRatioBasedSampler(ratio) : new AlwaysOnSampler();
+  return name.startsWith('parentbased_') ? new ParentBasedSampler({ root }) : root;
 }
 
 /**
