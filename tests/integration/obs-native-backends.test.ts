@@ -98,6 +98,7 @@ test('native: VictoriaLogs + collector and Jaeger up; 0-5/0-6 verify pass on the
       '0-6.jaeger-ready',
       '0-6.jaeger-retention',
       '0-6.trace-received',
+      '0-6.sdk-exports',
       '0-6.trace-structure',
       '0-6.trace-log-correlation',
     ]) {
@@ -105,7 +106,10 @@ test('native: VictoriaLogs + collector and Jaeger up; 0-5/0-6 verify pass on the
       assert.is(c?.status, 'pass', `${id}: ${c?.reason ?? ''} ${c?.evidence ?? ''}`);
     }
     assert.match(t.get('0-6.jaeger-ready')?.title ?? '', /Jaeger \(for Tempo\)/);
-    assert.match(t.get('0-6.trace-log-correlation')?.title ?? '', /VictoriaLogs for Loki/);
+    assert.equal(t.get('0-6.trace-log-correlation')?.substitute, { for: 'Loki', by: 'VictoriaLogs' });
+    // 0-6.ac2 is about the SDK: its stand-in is the JavaScript SDK, not the trace store.
+    assert.match(t.get('0-6.sdk-exports')?.substitute?.for ?? '', /OpenTelemetry Python SDK/);
+    assert.equal(t.get('0-6.sdk-exports')?.criteria, ['0-6.ac2']);
     assert.match(
       t.get('0-6.tempo-ready')?.reason ?? '',
       /Tempo is AGPL-licensed.*natively Jaeger stores the traces/,

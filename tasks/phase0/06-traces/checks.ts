@@ -18,13 +18,12 @@ import { isAvailable } from '../../targets/target.ts';
 import { createLogger } from '../../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../../templates/service/src/lib/tracing.ts';
 import { tracedProcess, tracedSend } from '../../../templates/service/src/lib/kafka-tracing.ts';
-import { hoursOf, pushLine, queryRange } from '../../../validation/lib/logs.ts';
+import { hoursOf } from '../../../validation/lib/logs.ts';
 import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
 import { lookupTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
-import { logsql, quote } from '../../../validation/lib/logsql.ts';
 import { errText } from '../../../validation/lib/errors.ts';
-import { grafanaHeaders, http, poll } from '../../../validation/lib/http.ts';
-import { skipFor, proofVia, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { grafanaHeaders, http } from '../../../validation/lib/http.ts';
+import { skipFor, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 
 const TASK = '0-6';
 
@@ -38,7 +37,7 @@ export interface SentTrace {
   logLines: Record<string, unknown>[];
 }
 
-const GATEWAY = 'verify-gateway';
+export const GATEWAY = 'verify-gateway';
 const WORKER = 'verify-worker';
 const TOPIC = 'verify.events';
 
@@ -129,242 +128,6 @@ export function structureProblems(sent: SentTrace, found: FoundSpan[]): string[]
     if (!want.parent && got.parentSpanId) problems.push(`'${name}' should be the root`);
   }
   return problems;
-}
-
-/** Sends the trace, finds it, and checks its structure and the log correlation. */
-export async function traceRoundTripChecks(
-  ctx: PlatformContext,
-): Promise<{ checks: Check[]; traceId?: string }> {
-  const ep = ctx.target.endpoints();
-  const ids = {
-    received: `${TASK}.trace-received`,
-    structure: `${TASK}.trace-structure`,
-    logs: `${TASK}.trace-log-correlation`,
-  };
-  const titles = {
-    received: 'A trace sent through the OTLP gRPC exporter arrives in the trace store',
-    structure: 'The trace spans two services with the right names and parent/child links',
-    logs: 'Log lines written inside the trace carry its trace_id',
-  };
-  const blocked = !isAvailable(ep.otlpGrpc)
-    ? ep.otlpGrpc.unavailable
-    : !isAvailable(ep.traceQuery)
-      ? ep.traceQuery.unavailable
-      : undefined;
-  if (blocked || !isAvailable(ep.otlpGrpc) || !isAvailable(ep.traceQuery)) {
-    return {
-      checks: [
-        check({
-          ...proofVia(ep.traceQuery),
-          id: ids.received,
-          title: titles.received,
-          criteria: ['0-6.ac1', '0-6.ac2'],
-          status: 'skip',
-          reason: blocked ?? 'unavailable',
-        }),
-        check({
-          ...proofVia(ep.traceQuery),
-          id: ids.structure,
-          title: titles.structure,
-          criteria: ['0-6.ac4'],
-          status: 'skip',
-          reason: blocked ?? 'unavailable',
-        }),
-        check({
-          ...proofVia(ep.traceQuery),
-          id: ids.logs,
-          title: titles.logs,
-          criteria: ['0-6.ac5'],
-          status: 'skip',
-          reason: blocked ?? 'unavailable',
-        }),
-      ],
-    };
-  }
-  const traceUrl = ep.traceQuery.url;
-  // Where a collector ships .platform/logs into a LogsQL store (native), the lines go to a file
-  // there like any service's, and are found again in the store by trace id.
-  const logFile = isAvailable(ep.logsql) ? path.join(ctx.paths.logs, 'verify-traces.log') : undefined;
-  if (logFile) await fsp.mkdir(ctx.paths.logs, { recursive: true });
-  let sent: SentTrace;
-  try {
-    sent = await sendVerifyTrace(ep.otlpGrpc.url, logFile);
-  } catch (e) {
-    const msg = errText(e);
-    const reason = /UNAVAILABLE|ECONNREFUSED/.test(msg)
-      ? `nothing accepts OTLP on ${ep.otlpGrpc.url}: bring the trace receiver up (npx tsx tasks.ts up 0-6)`
-      : `sending to ${ep.otlpGrpc.url}: ${msg}`;
-    return {
-      checks: [
-        check({
-          ...proofVia(ep.traceQuery),
-          id: ids.received,
-          title: titles.received,
-          criteria: ['0-6.ac1', '0-6.ac2'],
-          status: 'fail',
-          reason,
-        }),
-        check({
-          ...proofVia(ep.traceQuery),
-          id: ids.structure,
-          title: titles.structure,
-          criteria: ['0-6.ac4'],
-          status: 'skip',
-          reason: 'no trace was sent',
-        }),
-        check({
-          ...proofVia(ep.traceQuery),
-          id: ids.logs,
-          title: titles.logs,
-          criteria: ['0-6.ac5'],
-          status: 'skip',
-          reason: 'no trace was sent',
-        }),
-      ],
-    };
-  }
-  const where = `${ep.traceQuery.url}/api/traces/${sent.traceId}`;
-  const t0 = performance.now();
-  let lastError = '';
-  const found =
-    (await poll(
-      async () => {
-        try {
-          const spans = await lookupTrace(traceUrl, sent.traceId);
-          return spans.length >= sent.expected.size ? spans : undefined;
-        } catch (e) {
-          lastError = errText(e);
-          return undefined;
-        }
-      },
-      60_000,
-      500,
-    )) ?? (await lookupTrace(traceUrl, sent.traceId).catch(() => [] as FoundSpan[]));
-  const waitMs = Math.round(performance.now() - t0);
-  const complete = found.length >= sent.expected.size;
-  const checks: Check[] = [
-    check({
-      ...proofVia(ep.traceQuery),
-      id: ids.received,
-      title: titles.received,
-      criteria: ['0-6.ac1', '0-6.ac2'],
-      status: complete ? 'pass' : 'fail',
-      measured: `${found.length}/${sent.expected.size}`,
-      unit: 'spans',
-      threshold: `${sent.expected.size}/${sent.expected.size}`,
-      evidence: `trace ${sent.traceId} via ${ep.otlpGrpc.url} (TypeScript OpenTelemetry SDK, batch processor); found in ${where} after ${waitMs} ms`,
-      ...(complete
-        ? {}
-        : {
-            reason: `only ${found.length} of ${sent.expected.size} spans after ${waitMs} ms${lastError ? `; last error: ${lastError}` : ''}`,
-          }),
-    }),
-  ];
-  const problems = complete ? structureProblems(sent, found) : ['trace incomplete'];
-  const services = [...new Set(found.map((s) => s.service))].sort();
-  checks.push(
-    check({
-      ...proofVia(ep.traceQuery),
-      id: ids.structure,
-      title: titles.structure,
-      criteria: ['0-6.ac4'],
-      status: problems.length ? 'fail' : 'pass',
-      measured: services.length,
-      unit: 'services in one trace',
-      threshold: '2',
-      evidence: found.map((s) => `${s.service}:${s.name}`).join(' → '),
-      ...(problems.length ? { reason: problems.join('; ') } : {}),
-    }),
-  );
-  checks.push(await logCorrelation(ctx, sent, logFile, ids.logs, titles.logs));
-  return { checks, traceId: sent.traceId };
-}
-
-async function logCorrelation(
-  ctx: PlatformContext,
-  sent: SentTrace,
-  logFile: string | undefined,
-  id: string,
-  title: string,
-): Promise<Check> {
-  const lines = sent.logLines;
-  const wrong = lines.filter((l) => l.trace_id !== sent.traceId);
-  if (lines.length < 2 || wrong.length) {
-    return check({
-      proof: 'live',
-      id,
-      title,
-      criteria: ['0-6.ac5'],
-      status: 'fail',
-      measured: `${lines.length - wrong.length}/${lines.length}`,
-      unit: 'lines',
-      reason: `lines without the trace id: ${JSON.stringify(wrong[0] ?? 'no lines')}`,
-    });
-  }
-  const loki = ctx.target.endpoints().loki;
-  if (isAvailable(loki)) {
-    // Where Loki runs: the gateway's line, pushed as Alloy would ship it, is found by its trace id.
-    try {
-      const line = lines[0] ?? {};
-      await pushLine(loki.url, { service: GATEWAY, level: 'INFO', collector: 'verify' }, line);
-      const logql = `{service="${GATEWAY}"} | json | trace_id="${sent.traceId}"`;
-      const hit = await poll(() => queryRange(loki.url, logql, 5 * 60_000), 30_000, 300);
-      return check({
-        proof: 'live',
-        id,
-        title,
-        criteria: ['0-6.ac5'],
-        status: hit ? 'pass' : 'fail',
-        measured: `${lines.length}/${lines.length}`,
-        unit: 'lines with the trace id',
-        evidence: `Loki: ${logql}`,
-        ...(hit ? {} : { reason: 'Loki did not return the line by trace_id within 30 s' }),
-      });
-    } catch (e) {
-      return check({
-        proof: 'live',
-        id,
-        title,
-        criteria: ['0-6.ac5'],
-        status: 'fail',
-        reason: `${loki.url}: ${errText(e)}`,
-      });
-    }
-  }
-  const store = ctx.target.endpoints().logsql;
-  if (isAvailable(store)) {
-    // VictoriaLogs (for Loki): the collector shipped verify-traces.log; LogsQL finds the lines.
-    const q = `trace_id:${quote(sent.traceId)}`;
-    const rows =
-      (await poll(
-        async () => {
-          const r = await logsql(store.url, q, { limit: 50 });
-          return r.rows.length >= lines.length ? r.rows : undefined;
-        },
-        20_000,
-        500,
-      )) ?? [];
-    const ok = rows.length === lines.length;
-    return check({
-      id,
-      title: `${title} (VictoriaLogs for Loki)`,
-      criteria: ['0-6.ac5'],
-      ...proofVia(store),
-      status: ok ? 'pass' : 'fail',
-      measured: `${rows.length}/${lines.length}`,
-      unit: 'lines found by trace id',
-      evidence: `${store.url} LogsQL ${q}: ${rows.map((r) => `${r.service}: ${r._msg}`).join(' | ')}`,
-      ...(ok ? {} : { reason: `${rows.length} of ${lines.length} lines found by trace id within 20 s` }),
-    });
-  }
-  return check({
-    proof: 'live',
-    id,
-    title,
-    criteria: ['0-6.ac5'],
-    status: 'skip',
-    reason: `no log store to look the lines up in: ${loki.unavailable}; ${store.unavailable}`,
-  });
 }
 
 // ---- Tempo and Grafana endpoints -----------------------------------------------------------

@@ -18,11 +18,11 @@ export const traces = defineTask({
       grafanaTempoCheck,
       tempoReadyCheck,
       tempoRetentionCheck,
-      traceRoundTripChecks,
       tracingDocsCheck,
       tracingOverheadCheck,
     } = await import('./checks.ts');
     const { requestTraceChecks } = await import('./request-trace-checks.ts');
+    const { traceRoundTripChecks } = await import('./round-trip-checks.ts');
     const { consoleTraceView } = await import('./console-checks.ts');
     const roundTrip = await traceRoundTripChecks(ctx);
     return [
