@@ -103,6 +103,15 @@ test("proof comes from the endpoint: live on a stand-in's endpoint is substitute
   assert.equal([plain!.proof, plain!.substitute], ['live', undefined]);
 });
 
+test("a skip from the measurement on a stand-in's endpoint names the stand-in too", async () => {
+  const sub = { for: 'Tempo', by: 'Jaeger' };
+  const c = defineCheck({ id: '0-6.x', title: 'x', needs: 'traceQuery', proof: 'live' }, () => ({
+    skip: 'the demo is not running',
+  }));
+  const r = await c.run(ctxWith({ traceQuery: { url: 'http://127.0.0.1:1', substitute: sub } }));
+  assert.equal([r.status, r.proof, r.substitute, r.reason], ['skip', 'substitute', sub, 'the demo is not running']);
+});
+
 test('a spec with proof substitute must name the stand-in', () => {
   assert.throws(
     () => defineCheck({ id: '0-1.x', title: 'x', proof: 'substitute' } as never, () => ({})),

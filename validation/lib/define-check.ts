@@ -135,7 +135,7 @@ async function runCheck<N extends Need | undefined>(
     return done({ status: 'fail', ...proofOf(), reason: redact(firstLine(errText(e))) });
   }
   if (m.skip !== undefined)
-    return done({ status: 'skip', proof: proofOf(m).proof, reason: m.skip, ...(m.standIn ? { standIn: m.standIn } : {}), ...evidenceOf(m) });
+    return done({ status: 'skip', ...proofOf(m), reason: m.skip, ...(m.standIn ? { standIn: m.standIn } : {}), ...evidenceOf(m) });
   const bound = m.bound ?? spec.bound;
   const unit = m.unit ?? bound?.unit;
   const misses = [...(m.problems ?? []), ...(bound ? [boundMiss(bound, m.measured, unit ?? '')] : [])].filter(
