@@ -114,7 +114,7 @@ test('native: VictoriaLogs + collector and Jaeger up; 0-5/0-6 verify pass on the
       t.get('0-6.tempo-ready')?.reason ?? '',
       /Tempo is AGPL-licensed.*natively Jaeger stores the traces/,
     );
-    assert.match(t.get('0-6.grafana-tempo')?.reason ?? '', /Grafana is AGPL-licensed.*VictoriaLogs UI/);
+    assert.match(t.get('0-6.grafana-tempo')?.reason ?? '', /Grafana is AGPL-licensed.*the platform console/);
     // No demo service here: its request-trace checks skip and say why.
     assert.is(t.get('0-6.demo-request-trace')?.status, 'skip');
 
