@@ -33,7 +33,9 @@ export async function forward(
     answer = await fetch(target, { signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) });
   } catch (e) {
     if (signal.aborted) return void res.destroy();
-    const cause = (e as Error & { cause?: { code?: string } }).cause?.code ?? (e as Error).message;
+    // fetch says only 'fetch failed'; its cause has the reason (ECONNREFUSED, a timeout, a refused port).
+    const c = (e as Error & { cause?: { code?: string; message?: string } }).cause;
+    const cause = c?.code ?? c?.message ?? (e as Error).message;
     return sendJson(res, 502, {
       error: `${title} at ${backend.url} is not answering (${cause}); start the platform with make up`,
       backend: name,
