@@ -9,7 +9,7 @@ import type { Component } from './target.ts';
 export type OptionalMethod = 'install' | 'down' | 'rows' | 'plan' | 'facts' | 'checks' | 'identity';
 
 export function lazyComponent<Ctx extends BaseContext>(
-  info: { describe?: string; methods: readonly OptionalMethod[] },
+  info: { describe?: string; processes?: readonly string[]; methods: readonly OptionalMethod[] },
   load: () => Promise<Component<Ctx>>,
 ): Component<Ctx> & { load: () => Promise<Component<Ctx>> } {
   let loaded: Promise<Component<Ctx>> | undefined;
@@ -24,6 +24,7 @@ export function lazyComponent<Ctx extends BaseContext>(
     };
   const c: Component<Ctx> & { load: () => Promise<Component<Ctx>> } = {
     ...(info.describe ? { describe: info.describe } : {}),
+    ...(info.processes ? { processes: info.processes } : {}),
     load: real,
     status: call('status') as Component<Ctx>['status'],
     up: call('up') as Component<Ctx>['up'],

@@ -79,6 +79,12 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
    */
   describe?: string;
   /**
+   * The names `status` shows for it when they are fixed (natively: its supervised processes), so
+   * `logs` and `restart` need not ask `rows`, which probes each process. A unit test keeps them
+   * equal to the rows' names; absent, the rows are asked.
+   */
+  processes?: readonly string[];
+  /**
    * Fetch what it needs (jars, packages, charts); idempotent and quick when already done. Called
    * by 0-1's setup, which records whether the step changed anything (a build, a download): an
    * install that knows says so, one that returns nothing is recorded as unchanged.
@@ -131,7 +137,8 @@ export interface LogQuery {
  * lines with a leading RFC 3339 timestamp (`kubectl logs --timestamps`, `docker compose logs
  * --timestamps --no-log-prefix`), already limited to the query's tail/since/follow.
  */
-export type LogSource = { name: string; file: string } | { name: string; command: readonly [string, ...string[]] };
+export type LogSource =
+  { name: string; file: string } | { name: string; command: readonly [string, ...string[]] };
 
 /** The demo service's name on every target: its process, Prometheus job, log `service` and Deployment. */
 export const DEMO_SERVICE = 'demo-service';

@@ -133,6 +133,39 @@ test('k3d and compose: the kubectl and docker compose lines logs and restart run
   assert.equal(composeRestartCmds('compose-stack'), [], 'the stack as a whole has no service of its own');
 });
 
+test('each native component that declares its processes declares exactly the names of its status rows', async () => {
+  const { nativeTarget } = await import('../../tasks/targets/native/index.ts');
+  const { resolvePaths } = await import('../../tasks/paths.ts');
+  const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'procs-'));
+  try {
+    // Nothing runs in an empty PLATFORM_DIR: every row is a stopped one, which probes nothing.
+    const env = { PLATFORM_DIR: dir };
+    const target = nativeTarget(env);
+    const ctx = {
+      signal: new AbortController().signal,
+      log: () => undefined,
+      logFile: path.join(dir, 'x.log'),
+      target,
+      paths: resolvePaths({ ...process.env, ...env }),
+      env,
+    };
+    for (const [id, c] of Object.entries(target.components)) {
+      if (!c?.processes) continue;
+      assert.equal(
+        [...c.processes],
+        (await c.rows!(ctx)).map((r) => r.name),
+        id,
+      );
+      assert.equal(
+        (await c.logs!(ctx, { follow: false })).map((x) => x.name),
+        [...c.processes],
+      );
+    }
+  } finally {
+    await fsp.rm(dir, { recursive: true, force: true });
+  }
+});
+
 test('restart: the components whose nodes need the restarted one follow it, in graph order', () => {
   const g = buildGraph(phase0);
   assert.equal(dependantsOf({ graph: g }, ['demo']), []);

@@ -46,7 +46,10 @@ export function nativeEndpoints(env: Env): Endpoints {
       CONSOLE.by,
     ),
     console: { url: consoleUrl, substitute: CONSOLE },
-    loki: unavailable(`Loki is ${AGPL}; natively VictoriaLogs stores the logs (checks 0-5.vl-*)`, VICTORIALOGS.by),
+    loki: unavailable(
+      `Loki is ${AGPL}; natively VictoriaLogs stores the logs (checks 0-5.vl-*)`,
+      VICTORIALOGS.by,
+    ),
     tempo: unavailable(
       `Tempo is ${AGPL}; natively Jaeger stores the traces (checks 0-6.jaeger-ready, 0-6.demo-request-trace, …)`,
       JAEGER.by,
@@ -83,6 +86,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       'event-bus': lazyComponent(
         {
           describe: 'Apache Kafka (KRaft) on the JVM',
+          processes: ['kafka'],
           methods: ['install', 'down', 'rows', 'facts', 'identity'],
         },
         async () => (await import('./kafka.ts')).kafkaComponent(),
@@ -90,6 +94,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       metrics: lazyComponent(
         {
           describe: 'Prometheus, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
+          processes: ['prometheus', 'node-exporter', 'kafka-lag-exporter', 'console'],
           methods: ['install', 'down', 'plan', 'rows', 'facts'],
         },
         async () => {
@@ -108,6 +113,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       logs: lazyComponent(
         {
           describe: 'VictoriaLogs fed by an OpenTelemetry Collector',
+          processes: ['victorialogs', 'otelcol'],
           methods: ['install', 'down', 'plan', 'rows', 'checks'],
         },
         async () => {
@@ -125,6 +131,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       traces: lazyComponent(
         {
           describe: 'Jaeger v2 (OTLP in, trace store, query API)',
+          processes: ['jaeger'],
           methods: ['install', 'down', 'plan', 'rows', 'checks'],
         },
         async () => {
@@ -146,6 +153,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       demo: lazyComponent(
         {
           describe: 'examples/demo-service as a host process',
+          processes: ['demo-service'],
           methods: ['down', 'plan', 'rows', 'facts', 'identity'],
         },
         async () => {
