@@ -206,6 +206,17 @@ export function loadSettings(opts: LoadOptions): Readonly<Record<string, string>
   if (!validate(values)) {
     for (const e of validator?.errors ?? []) problems.push(describe(e, origin, rel));
   }
+  // Two services on one port would fail halfway through `up` (the second cannot bind): say it now.
+  const byPort = new Map<string, string[]>();
+  for (const k of Object.keys(SETTINGS)) {
+    if (!k.endsWith('_PORT') || values[k] === undefined) continue;
+    byPort.set(values[k], [...(byPort.get(values[k]) ?? []), k]);
+  }
+  for (const [port, keys] of byPort) {
+    if (keys.length < 2) continue;
+    const at = keys.map((k) => `${k} (${origin[k]?.where ?? 'default'})`).join(' and ');
+    problems.push(`${at} are both port ${port}; give each service its own port in ${rel}`);
+  }
   for (const k of opts.require ?? []) {
     if (values[k] === undefined) {
       problems.push(`${rel}: ${k} is required here but not set; add it to ${rel} (see .env.example)`);

@@ -124,4 +124,27 @@ test('.env.example documents every key of the schema with a comment, and nothing
   }
 });
 
+test('two services on one port: a configuration error at load naming both keys and where they come from', () => {
+  withEnvFile('KAFKA_PORT=9191\nDEMO_PORT=9191\n', (root) => {
+    const e = usageError(() => loadSettings({ root, env: {} }));
+    assert.match(e.message, /KAFKA_PORT \(\.env:1\)|KAFKA_PORT \([^)]*\.env:1\)/);
+    assert.match(e.message, /DEMO_PORT \([^)]*\.env:2\) are both port 9191; give each service its own port/);
+  });
+  // A key set to another's default collides with that default.
+  withEnvFile('KAFKA_PORT=9090\n', (root) => {
+    assert.match(usageError(() => loadSettings({ root, env: {} })).message, /PROMETHEUS_PORT \(default\) are both port 9090/);
+  });
+});
+
+test('the CLI refuses two services on one port before doing anything: exit 2, one line', async () => {
+  const { execa } = await import('execa');
+  const r = await execa(process.execPath, ['tasks.ts', 'plan', '--target', 'native'], {
+    cwd: REPO_ROOT,
+    reject: false,
+    env: { KAFKA_PORT: '45111', PROMETHEUS_PORT: '45111' },
+  });
+  assert.is(r.exitCode, 2, r.stderr);
+  assert.match(r.stderr, /KAFKA_PORT \(environment\) and PROMETHEUS_PORT \(environment\) are both port 45111/);
+});
+
 test.run();
