@@ -27,8 +27,9 @@ import {
   stop,
   tail,
   type ProcessSpec,
+  portInUse,
 } from './supervisor.ts';
-import { canBind, portOwner } from '../../ports.ts';
+import { canBind } from '../../ports.ts';
 
 export { kafkaJars, kafkaLibDir, installKafkaJars, type KafkaJars } from '../../config/kafka-jars.ts';
 
@@ -205,13 +206,7 @@ async function requireFreePorts(s: KafkaSettings): Promise<void> {
     [s.controllerPort, 'KAFKA_CONTROLLER_PORT'],
     [s.metricsPort, 'KAFKA_METRICS_PORT'],
   ] as const) {
-    if (!(await canBind(port))) {
-      const owner = await portOwner(port);
-      const who = owner ? ` by pid ${owner.pid} (${owner.command})` : '';
-      throw new UsageError(
-        `${KAFKA_PROCESS}: port ${port} is already in use${who}; stop that process or set ${name}`,
-      );
-    }
+    if (!(await canBind(port))) throw await portInUse(KAFKA_PROCESS, port, `set ${name}`);
   }
 }
 

@@ -108,18 +108,17 @@ export async function start(
       graceMs: spec.stopGraceMs,
       port: spec.port,
       extraPorts: spec.extraPorts?.map((p) => p.port),
+      hints: Object.fromEntries([
+        ...(spec.port === undefined || !spec.portHint ? [] : [[spec.port, spec.portHint]]),
+        ...(spec.extraPorts ?? []).map((p) => [p.port, p.hint]),
+      ]),
     });
   const ports = [
     ...(spec.port === undefined ? [] : [{ port: spec.port, hint: spec.portHint }]),
     ...(spec.extraPorts ?? []),
   ];
   for (const { port, hint } of ports) {
-    if (await canBind(port)) continue;
-    const owner = await portOwner(port);
-    const who = owner ? ` by pid ${owner.pid} (${owner.command})` : '';
-    throw new UsageError(
-      `${spec.name}: port ${port} is already in use${who}; stop that process${hint ? ` or ${hint}` : ''}`,
-    );
+    if (!(await canBind(port))) throw await portInUse(spec.name, port, hint);
   }
   await fsp.mkdir(paths.run, { recursive: true });
   await fsp.mkdir(paths.logs, { recursive: true });
@@ -192,11 +191,21 @@ async function killGroup(pid: number, graceMs: number): Promise<void> {
   for (let i = 0; i < 50 && isAlive(pid) && !(await isZombie(pid)); i++) await sleep(100);
 }
 
+/**
+ * The one line for a port some other process holds (every native component says the same):
+ * `prometheus: port 9090 is already in use by pid 123 (prometheus); stop that process or set PROMETHEUS_PORT`.
+ */
+export async function portInUse(name: string, port: number, hint?: string): Promise<UsageError> {
+  const owner = await portOwner(port);
+  const who = owner ? `pid ${owner.pid} (${owner.command})` : 'another process';
+  return new UsageError(`${name}: port ${port} is already in use by ${who}; stop that process${hint ? ` or ${hint}` : ''}`);
+}
+
 /** Stops a supervised process (SIGTERM, grace, SIGKILL) and confirms its ports are free. */
 export async function stop(
   name: string,
   paths: Paths,
-  opts: { graceMs?: number; port?: number; extraPorts?: number[] } = {},
+  opts: { graceMs?: number; port?: number; extraPorts?: number[]; hints?: Record<number, string> } = {},
 ): Promise<{ stopped: boolean; stopMs: number }> {
   const t0 = performance.now();
   const rec = await readPid(paths, name);
@@ -206,7 +215,8 @@ export async function stop(
   const main = opts.port ?? rec.port;
   for (const port of [...(main === undefined ? [] : [main]), ...(opts.extraPorts ?? [])]) {
     for (let i = 0; i < 50 && !(await canBind(port)); i++) await sleep(100);
-    if (!(await canBind(port))) throw new Error(`${name}: port ${port} still busy after stop`);
+    // Ours is gone, so whoever holds the port now is another process (another checkout's stack).
+    if (!(await canBind(port))) throw await portInUse(name, port, opts.hints?.[port]);
   }
   return { stopped: true, stopMs: Math.round(performance.now() - t0) };
 }
