@@ -101,6 +101,10 @@ test("proof comes from the endpoint: live on a stand-in's endpoint is substitute
   assert.equal([r.status, r.proof, r.substitute, r.evidence], ['pass', 'substitute', sub, '127.0.0.1:1']);
   const [plain] = await runChecks(ctxWith({ kafka: { url: '127.0.0.1:2' } }), [c]);
   assert.equal([plain!.proof, plain!.substitute], ['live', undefined]);
+  const skipped = await defineCheck({ id: '0-3.in', title: 'in', needs: 'kafka', proof: 'live' }, () => ({
+    skip: 'no cluster here',
+  })).run(ctxWith({ kafka: { url: '127.0.0.1:1', substitute: sub } }));
+  assert.equal([skipped.status, skipped.proof, skipped.reason], ['skip', 'substitute', 'no cluster here']);
 });
 
 test("a skip from the measurement on a stand-in's endpoint names the stand-in too", async () => {

@@ -7,6 +7,7 @@ import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
 import type { PlatformContext } from '../../context.ts';
 import { component, defineTask } from '../define.ts';
+import { runChecks } from '../../../validation/lib/define-check.ts';
 
 // Kafka clients and the bench load when a step runs, not when the graph is built.
 const checks = () => import('./checks.ts');
@@ -60,7 +61,9 @@ export const eventBus = defineTask({
       await checks();
     const startupMs = (await bus.facts?.(ctx))?.startup?.readyMs.kafka;
     const ready = await brokerReadyCheck(kafka, { startupMs });
-    if (ready.status !== 'pass') return [ready];
+    const { ACCESS_CHECKS } = await import('./access-checks.ts');
+    const access = await runChecks(ctx, ACCESS_CHECKS);
+    if (ready.status !== 'pass') return [ready, ...access];
     const restart = bus.down
       ? {
           how: `the ${ctx.target.name} target's event-bus component (down, then up until it answers)`,
@@ -72,6 +75,7 @@ export const eventBus = defineTask({
       : { unavailable: `the ${ctx.target.name} target's event-bus component has no down step to restart it` };
     return [
       ready,
+      ...access,
       ...(await topicsMatchSeedChecks(kafka)),
       ...(await roundTripChecks(kafka)),
       await testScriptsCheck(kafka, { root: ctx.paths.root, cache: ctx.paths.cache, signal: ctx.signal }),

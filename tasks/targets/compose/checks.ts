@@ -8,7 +8,6 @@ import { check, type Check } from '../../engine/task.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import { isListening } from '../../ports.ts';
 import { readTimings } from '../docker/timings.ts';
-import { docCheck } from '../docker/doc-check.ts';
 import { isAvailable, type Endpoint } from '../target.ts';
 import { INFRA_FILE } from './files.ts';
 
@@ -115,14 +114,6 @@ export async function composeChecks(ctx: PlatformContext): Promise<Check[]> {
       reason:
         'proved by running `down --target compose` (docker compose down; `status` then lists no running service), not by verify, which must leave the stack up',
     }),
-  );
-  checks.push(
-    docCheck(
-      '0-7.docs',
-      '0-7.ac6',
-      'docs/developer-guide/docker-compose-vs-k8s.md',
-      'Documentation explains when to use Docker Compose vs Kubernetes',
-    ),
   );
   return checks;
 }

@@ -8,7 +8,6 @@ import { check, type Check } from '../../engine/task.ts';
 import { REPO_ROOT } from '../../paths.ts';
 import { formatCmd, probe, type Cmd } from '../docker/exec.ts';
 import { readTimings, type Timing } from '../docker/timings.ts';
-import { docCheck } from '../docker/doc-check.ts';
 import { CLUSTER, CLUSTER_CONFIG, CONTEXT } from './cluster-names.ts';
 
 const CLUSTER_START_LIMIT_MS = 120_000;
@@ -218,13 +217,5 @@ export async function clusterChecks(ctx: PlatformContext): Promise<Check[]> {
     }),
   );
 
-  checks.push(
-    docCheck(
-      '0-2.docs',
-      '0-2.ac9',
-      'docs/developer-guide/kubernetes-cluster.md',
-      'Documentation explains cluster management',
-    ),
-  );
   return checks;
 }
