@@ -46,19 +46,31 @@ export interface WrkOptions {
   maxRequests?: number;
 }
 
+// A thread that reached its share of the request cap stops, but wrk still reports the whole -d
+// as the run's duration: each thread therefore notes when it started and when its last answer
+// came (gettimeofday through LuaJIT's ffi, which wrk is built with), and a capped run is timed
+// by those.
 export const WRK_SCRIPT = (body: string, maxPerThread: number) => `
+local ffi = require("ffi")
+ffi.cdef[[ typedef struct { long tv_sec; long tv_usec; } wrk_tv; int gettimeofday(wrk_tv *tv, void *tz); ]]
+local tv = ffi.new("wrk_tv")
+local function now() ffi.C.gettimeofday(tv, nil); return tonumber(tv.tv_sec) * 1000000 + tonumber(tv.tv_usec) end
 wrk.method = "POST"
 wrk.body = ${JSON.stringify(body)}
 wrk.headers["content-type"] = "application/json"
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
-function init(args) created = 0; s503 = 0; s413 = 0; other = 0; seen = 0; ids = ""; last = 0 end
+function init(args)
+  created = 0; s503 = 0; s413 = 0; other = 0; seen = 0; ids = ""; last = 0; capped = 0
+  t0 = now(); tlast = t0
+end
 function request()
   seen = seen + 1
-  if ${maxPerThread} > 0 and seen > ${maxPerThread} then wrk.thread:stop() end
+  if ${maxPerThread} > 0 and seen > ${maxPerThread} then capped = 1; wrk.thread:stop() end
   return wrk.format()
 end
 function response(status, headers, body)
+  tlast = now()
   if status == 201 then
     created = created + 1
     local now = os.time()
@@ -71,14 +83,17 @@ function response(status, headers, body)
   else other = other + 1 end
 end
 function done(summary, latency, requests)
-  local c, a, b, o, i = 0, 0, 0, 0, ""
+  local c, a, b, o, i, cap, active = 0, 0, 0, 0, "", 0, 0
   for _, t in ipairs(threads) do
     c = c + t:get("created"); a = a + t:get("s503"); b = b + t:get("s413"); o = o + t:get("other")
-    i = i .. t:get("ids")
+    i = i .. t:get("ids"); cap = math.max(cap, t:get("capped"))
+    active = math.max(active, t:get("tlast") - t:get("t0"))
   end
+  local duration = summary.duration
+  if cap > 0 then duration = active end
   local e = summary.errors
   io.write(string.format('RESULT {"requests":%d,"durationUs":%d,"created":%d,"status503":%d,"status413":%d,"otherStatus":%d,"connectErrors":%d,"readErrors":%d,"writeErrors":%d,"timeouts":%d,"p50":%d,"p90":%d,"p99":%d,"p999":%d,"max":%d,"mean":%.1f,"ids":"%s"}\\n',
-    summary.requests, summary.duration, c, a, b, o, e.connect, e.read, e.write, e.timeout,
+    summary.requests, duration, c, a, b, o, e.connect, e.read, e.write, e.timeout,
     latency:percentile(50), latency:percentile(90), latency:percentile(99), latency:percentile(99.9), latency.max, latency.mean, i))
 end
 `;
