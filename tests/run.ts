@@ -5,6 +5,7 @@
 // it). Files that call sharedTestBroker() share one Kafka broker the runner starts (their own
 // topics and groups; files that restart or kill a broker start their own).
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
+//        TEST_WORKERS=n, TEST_SHARD=i/n (CI jobs side by side), TEST_TIMEOUT_S, TEST_FILE_TIMEOUT_S
 //
 // Honest by construction: a failing test, a file whose worker dies or hangs past TEST_FILE_TIMEOUT_S,
 // a folder that does not exist, no file matched, or a stray `.only(`/`.skip(` in a test file each
@@ -124,6 +125,17 @@ async function parent(): Promise<void> {
       });
       files.push({ file: f, name, shared: text.includes('sharedTestBroker(') });
     }
+  }
+  // TEST_SHARD=i/n (CI's parallel jobs): every n-th file of the sorted list, starting at the i-th.
+  const shard = /^(\d+)\/(\d+)$/.exec(process.env.TEST_SHARD ?? '');
+  if (process.env.TEST_SHARD && (!shard || Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2]))) {
+    console.error(`tests: TEST_SHARD=${process.env.TEST_SHARD} is not i/n with 1 <= i <= n; fix the variable`);
+    process.exit(2);
+  }
+  if (shard) {
+    const [i, n] = [Number(shard[1]), Number(shard[2])];
+    const mine = files.filter((_, k) => k % n === i - 1);
+    files.splice(0, files.length, ...mine);
   }
   if (files.length === 0) errors.push('tests: no test files matched');
 

@@ -49,6 +49,20 @@ test('ci.yml: push to main/develop and PRs; lint, unit with coverage, native int
   assert.is(uses(it, 'actions/setup-java')?.with?.['java-version'], '17');
   assert.is(uses(it, 'actions/setup-java')?.with?.cache, 'maven');
   for (const j of ['lint', 'unit', 'integration']) assert.is(uses(jobs[j]!, 'actions/setup-node')?.with?.cache, 'npm', `${j} caches npm`);
+  // e2e runs in CI too, in two shards side by side; Go's caches and the built tools are keyed by
+  // the pinned versions (a pin bump rebuilds, nothing else does).
+  assert.match(runs(it), /tests\/run\.ts tests\/integration tests\/e2e/);
+  assert.equal((it as Job & { strategy?: { matrix?: { shard?: number[] } } }).strategy?.matrix?.shard, [1, 2]);
+  const keys = it.steps.filter((s) => s.uses?.startsWith('actions/cache')).map((s) => String(s.with?.key));
+  assert.ok(keys.some((k) => k.includes('manifests/versions.yaml') && k.includes('go.sum')), keys.join('; '));
+  assert.ok(keys.some((k) => k.includes('manifests/versions.yaml') && k.includes('package-lock.json')), keys.join('; '));
+  // The Docker paths GitHub's runners can run: make up, then verify --report, report and logs kept.
+  const dp = jobs['docker-paths']! as Job & { 'continue-on-error'?: boolean; strategy?: { matrix?: { target?: string[] } } };
+  assert.equal(dp.strategy?.matrix?.target, ['k3d', 'compose']);
+  assert.is(dp['continue-on-error'], true);
+  assert.match(runs(dp), /make up ARGS="--target \$\{\{ matrix\.target \}\}"/);
+  assert.match(runs(dp), /make report ARGS="--target/);
+  assert.ok(uses(dp, 'actions/upload-artifact')?.with?.path?.toString().includes('.platform/logs/'));
   assert.match(jobs.images!.if!, /refs\/heads\/main/);
   assert.ok(uses(jobs.images!, 'docker/build-push-action'));
 });
