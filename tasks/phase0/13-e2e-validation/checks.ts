@@ -281,7 +281,12 @@ export async function requestChecks(
     return { checks };
   }
   const prom = isAvailable(ep.prometheus) ? ep.prometheus.url : undefined;
-  const before = prom ? await promValue(prom, POSTS_QUERY).catch(() => undefined) : undefined;
+  // The baseline: no series yet is 0 (the first 201 creates it); a failed query is no baseline at
+  // all, and then no value of the counter can show that it moved.
+  let baselineError: string | undefined;
+  const before = prom
+    ? await promValue(prom, POSTS_QUERY).catch((e: unknown) => void (baselineError = errText(e)))
+    : undefined;
 
   // We choose the trace id: the request's SERVER span continues our traceparent.
   const traceId = randomBytes(16).toString('hex');
@@ -376,6 +381,18 @@ export async function requestChecks(
     checks.push(
       skip(`${T}.demo-metrics-scraped`, titles.prom, (ep.prometheus as { unavailable: string }).unavailable, {
         criteria: ['0-13.ac4'],
+      }),
+    );
+  } else if (baselineError !== undefined) {
+    checks.push(
+      check({
+        proof: 'live',
+        id: `${T}.demo-metrics-scraped`,
+        title: titles.prom,
+        criteria: ['0-13.ac4'],
+        status: 'fail',
+        evidence: POSTS_QUERY,
+        reason: `the baseline query before the request failed (${baselineError}), so no value after it can show the counter moved`,
       }),
     );
   } else {
