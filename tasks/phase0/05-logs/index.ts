@@ -22,6 +22,7 @@ export const logs = defineTask({
       lokiRetentionCheck,
     } = await import('./checks.ts');
     const { victoriaLogsChecks } = await import('./victorialogs-checks.ts');
+    const { logMetricCorrelation } = await import('./correlation-check.ts');
     return [
       await logFormatCheck(),
       // The target's own log checks (native: every supervised process's log is in VictoriaLogs).
@@ -32,6 +33,7 @@ export const logs = defineTask({
       await grafanaLokiCheck(ctx),
       await lokiRetentionCheck(ctx),
       ...(await victoriaLogsChecks(ctx.target.endpoints().logsql)),
+      await logMetricCorrelation.run(ctx),
       await logqlDocsCheck(ctx.paths),
     ];
   },
