@@ -86,7 +86,8 @@ function k8sUses(objects: Doc[], source: string, withCommands: boolean): ProbeUs
   const uses: ProbeUse[] = [];
   for (const d of objects) {
     const spec = podSpec(d);
-    if (!spec) continue;
+    // A chart's `helm test` pods never run on up; their images are not the platform's.
+    if (!spec || /\btest\b/.test(String(d.metadata?.annotations?.['helm.sh/hook'] ?? ''))) continue;
     for (const c of [...(spec.initContainers ?? []), ...(spec.containers ?? [])] as Doc[]) {
       const where = `${source}: ${d.kind} ${d.metadata?.namespace ? `${d.metadata.namespace}/` : ''}${d.metadata?.name} container ${c.name}`;
       for (const probe of ['startupProbe', 'readinessProbe', 'livenessProbe']) {
@@ -387,6 +388,7 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
               healthcheck?: string[];
               healthcheckDisabled?: boolean;
               entrypoint?: string[];
+              command?: string[];
               mounts?: { type: string; source?: string }[];
             }
           >;
@@ -417,6 +419,10 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
               image: s.image,
               argv: s.entrypoint,
             });
+          // A `command:` that names a program by path or a shell runs it; other commands are
+          // arguments to the image's own entrypoint (alloy's `run …`, Prometheus's flags).
+          else if (s.command?.length && /^\/|^(ba|a|da)?sh$/.test(s.command[0]!))
+            composeUses.push({ where: `${c.file}: service ${name} command`, image: s.image, argv: s.command });
         }
       }
       return problems;
@@ -434,7 +440,7 @@ export async function runDockerPathChecks(inputs: RenderInputs): Promise<Part[]>
     // 6. Health checks and in-container commands run programs their images contain.
     const [probeList, probesMs] = await timed(async () => {
       const uses = [...composeUses];
-      for (const r of rendered) uses.push(...k8sUses(docs(r.text), `${r.chart} rendered`, false));
+      for (const r of rendered) uses.push(...k8sUses(docs(r.text), `${r.chart} rendered`, true));
       for (const f of plainFiles)
         uses.push(
           ...k8sUses(docs(readFileSync(f, 'utf8')), f.startsWith(work) ? path.basename(f) : rel(f), true),

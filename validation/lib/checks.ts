@@ -33,7 +33,8 @@ export const proofVia = (e: Endpoint): { proof: 'live' } | { proof: 'substitute'
 /** Where the project deliberately replaces the seed's Python stack (by a named equivalent). */
 export const SUBSTITUTES = {
   poetry: { for: 'Poetry (Python dependencies)', by: 'npm ci from package-lock.json' },
-  pythonLinters: { for: 'black, isort, flake8, mypy', by: 'tsc --noEmit, ESLint and Prettier' },
+  // black and isort are formatters: no step checks formatting here (Prettier is `make format` only).
+  pythonLinters: { for: 'flake8 and mypy (black and isort: no formatter check runs)', by: 'ESLint and tsc --noEmit' },
   pythonSettings: { for: 'the Python app settings loader', by: 'the typed TypeScript settings loader' },
   pythonOtelSdk: { for: 'the OpenTelemetry Python SDK', by: 'the OpenTelemetry JavaScript SDK' },
   fastapi: { for: 'FastAPI', by: 'Fastify' },
