@@ -258,11 +258,15 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
     .filter((l) => l.startsWith('{'))
     .map(
       (l) =>
-        JSON.parse(l) as { type: string; processes?: { name: string; pid?: number; uptimeMs?: number }[] },
+        JSON.parse(l) as {
+          type: string;
+          processes?: { name: string; pid?: number; uptimeMs?: number; restarts?: number }[];
+        },
     )
     .find((e) => e.type === 'status')
     ?.processes?.find((p) => p.name === 'demo-service');
   assert.is(row?.pid, demoAfter, 'status shows the new pid');
+  assert.is(row?.restarts, 1, 'status counts the restart');
   assert.ok((row?.uptimeMs ?? Infinity) < 120_000, `status shows the new uptime (${row?.uptimeMs} ms)`);
 });
 

@@ -52,7 +52,8 @@ export function table(header: string[], rows: string[][]): string[] {
 
 export const status = defineCommand({
   name: 'status',
-  summary: "show the target's processes (state, pid, port, uptime, memory) and each node's last outcome",
+  summary:
+    "show the target's processes (state, pid, port, uptime, restarts, memory) and each node's last outcome",
   usage: 'status [--target T] [--json]',
   options: { ...targetOption },
   async run(args, io) {
@@ -68,23 +69,25 @@ export const status = defineCommand({
         }),
       )
     ).flat();
+    // Read beside the rows; the table shows how often `restart` restarted each process.
+    const state = await stateRead;
     if (procs.length === 0) io.out(`processes: the ${s.target.name} target reports none yet`);
     else {
       table(
-        ['NAME', 'STATE', 'PID', 'PORT', 'UPTIME', 'RSS', 'DATA', 'DETAIL'],
+        ['NAME', 'STATE', 'PID', 'PORT', 'UPTIME', 'RESTARTS', 'RSS', 'DATA', 'DETAIL'],
         procs.map((p) => [
           p.name,
           p.state,
           String(p.pid ?? '-'),
           String(p.port ?? '-'),
           p.uptimeMs === undefined ? '-' : fmtMs(p.uptimeMs),
+          String(state.restarts?.[p.name]?.count ?? 0),
           mib(p.rssBytes),
           mib(p.dataBytes),
           p.detail ?? '',
         ]),
       ).forEach((l) => io.out(l));
     }
-    const state = await stateRead;
     io.out('');
     table(
       ['ID', 'NAME', 'LAST UP', 'WHEN', 'LAST VERIFY', 'REASON'],
@@ -103,7 +106,7 @@ export const status = defineCommand({
     io.event({
       type: 'status',
       target: s.target.name,
-      processes: procs,
+      processes: procs.map((p) => ({ ...p, restarts: state.restarts?.[p.name]?.count ?? 0 })),
       nodes: graph.order.map((t) => ({ id: t.id, name: t.name, ...state.nodes[t.id] })),
     });
     return 0;
