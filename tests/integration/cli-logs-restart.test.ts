@@ -270,6 +270,30 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
   assert.ok((row?.uptimeMs ?? Infinity) < 120_000, `status shows the new uptime (${row?.uptimeMs} ms)`);
 });
 
+test('logs redacts secrets: a secret setting written into a log file is shown as ***', async () => {
+  const canary = 'logs-canary-Secret-9b1f2e';
+  await fsp.appendFile(
+    path.join(dir, 'logs', 'demo-service.log'),
+    JSON.stringify({ timestamp: new Date().toISOString(), message: `leaked ${canary} here` }) + '\n',
+  );
+  const saved = env.GRAFANA_ADMIN_PASSWORD;
+  env.GRAFANA_ADMIN_PASSWORD = canary;
+  try {
+    for (const args of [
+      ['logs', 'demo-service', '-n', '5'],
+      ['logs', 'demo-service', '-n', '5', '--json'],
+    ]) {
+      const r = cli(...args);
+      assert.is(r.code, 0, r.err);
+      assert.not.ok(r.out.includes(canary), `${args.join(' ')}: the secret is not printed`);
+      assert.ok(r.out.includes('leaked *** here'), `${args.join(' ')}: redacted in place`);
+    }
+  } finally {
+    if (saved === undefined) delete env.GRAFANA_ADMIN_PASSWORD;
+    else env.GRAFANA_ADMIN_PASSWORD = saved;
+  }
+});
+
 test('bad input: unknown component, --since abc, a component of another target: one line, exit 2', () => {
   for (const [args, text] of [
     [['logs', 'no-such'], /unknown component 'no-such'; the native target has: event-bus \(kafka\)/],
