@@ -64,7 +64,9 @@ async function worker(): Promise<void> {
       // uvu's exec ends by setting the exit code: 1 when any test (or its hooks) threw.
       code = Number(process.exitCode ?? 0);
     } catch (e) {
-      console.error(`tests: ${m.name} broke the run: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`);
+      console.error(
+        `tests: ${m.name} broke the run: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}`,
+      );
       code = 1;
     }
     process.exitCode = 0;
@@ -113,8 +115,12 @@ async function parent(): Promise<void> {
   const files: { file: string; name: string; shared: boolean }[] = [];
   for (const dir of dirs) {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
-      errors.push(`tests: no folder ${dir} (from the command line); fix the path`);
-      continue;
+      // A usage error, not a test failure: one line and exit 2 before anything starts.
+      const hint = /\.test\.ts$/.test(dir)
+        ? ` (a file: pass its folder and --pattern ${path.basename(dir, '.test.ts')})`
+        : '';
+      console.error(`tests: ${dir} (from the command line) is not a folder${hint}; fix the path`);
+      process.exit(2);
     }
     for (const f of listFiles(path.resolve(dir), pattern)) {
       const name = path.relative(process.cwd(), f);
@@ -129,7 +135,9 @@ async function parent(): Promise<void> {
   // TEST_SHARD=i/n (CI's parallel jobs): every n-th file of the sorted list, starting at the i-th.
   const shard = /^(\d+)\/(\d+)$/.exec(process.env.TEST_SHARD ?? '');
   if (process.env.TEST_SHARD && (!shard || Number(shard[1]) < 1 || Number(shard[1]) > Number(shard[2]))) {
-    console.error(`tests: TEST_SHARD=${process.env.TEST_SHARD} is not i/n with 1 <= i <= n; fix the variable`);
+    console.error(
+      `tests: TEST_SHARD=${process.env.TEST_SHARD} is not i/n with 1 <= i <= n; fix the variable`,
+    );
     process.exit(2);
   }
   if (shard) {
@@ -137,7 +145,12 @@ async function parent(): Promise<void> {
     const mine = files.filter((_, k) => k % n === i - 1);
     files.splice(0, files.length, ...mine);
   }
-  if (files.length === 0) errors.push('tests: no test files matched');
+  if (files.length === 0) {
+    console.error(
+      `tests: no test file under ${dirs.join(', ')} matches ${pattern}; fix the folder or --pattern`,
+    );
+    process.exit(2);
+  }
 
   // Slowest first, from the last run's durations; unknown files count as slow (integration, e2e).
   const { resolvePaths } = await import('../tasks/paths.ts');
@@ -205,7 +218,16 @@ async function parent(): Promise<void> {
       if (i < 0) break;
       const f = queue.splice(i, 1)[0]!;
       if (f.shared && sharedError) {
-        results.push({ name: f.name, ms: 0, output: '', total: 1, passed: 0, skipped: 0, code: 1, note: `the shared Kafka broker did not start: ${sharedError}` });
+        results.push({
+          name: f.name,
+          ms: 0,
+          output: '',
+          total: 1,
+          passed: 0,
+          skipped: 0,
+          code: 1,
+          note: `the shared Kafka broker did not start: ${sharedError}`,
+        });
         print(results.at(-1)!);
         continue;
       }
@@ -313,7 +335,9 @@ async function parent(): Promise<void> {
     await Promise.all(Array.from({ length: Math.min(workers, Math.max(1, files.length)) }, () => lane()));
   } finally {
     await sharedReady;
-    await stopShared?.().catch((e: Error) => console.error(`tests: stopping the shared broker: ${e.message}`));
+    await stopShared?.().catch((e: Error) =>
+      console.error(`tests: stopping the shared broker: ${e.message}`),
+    );
     clearTimeout(watchdog);
   }
 
@@ -329,14 +353,19 @@ async function parent(): Promise<void> {
   }
   const passed = results.reduce((n, r) => n + r.passed, 0);
   const skipped = results.reduce((n, r) => n + r.skipped, 0);
-  let failed = results.reduce((n, r) => n + Math.max(r.total - r.passed, r.code !== 0 && r.total === r.passed ? 1 : 0), 0);
+  let failed = results.reduce(
+    (n, r) => n + Math.max(r.total - r.passed, r.code !== 0 && r.total === r.passed ? 1 : 0),
+    0,
+  );
   if (interrupted) {
     errors.push(`tests: interrupted; ${queue.length} file(s) not run`);
   }
   failed += errors.length;
   console.log('\ntests: durations (slowest first)');
   for (const r of [...results].sort((a, b) => b.ms - a.ms))
-    console.log(`  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.name}${r.code === 0 && r.total === r.passed ? '' : '  FAILED'}`);
+    console.log(
+      `  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.name}${r.code === 0 && r.total === r.passed ? '' : '  FAILED'}`,
+    );
   console.log(`  wall time ${((performance.now() - started) / 1000).toFixed(1)} s, ${workers} worker(s)`);
   for (const e of errors) console.error(e);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);

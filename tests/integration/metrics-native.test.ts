@@ -143,12 +143,10 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       '0-4.targets',
       '0-4.rules-loaded',
       '0-4.rules-evaluate',
-      '0-4.rules-metrics',
       '0-4.data',
       '0-4.dashboard.example-app-kafka.queries',
       '0-4.dashboard.example-app-kafka.metrics',
       '0-4.dashboard.example-app-resources.metrics',
-      '0-4.dashboard.example-app-overview.metrics',
       '0-4.promtool-check',
       '0-4.promtool-test',
       '0-4.dashboards',
@@ -157,11 +155,22 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       assert.ok(c, `check ${id} missing`);
       assert.is(c.status, 'pass', `${id}: ${c.reason ?? ''}`);
     }
+    // The demo-service is not started here: checks over metrics only it exports are skips that
+    // name the service (a partial row), never passes (4791fc5).
+    for (const id of ['0-4.rules-metrics', '0-4.dashboard.example-app-overview.metrics']) {
+      const c = by.get(id);
+      assert.is(c?.status, 'skip', `${id}: ${c?.status} ${c?.reason ?? ''}`);
+      assert.match(c?.reason ?? '', /demo-service is not up/, id);
+    }
     assert.is(by.get('0-4.target.demo-service')?.status, 'skip');
     assert.match(by.get('0-4.target.demo-service')?.reason ?? '', /not running yet/);
     // The log and trace backends are scraped from the start but started by 0-5 and 0-6, which
     // this test does not run: skips that name their task, not 0-4 failures.
-    for (const [job, task] of [['victorialogs', '0-5'], ['otelcol', '0-5'], ['jaeger', '0-6']]) {
+    for (const [job, task] of [
+      ['victorialogs', '0-5'],
+      ['otelcol', '0-5'],
+      ['jaeger', '0-6'],
+    ]) {
       assert.is(by.get(`0-4.target.${job}`)?.status, 'skip', job);
       assert.match(by.get(`0-4.target.${job}`)?.reason ?? '', new RegExp(`seed task ${task} starts it`));
     }

@@ -50,10 +50,17 @@ test('a stray .only fails the run, naming the file and line', async () => {
   assert.is(r.code, 1, r.all);
 });
 
-test('a folder that does not exist fails the run', async () => {
+test('a folder that does not exist is a usage error: one line, exit 2, nothing run', async () => {
   const r = await runner('all-pass.fixture.ts', 'tests/no-such-folder');
-  assert.match(r.all, /no folder tests\/no-such-folder/);
-  assert.is(r.code, 1, r.all);
+  assert.match(r.all, /tests\/no-such-folder \(from the command line\) is not a folder; fix the path/);
+  assert.not.match(r.all, /passed/);
+  assert.is(r.code, 2, r.all);
+});
+
+test('a pattern that matches no file is a usage error (exit 2), not an empty green run', async () => {
+  const r = await runner('no-such.fixture.ts');
+  assert.match(r.all, /no test file under tests\/fixtures\/runner matches \/no-such\\\.fixture\\\.ts\$\/; fix the folder or --pattern/);
+  assert.is(r.code, 2, r.all);
 });
 
 test('two files run side by side, the lines of each together under its header with its duration', async () => {
@@ -70,12 +77,6 @@ test('two files run side by side, the lines of each together under its header wi
 
 test('a before hook that throws (uvu reports no error) still fails the run by its counts', async () => {
   const r = await runner('before-throws.fixture.ts');
-  assert.is(r.closing, '0 passed, 1 failed, 0 skipped', r.all);
-  assert.is(r.code, 1, r.all);
-});
-
-test('no matching test file fails the run', async () => {
-  const r = await runner('no-such.fixture.ts');
   assert.is(r.closing, '0 passed, 1 failed, 0 skipped', r.all);
   assert.is(r.code, 1, r.all);
 });
