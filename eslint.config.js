@@ -2,15 +2,71 @@
 import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
+// Size limits (issue 23): no file over 400 lines, no function over 80 (outside tests), counted as
+// written (blank lines and comments too). The lists below are the files that still break a limit
+// on the day the rule came in; each entry goes when its file is split, and the lists end empty.
+const SIZED = ['tasks.ts', 'tasks/**/*.ts', 'validation/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
+const STILL_OVER_400_LINES = [
+  'bench/http-load.ts',
+  'tasks/engine/scheduler.ts',
+  'tasks/phase0/03-event-bus/checks.ts',
+  'tasks/phase0/04-metrics/checks.ts',
+  'tasks/phase0/13-e2e-validation/checks.ts',
+  'tasks/targets/native/observability.ts',
+  'validation/docker/render.ts',
+  'validation/report/report.ts',
+];
+const STILL_OVER_80_LINE_FUNCTIONS = [
+  'bench/kafka/args.ts',
+  'bench/kafka/bench.ts',
+  'bench/kafka/end-to-end-latency.ts',
+  'bench/kafka/perf-test.ts',
+  'bench/kafka/runner.ts',
+  'tasks/cli/main.ts',
+  'tasks/console/web/pages/dashboards.ts',
+  'tasks/console/web/pages/traces.ts',
+  'tasks/console/web/traces/waterfall.ts',
+  'tasks/engine/progress.ts',
+  'tasks/engine/scheduler.ts',
+  'tasks/phase0/03-event-bus/bench-checks.ts',
+  'tasks/phase0/04-metrics/checks.ts',
+  'tasks/phase0/05-logs/checks.ts',
+  'tasks/phase0/05-logs/victorialogs-checks.ts',
+  'tasks/phase0/10-service-template/checks.ts',
+  'tasks/phase0/13-e2e-validation/checks.ts',
+  'tasks/phase0/13-e2e-validation/sse.ts',
+  'tasks/targets/k3d/checks.ts',
+  'tasks/targets/native/index.ts',
+  'validation/docker/render.ts',
+];
+
 export default tseslint.config(
-  { ignores: ['node_modules/', '.tools/', '.platform/', 'services/', 'coverage/', 'bench/results/', '**/node_modules/', '**/dist/'] },
+  {
+    ignores: [
+      'node_modules/',
+      '.tools/',
+      '.platform/',
+      'services/',
+      'coverage/',
+      'bench/results/',
+      '**/node_modules/',
+      '**/dist/',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
     // Plain-JS scripts (the recording stand-ins) run on Node: declare its globals.
     files: ['**/*.mjs', '**/*.js'],
     languageOptions: {
-      globals: { process: 'readonly', console: 'readonly', setTimeout: 'readonly', clearTimeout: 'readonly', Buffer: 'readonly', URL: 'readonly' },
+      globals: {
+        process: 'readonly',
+        console: 'readonly',
+        setTimeout: 'readonly',
+        clearTimeout: 'readonly',
+        Buffer: 'readonly',
+        URL: 'readonly',
+      },
     },
   },
   {
@@ -37,7 +93,8 @@ export default tseslint.config(
               // A task folder's node (index.ts) may name another's node in `needs`; a probe two
               // tasks use lives in validation/lib/, never in a sibling task's folder.
               group: ['../[0-9][0-9]-*/**', '!../[0-9][0-9]-*/index.ts', '**/phase0/[0-9][0-9]-*/**'],
-              message: 'no task folder imports another (only its node, index.ts): move a shared probe to validation/lib/',
+              message:
+                'no task folder imports another (only its node, index.ts): move a shared probe to validation/lib/',
             },
           ],
         },
@@ -62,11 +119,24 @@ export default tseslint.config(
           patterns: [
             {
               group: ['**/targets/*/**'],
-              message: "bench/ and scripts/ see a target through tasks/targets/target.ts and index.ts, not its internals",
+              message:
+                'bench/ and scripts/ see a target through tasks/targets/target.ts and index.ts, not its internals',
             },
           ],
         },
       ],
     },
   },
+  {
+    files: SIZED,
+    rules: {
+      'max-lines': ['error', { max: 400, skipBlankLines: false, skipComments: false }],
+      'max-lines-per-function': [
+        'error',
+        { max: 80, skipBlankLines: false, skipComments: false, IIFEs: true },
+      ],
+    },
+  },
+  { files: STILL_OVER_400_LINES, rules: { 'max-lines': 'off' } },
+  { files: STILL_OVER_80_LINE_FUNCTIONS, rules: { 'max-lines-per-function': 'off' } },
 );
