@@ -21,7 +21,7 @@ test('a drifted pin is one line naming the file and the command that fixes it', 
   try {
     fs.cpSync(path.join(REPO_ROOT, 'manifests'), path.join(root, 'manifests'), { recursive: true });
     const gomod = path.join(root, 'manifests/native/jaeger/go.mod');
-    fs.writeFileSync(gomod, fs.readFileSync(gomod, 'utf8').replace('jaeger v1.76.0', 'jaeger v1.75.0'));
+    fs.writeFileSync(gomod, fs.readFileSync(gomod, 'utf8').replace('jaeger v1.75.0', 'jaeger v1.74.0'));
     const manifest = path.join(root, 'manifests/native/otelcol/builder-config.yaml');
     fs.writeFileSync(
       manifest,
@@ -31,7 +31,7 @@ test('a drifted pin is one line naming the file and the command that fixes it', 
     assert.is(j.length, 1);
     assert.match(
       j[0]!,
-      /go\.mod pins github\.com\/jaegertracing\/jaeger v1\.75\.0 but .* says v1\.76\.0; run: go -C/,
+      /go\.mod pins github\.com\/jaegertracing\/jaeger v1\.74\.0 but .* says v1\.75\.0; run: go -C/,
     );
     const o = await pinProblems('otelcol', root);
     assert.is(o.length, 1);
