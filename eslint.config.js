@@ -7,7 +7,6 @@ import tseslint from 'typescript-eslint';
 // on the day the rule came in; each entry goes when its file is split, and the lists end empty.
 const SIZED = ['tasks.ts', 'tasks/**/*.ts', 'validation/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
 const STILL_OVER_400_LINES = [
-  'bench/http-load.ts',
   'tasks/engine/scheduler.ts',
   'tasks/phase0/03-event-bus/checks.ts',
   'tasks/phase0/04-metrics/checks.ts',

@@ -14,11 +14,10 @@
 //   node bench/http-load.ts                              # both rows, 20 s each (about 2 min)
 //   node bench/http-load.ts --rows platform --duration 10
 //   node bench/http-load.ts --rows detached --client kafkajs --demo ../other-checkout/examples/demo-service
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import fs from 'node:fs';
 import fsp from 'node:fs/promises';
-import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
@@ -28,52 +27,16 @@ import { REPO_ROOT, resolvePaths } from '../tasks/paths.ts';
 import { nativeEndpoints } from '../tasks/targets/native/index.ts';
 import { DEMO_PROCESS, DEMO_TOPIC } from '../tasks/targets/native/demo.ts';
 import { freePort } from '../tasks/ports.ts';
-import { orchestratorKafka } from '../tasks/topics.ts';
-import {
-  OBSERVED,
-  cpuPer1000,
-  cpuSeconds,
-  findSample,
-  snapshotSupervised,
-  type CpuSnapshot,
-  type Findable,
-} from './http/observed.ts';
-import { assertWrk, runWrk, sampleIds, type WrkRun } from './http/wrk.ts';
+import { measure, messagesIn, waitReady, type RowResult } from './http/measure.ts';
+import { OBSERVED, cpuSeconds, findSample, snapshotSupervised } from './http/observed.ts';
+import { CLIENTS, DEFAULT_ROWS, ROWS, positiveInt, type LoadOptions, type RowName } from './http/options.ts';
+import { renderRows } from './http/render.ts';
+import { assertWrk, sampleIds } from './http/wrk.ts';
 
 export { parseWrkResult } from './http/wrk.ts';
+export { messagesIn, renderRows, type LoadOptions, type RowResult };
 
 const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo-service');
-const CLIENTS = ['platformatic', 'kafkajs'] as const;
-const ROWS = ['platform', 'observed', 'detached'] as const;
-const DEFAULT_ROWS = ['platform', 'detached'];
-type RowName = (typeof ROWS)[number];
-
-export interface LoadOptions {
-  rows: RowName[];
-  /** Kafka client of the detached demo (the platform's demo runs with its own setting). */
-  client: (typeof CLIENTS)[number];
-  bootstrap: string;
-  threads: number;
-  connections: number;
-  durationS: number;
-  warmupS: number;
-  /** Trace ids of the platform row looked up in Jaeger and VictoriaLogs. */
-  sample: number;
-  outDir: string;
-  /** The started demos' directory; another checkout's lets a before/after use the same bench. */
-  demoDir: string;
-  /** Started demos run under `node --cpu-prof` and write their profile here. */
-  cpuProfDir?: string;
-}
-
-function positiveInt(raw: string | undefined, flag: string, dflt: number, max: number, min = 1): number {
-  if (raw === undefined) return dflt;
-  const n = Number(raw);
-  if (!Number.isInteger(n) || n < min || n > max)
-    throw new UsageError(`--${flag} must be a whole number from ${min} to ${max}, got '${raw}'`);
-  return n;
-}
-
 export function parseLoadOptions(
   argv: string[],
   env: Readonly<Record<string, string | undefined>>,
@@ -131,96 +94,6 @@ export function parseLoadOptions(
     outDir: path.resolve((values.out as string | undefined) ?? path.join(REPO_ROOT, 'bench', 'results')),
     demoDir: path.resolve((values.demo as string | undefined) ?? DEMO_DIR),
     ...(values['cpu-prof'] ? { cpuProfDir: path.resolve(values['cpu-prof'] as string) } : {}),
-  };
-}
-
-/** Sum of the partitions' high watermarks: every message the topic ever held. */
-export async function messagesIn(bootstrap: string, topic: string): Promise<number> {
-  const admin = orchestratorKafka(bootstrap, 'http-load').admin();
-  await admin.connect();
-  try {
-    return (await admin.fetchTopicOffsets(topic)).reduce((n, p) => n + Number(p.high), 0);
-  } finally {
-    await admin.disconnect();
-  }
-}
-
-async function waitReady(base: string, child: ChildProcess, logFile: string): Promise<void> {
-  const until = Date.now() + 90_000;
-  for (;;) {
-    if (child.exitCode !== null) throw new Error(`demo service exited (${child.exitCode}); see ${logFile}`);
-    const ok = await fetch(`${base}/ready`).then(
-      (r) => r.status === 200,
-      () => false,
-    );
-    if (ok) return;
-    if (Date.now() > until) throw new Error(`demo service not ready after 90 s; see ${logFile}`);
-    await new Promise((r) => setTimeout(r, 200));
-  }
-}
-
-export interface RowResult {
-  row: RowName;
-  url: string;
-  topic: string;
-  observability: string;
-  warmup: WrkRun;
-  run: WrkRun;
-  reqPerSec: number;
-  created: number;
-  /** Messages the topic gained from before the warm-up to after the run. */
-  gained: number;
-  lost: number;
-  /** CPU seconds per 1,000 measured requests, per process (wrk included). */
-  cpuPer1000: Record<string, number>;
-  findable?: Findable;
-  loadStart: number[];
-  loadEnd: number[];
-}
-
-interface Served {
-  url: string;
-  topic: string;
-  observability: string;
-  /** CPU of the processes that serve this row, now. */
-  cpu(): Promise<CpuSnapshot>;
-}
-
-async function measure(
-  o: LoadOptions,
-  row: RowName,
-  s: Served,
-  out: (l: string) => void,
-): Promise<RowResult> {
-  const loadStart = os.loadavg();
-  const wrkOpts = { threads: o.threads, connections: o.connections };
-  out(
-    `${row}: wrk -t${o.threads} -c${o.connections} -d${o.durationS}s POST ${s.url}/events (topic ${s.topic}; ${s.observability}); load average ${loadStart.map((l) => l.toFixed(2)).join(' ')}`,
-  );
-  const before = await messagesIn(o.bootstrap, s.topic).catch(() => 0);
-  const warmup = await runWrk(`${s.url}/events`, { ...wrkOpts, seconds: o.warmupS });
-  const cpu0 = await s.cpu();
-  const run = await runWrk(`${s.url}/events`, { ...wrkOpts, seconds: o.durationS });
-  const cpu1 = await s.cpu();
-  const loadEnd = os.loadavg();
-  // wrk waited for every answer, so every 201's message is in the topic now.
-  const gained = (await messagesIn(o.bootstrap, s.topic)) - before;
-  const created = warmup.created + run.created;
-  const cpu = { ...cpuPer1000(cpu0, cpu1, run.requests), wrk: (run.wrkCpuS * 1000) / run.requests };
-  return {
-    row,
-    url: s.url,
-    topic: s.topic,
-    observability: s.observability,
-    warmup,
-    run,
-    reqPerSec: run.requests / (run.durationUs / 1e6),
-    created,
-    gained,
-    lost: Math.max(0, created - gained),
-    cpuPer1000: cpu,
-    loadStart,
-    loadEnd,
   };
 }
 
@@ -343,47 +216,6 @@ async function startedRow(
     }
     fs.closeSync(log);
   }
-}
-
-const ms = (us: number) => (us / 1000).toFixed(us < 10_000 ? 2 : 1);
-const n0 = (n: number) => Math.round(n).toLocaleString('en-US');
-const COLUMNS = ['demo-service', 'otelcol', 'victorialogs', 'jaeger', 'kafka', 'wrk'];
-
-export function renderRows(rows: RowResult[]): string[] {
-  const lines = [
-    `  ${'row'.padEnd(9)} ${'req/s'.padStart(7)} ${'p50 ms'.padStart(7)} ${'p99 ms'.padStart(7)} ${'201s'.padStart(9)} ${'lost'.padStart(5)}   CPU s / 1,000 requests: ${COLUMNS.join(' / ')}`,
-  ];
-  for (const r of rows) {
-    const cpu = COLUMNS.map((c) => (r.cpuPer1000[c] === undefined ? '-' : r.cpuPer1000[c]!.toFixed(3)));
-    lines.push(
-      `  ${r.row.padEnd(9)} ${n0(r.reqPerSec).padStart(7)} ${ms(r.run.p50).padStart(7)} ${ms(r.run.p99).padStart(7)} ${n0(r.run.created).padStart(9)} ${String(r.lost).padStart(5)}   ${cpu.join(' / ')}`,
-    );
-  }
-  for (const r of rows) {
-    const other = r.run.status503 + r.run.status413 + r.run.otherStatus;
-    const sock = r.run.connectErrors + r.run.readErrors + r.run.writeErrors + r.run.timeouts;
-    lines.push(
-      `  ${r.row}: ${r.observability}; ${n0(r.run.requests)} requests in ${(r.run.durationUs / 1e6).toFixed(1)} s, ${other} not 201, ${sock} socket errors/timeouts; topic gained ${n0(r.gained)} for ${n0(r.created)} answers 201 (warm-up included): ${r.lost === 0 ? 'nothing lost' : `${r.lost} LOST`}; load average ${r.loadStart.map((l) => l.toFixed(2)).join(' ')} → ${r.loadEnd.map((l) => l.toFixed(2)).join(' ')}`,
-    );
-    if (r.findable) {
-      const f = r.findable;
-      lines.push(
-        `  ${r.row}: ${f.sampled} sampled trace ids: ${f.tracesWhole} whole traces in Jaeger (HTTP, produce, consume), ${f.accessLines} access lines and ${f.allLines} with all three lines in VictoriaLogs (after ${(f.waitedMs / 1000).toFixed(1)} s)${f.missing.length ? `; missing ${f.missing.slice(0, 3).join(', ')}` : ''}`,
-      );
-    }
-  }
-  const p = rows.find((r) => r.row === 'platform');
-  const d = rows.find((r) => r.row === 'detached');
-  if (p && d) {
-    const sum = (r: RowResult) =>
-      Object.entries(r.cpuPer1000)
-        .filter(([k]) => k !== 'wrk' && k !== 'kafka')
-        .reduce((s, [, v]) => s + v, 0);
-    lines.push(
-      `  platform / detached: ${(p.reqPerSec / d.reqPerSec).toFixed(2)}× the req/s; observability cost ${(sum(p) - sum(d)).toFixed(3)} CPU s per 1,000 requests (demo + collector + VictoriaLogs + Jaeger, platform minus detached demo)`,
-    );
-  }
-  return lines;
 }
 
 export async function runLoad(
