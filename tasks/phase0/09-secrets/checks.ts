@@ -1,24 +1,27 @@
-// Checks of seed task 0-9 (secrets): the .env schema, git's hook run in a scratch repository on
-// an assembled fake key, gitleaks over the whole history, the k8s Secret rendering.
+// Checks of seed task 0-9 (secrets), as data: the .env schema, git's hook run in a scratch
+// repository on an assembled fake key, the typed loader by use, the k8s Secret and its mount
+// validated by kubeconform (k8s-mount.ts), the guides, gitleaks over the whole history.
 import { randomBytes } from 'node:crypto';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import { parse as parseDotenv } from 'dotenv';
-import { parse as parseYaml } from 'yaml';
-import { check, type Check } from '../../engine/task.ts';
-import type { PlatformContext } from '../../context.ts';
 import { loadSettings, SETTINGS } from '../../config/settings.ts';
 import { redact } from '../../config/redact.ts';
 import { GUIDE } from '../../../validation/lib/docs.ts';
-import { renderSecret } from '../../config/k8s-secret.ts';
-import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
+import { secretMountProof } from './k8s-mount.ts';
 
 const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
 
 /** Runs the real hook in a scratch repository on an assembled fake AWS key; returns the hook's stderr and exit code. */
-async function hookBlocks(root: string, cache: string, signal: AbortSignal): Promise<{ blocked: boolean; named: boolean }> {
+async function hookBlocks(
+  root: string,
+  cache: string,
+  signal: AbortSignal,
+): Promise<{ blocked: boolean; named: boolean }> {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'secrets-check-'));
   try {
     const git = (...a: string[]) => execa('git', a, { cwd: dir, cancelSignal: signal });
@@ -30,19 +33,22 @@ async function hookBlocks(root: string, cache: string, signal: AbortSignal): Pro
     const id = `AKIA${Array.from(randomBytes(16), (b) => 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'[b % 32]).join('')}`;
     fs.writeFileSync(path.join(dir, 'settings.ini'), `[aws]\naws_access_key_id = ${id}\n`);
     await git('add', 'settings.ini');
-    const r = await execa('git', ['commit', '-qm', 'leak'], { cwd: dir, reject: false, env: { PLATFORM_CACHE: cache }, cancelSignal: signal });
+    const r = await execa('git', ['commit', '-qm', 'leak'], {
+      cwd: dir,
+      reject: false,
+      env: { PLATFORM_CACHE: cache },
+      cancelSignal: signal,
+    });
     return { blocked: r.exitCode !== 0, named: /settings\.ini:2/.test(r.stderr) && !r.stderr.includes(id) };
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
 }
 
-/**
- * 0-9.ac4 by use: the typed loader reads a secret from a scratch `.env`, the environment wins over
+/** 0-9.ac4 by use: the typed loader reads a secret from a scratch `.env`, the environment wins over
  * the file, the value is redacted from anything printed, and a malformed line is refused with its
- * file:line. The project's services load settings this way; the seed's is a Python app.
- */
-export function loaderCheck(): Check {
+ * file:line. The project's services load settings this way; the seed's is a Python app. */
+function loaderProblems(): string[] {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'loader-check-'));
   const key = 'ALPACA_SECRET_KEY';
   const canary = `canary${randomBytes(12).toString('hex')}`;
@@ -64,70 +70,175 @@ export function loaderCheck(): Check {
       if (!/:4: malformed line/.test(msg)) problems.push(`malformed line reported as: ${msg.slice(0, 120)}`);
       if (msg.includes(canary)) problems.push('the error carries the secret');
     }
-  } catch (e) {
-    problems.push(`loading failed: ${redact((e as Error).message).slice(0, 200)}`);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
-  return check({
-    ...substitute(SUBSTITUTES.pythonSettings),
+  return problems;
+}
+
+const envExample = defineCheck(
+  {
+    id: '0-9.env-example',
+    criteria: ['0-9.ac1'],
+    title: '.env.example lists every setting of the schema',
+    proof: 'static',
+  },
+  (_, ctx) => {
+    const keys = Object.keys(parseDotenv(read(path.join(ctx.paths.root, '.env.example'))));
+    const missing = Object.keys(SETTINGS).filter((k) => !keys.includes(k));
+    const extra = keys.filter((k) => !(k in SETTINGS));
+    return {
+      measured: keys.length,
+      threshold: `${Object.keys(SETTINGS).length}`,
+      unit: 'keys',
+      problems:
+        missing.length + extra.length
+          ? [`missing ${missing.join(', ') || '-'}; not in schema ${extra.join(', ') || '-'}`]
+          : [],
+    };
+  },
+);
+
+const gitignored = defineCheck(
+  {
+    id: '0-9.gitignored',
+    criteria: ['0-9.ac2'],
+    title: '.env is gitignored and not tracked',
+    proof: 'static',
+  },
+  async (_, ctx) => {
+    const cwd = ctx.paths.root;
+    const ignored =
+      (await execa('git', ['check-ignore', '-q', '.env'], { cwd, reject: false })).exitCode === 0;
+    const tracked =
+      (await execa('git', ['ls-files', '--error-unmatch', '.env'], { cwd, reject: false })).exitCode === 0;
+    return {
+      evidence: `git check-ignore .env → ${ignored ? 'ignored' : 'not ignored'}; tracked: ${tracked ? 'yes' : 'no'}`,
+      problems: [...(ignored ? [] : ['.env is not ignored']), ...(tracked ? ['.env is tracked'] : [])],
+    };
+  },
+);
+
+const hook = defineCheck(
+  {
+    id: '0-9.hook-blocks',
+    criteria: ['0-9.ac3'],
+    title: 'pre-commit hook blocks a commit adding an AWS access key, naming file:line',
+    proof: 'live',
+  },
+  async (_, ctx) => {
+    const h = await hookBlocks(ctx.paths.root, ctx.paths.cache, ctx.signal);
+    return {
+      evidence: `scratch repository commit: ${h.blocked ? 'blocked' : 'accepted'}, file:line named ${h.named}`,
+      problems: [
+        ...(h.blocked ? [] : ['the commit was accepted']),
+        ...(h.named ? [] : ['the hook did not name settings.ini:2']),
+      ],
+    };
+  },
+);
+
+const loader = defineCheck(
+  {
     id: '0-9.loader',
     criteria: ['0-9.ac4'],
     title: 'secrets load from .env through the typed settings loader (environment wins, value redacted)',
-    status: problems.length === 0 ? 'pass' : 'fail',
-    evidence: `scratch .env with ${key}: read, overridden by the environment, redacted, malformed line named by file:line`,
-    ...(problems.length ? { reason: problems.join('; ') } : {}),
-  });
-}
+    proof: 'substitute',
+    substitute: SUBSTITUTES.pythonSettings,
+  },
+  () => ({
+    evidence:
+      'scratch .env with ALPACA_SECRET_KEY: read, overridden by the environment, redacted, malformed line named by file:line',
+    problems: loaderProblems(),
+  }),
+);
 
-export async function secretsChecks(ctx: PlatformContext): Promise<Check[]> {
-  const root = ctx.paths.root;
-  const checks: Check[] = [];
-  const example = read(path.join(root, '.env.example'));
-  const keys = Object.keys(parseDotenv(example));
-  const missing = Object.keys(SETTINGS).filter((k) => !keys.includes(k));
-  const extra = keys.filter((k) => !(k in SETTINGS));
-  checks.push(check({ proof: 'static',
-    id: '0-9.env-example', criteria: ['0-9.ac1'], title: '.env.example lists every setting of the schema', status: missing.length + extra.length === 0 ? 'pass' : 'fail',
-    measured: keys.length, threshold: `${Object.keys(SETTINGS).length}`, unit: 'keys', reason: missing.length + extra.length === 0 ? undefined : `missing ${missing.join(', ') || '-'}; not in schema ${extra.join(', ') || '-'}`,
+const k8sSecret = defineCheck(
+  {
+    id: '0-9.k8s-secret',
+    criteria: ['0-9.ac5'],
+    title:
+      'secrets-to-k8s renders app-secrets and the Deployments mount it with envFrom (kubeconform -strict)',
+    proof: 'rendered',
+  },
+  (_, ctx) => secretMountProof(ctx.paths.root, ctx.paths.cache, ctx.signal),
+);
+
+const doc = (
+  id: string,
+  criterion: '0-9.ac6' | '0-9.ac7',
+  title: string,
+  file: string,
+  ok: (t: string) => boolean,
+) =>
+  defineCheck({ id, criteria: [criterion], title, proof: 'static' }, (_, ctx) => ({
+    evidence: `${GUIDE}/${file}`,
+    problems: ok(read(path.join(ctx.paths.root, GUIDE, file)))
+      ? []
+      : [`${GUIDE}/${file} does not explain it`],
   }));
-  const ignored = await execa('git', ['check-ignore', '-q', '.env'], { cwd: root, reject: false });
-  const tracked = await execa('git', ['ls-files', '--error-unmatch', '.env'], { cwd: root, reject: false });
-  checks.push(check({ proof: 'static',
-    id: '0-9.gitignored', criteria: ['0-9.ac2'], title: '.env is gitignored and not tracked', status: ignored.exitCode === 0 && tracked.exitCode !== 0 ? 'pass' : 'fail',
-    evidence: `git check-ignore .env → ${ignored.exitCode === 0 ? 'ignored' : 'not ignored'}; tracked: ${tracked.exitCode === 0 ? 'yes' : 'no'}`,
-  }));
-  const hook = await hookBlocks(root, ctx.paths.cache, ctx.signal);
-  checks.push(check({ proof: 'live',
-    id: '0-9.hook-blocks', criteria: ['0-9.ac3'], title: 'pre-commit hook blocks a commit adding an AWS access key, naming file:line', status: hook.blocked && hook.named ? 'pass' : 'fail',
-    evidence: `scratch repository commit: ${hook.blocked ? 'blocked' : 'accepted'}, file:line named ${hook.named}`,
-  }));
-  checks.push(loaderCheck());
-  const doc = parseYaml(renderSecret(ctx.env)) as { kind: string; metadata: { name: string; namespace: string }; data?: Record<string, string> };
-  const deployment = read(path.join(root, 'templates', 'service', 'k8s', 'deployment.yaml'));
-  const mounts = /secretRef:\s*\n\s*name:\s*app-secrets/.test(deployment);
-  checks.push(check({ proof: 'static',
-    id: '0-9.k8s-secret', criteria: ['0-9.ac5'], title: 'secrets-to-k8s renders app-secrets and the service template mounts it with envFrom',
-    status: doc.kind === 'Secret' && doc.metadata.name === 'app-secrets' && mounts ? 'pass' : 'fail',
-    evidence: `Secret ${doc.metadata.namespace}/${doc.metadata.name} with ${Object.keys(doc.data ?? {}).length} keys; templates/service/k8s/deployment.yaml envFrom app-secrets: ${mounts}`,
-    reason: mounts ? undefined : 'templates/service/k8s/deployment.yaml has no envFrom secretRef app-secrets',
-  }));
-  const rotation = read(path.join(root, GUIDE, 'secrets-management.md'));
-  checks.push(check({ proof: 'static', id: '0-9.rotation-doc', criteria: ['0-9.ac6'], title: 'secrets-management.md explains rotation', status: /^## .*rotat/im.test(rotation) ? 'pass' : 'fail', evidence: `${GUIDE}/secrets-management.md` }));
-  const akv = read(path.join(root, GUIDE, 'azure-key-vault-migration.md'));
-  checks.push(check({ proof: 'static', id: '0-9.akv-doc', criteria: ['0-9.ac7'], title: 'Azure Key Vault migration documented', status: /Key Vault/.test(akv) && /CSI|External Secrets/i.test(akv) ? 'pass' : 'fail', evidence: `${GUIDE}/azure-key-vault-migration.md` }));
-  const gitleaks = path.join(ctx.paths.cache, 'bin', 'gitleaks');
-  if (!fs.existsSync(gitleaks)) {
-    checks.push(check({ proof: 'live', id: '0-9.history', criteria: ['0-9.ac8'], title: 'no secrets in git history (gitleaks, every commit)', status: 'skip', reason: 'gitleaks not installed: run make dev-setup' }));
-  } else {
-    const r = await execa(gitleaks, ['git', '--redact', '--no-banner', '--no-color', '--log-level', 'error', '--report-format', 'json', '--report-path', '-', root], { cwd: root, reject: false, cancelSignal: ctx.signal });
-    const findings = r.exitCode === 1 ? (JSON.parse(r.stdout || '[]') as { File: string; StartLine: number; Commit: string }[]) : [];
+
+const history = defineCheck(
+  {
+    id: '0-9.history',
+    criteria: ['0-9.ac8', '0-8.ac5'],
+    title: 'no secrets in git history (gitleaks, every commit)',
+    proof: 'live',
+    bound: { below: 1, unit: 'findings' },
+  },
+  async (_, ctx) => {
+    const root = ctx.paths.root;
+    const gitleaks = path.join(ctx.paths.cache, 'bin', 'gitleaks');
+    if (!fs.existsSync(gitleaks)) return { skip: 'gitleaks not installed: run make dev-setup' };
+    const args = [
+      'git',
+      '--redact',
+      '--no-banner',
+      '--no-color',
+      '--log-level',
+      'error',
+      '--report-format',
+      'json',
+      '--report-path',
+      '-',
+      root,
+    ];
+    const r = await execa(gitleaks, args, { cwd: root, reject: false, cancelSignal: ctx.signal });
+    if (r.exitCode !== 0 && r.exitCode !== 1)
+      throw new Error(`gitleaks exit ${r.exitCode}: ${r.stderr.trim().slice(0, 200)}`);
+    const findings =
+      r.exitCode === 1
+        ? (JSON.parse(r.stdout || '[]') as { File: string; StartLine: number; Commit: string }[])
+        : [];
     const commits = await execa('git', ['rev-list', '--count', 'HEAD'], { cwd: root, reject: false });
-    checks.push(check({ proof: 'live',
-      id: '0-9.history', criteria: ['0-9.ac8', '0-8.ac5'], title: 'no secrets in git history (gitleaks, every commit)', status: r.exitCode === 0 ? 'pass' : 'fail',
-      measured: findings.length, unit: 'findings', threshold: '0', evidence: `gitleaks git over ${commits.stdout.trim()} commits`,
-      reason: r.exitCode === 0 ? undefined : findings.length > 0 ? findings.slice(0, 3).map((f) => `${f.File}:${f.StartLine} @${f.Commit.slice(0, 7)}`).join(', ') : `gitleaks exit ${r.exitCode}`,
-    }));
-  }
-  return checks;
-}
+    return {
+      measured: findings.length,
+      threshold: '0',
+      evidence: `gitleaks git over ${commits.stdout.trim()} commits`,
+      problems: findings.slice(0, 3).map((f) => `${f.File}:${f.StartLine} @${f.Commit.slice(0, 7)}`),
+    };
+  },
+);
+
+export const SECRETS_CHECKS: readonly DefinedCheck[] = [
+  envExample,
+  gitignored,
+  hook,
+  loader,
+  k8sSecret,
+  doc(
+    '0-9.rotation-doc',
+    '0-9.ac6',
+    'secrets-management.md explains rotation',
+    'secrets-management.md',
+    (t) => /^## .*rotat/im.test(t),
+  ),
+  doc(
+    '0-9.akv-doc',
+    '0-9.ac7',
+    'Azure Key Vault migration documented',
+    'azure-key-vault-migration.md',
+    (t) => /Key Vault/.test(t) && /CSI|External Secrets/i.test(t),
+  ),
+  history,
+];

@@ -1,6 +1,7 @@
 // Seed task 0-9: Secrets management. The settings loader, the redaction and the hook are code
 // and config already in place after 0-1; verify proves them (including a real hook run in a
 // scratch repository and gitleaks over the whole history).
+import { runChecks } from '../../../validation/lib/define-check.ts';
 import { defineTask } from '../define.ts';
 import { devEnvironment } from '../01-dev-environment/index.ts';
 
@@ -10,5 +11,5 @@ export const secrets = defineTask({
   title: 'Secrets management',
   needs: [devEnvironment],
   status: async () => true,
-  verify: async (ctx) => (await import('./checks.ts')).secretsChecks(ctx),
+  verify: async (ctx) => runChecks(ctx, (await import('./checks.ts')).SECRETS_CHECKS),
 });
