@@ -104,13 +104,6 @@ export default tseslint.config(
     // bench/ and scripts/ measure and generate through the same contract: a target's internals stay
     // in its folder (phase-0 checks import bench/, so a path through it would bypass the rule above).
     files: ['bench/**/*.ts', 'scripts/**/*.ts'],
-    ignores: [
-      // Native-only benchmarks that start or read native processes themselves (the demo under wrk
-      // with its pid files, a scratch Jaeger): still to be moved behind the contract (issue 23).
-      'bench/http-load.ts',
-      'bench/http/observed.ts',
-      'bench/tracing.ts',
-    ],
     rules: {
       '@typescript-eslint/no-restricted-imports': [
         'error',

@@ -24,8 +24,9 @@ import { parseArgs } from 'node:util';
 import { loadSettings } from '../tasks/config/settings.ts';
 import { UsageError } from '../tasks/engine/task.ts';
 import { REPO_ROOT, resolvePaths } from '../tasks/paths.ts';
-import { nativeEndpoints } from '../tasks/targets/native/index.ts';
-import { DEMO_PROCESS, DEMO_TOPIC } from '../tasks/targets/native/demo.ts';
+import type { PlatformContext } from '../tasks/context.ts';
+import { createTarget } from '../tasks/targets/index.ts';
+import { DEMO_SERVICE, DEMO_TOPIC, type Endpoints, type Target } from '../tasks/targets/target.ts';
 import { freePort } from '../tasks/ports.ts';
 import { measure, messagesIn, waitReady, type RowResult } from './http/measure.ts';
 import { OBSERVED, cpuSeconds, findSample, snapshotSupervised } from './http/observed.ts';
@@ -37,10 +38,8 @@ export { parseWrkResult } from './http/wrk.ts';
 export { messagesIn, renderRows, type LoadOptions, type RowResult };
 
 const DEMO_DIR = path.join(REPO_ROOT, 'examples', 'demo-service');
-export function parseLoadOptions(
-  argv: string[],
-  env: Readonly<Record<string, string | undefined>>,
-): LoadOptions {
+/** `ep`: the native target's endpoints (the default --bootstrap is its Kafka). */
+export function parseLoadOptions(argv: string[], ep: Endpoints): LoadOptions {
   let values: Record<string, string | boolean | undefined>;
   try {
     values = parseArgs({
@@ -73,7 +72,7 @@ export function parseLoadOptions(
   if (!(CLIENTS as readonly string[]).includes(client))
     throw new UsageError(`--client must be one of ${CLIENTS.join(', ')}, got '${client}'`);
   const bootstrap =
-    (values.bootstrap as string | undefined) ?? (nativeEndpoints(env).kafka as { url: string }).url;
+    (values.bootstrap as string | undefined) ?? (ep.kafka as { url: string }).url;
   if (!/^127\.0\.0\.1:\d{1,5}$|^localhost:\d{1,5}$/.test(bootstrap))
     throw new UsageError(
       `--bootstrap must be a loopback host:port (load runs only on this machine), got '${bootstrap}'`,
@@ -97,12 +96,18 @@ export function parseLoadOptions(
   };
 }
 
-async function platformRow(
-  o: LoadOptions,
-  env: Readonly<Record<string, string | undefined>>,
-  out: (l: string) => void,
-): Promise<RowResult> {
-  const ep = nativeEndpoints(env);
+/** The settings and the native target a run measures (its endpoints and supervised processes). */
+export interface LoadEnv {
+  env: Readonly<Record<string, string | undefined>>;
+  target: Target<PlatformContext>;
+}
+
+/** CPU of the named processes the target supervises that are running now. */
+const supervisedCpu = async (target: Target<PlatformContext>, names: readonly string[]) =>
+  snapshotSupervised((await target.pids?.(resolvePaths())) ?? {}, names);
+
+async function platformRow(o: LoadOptions, { env, target }: LoadEnv, out: (l: string) => void): Promise<RowResult> {
+  const ep = target.endpoints();
   const url = (ep.demo as { url: string }).url;
   const ready = await fetch(`${url}/ready`, { signal: AbortSignal.timeout(5_000) }).then(
     (r) => r.status,
@@ -112,7 +117,6 @@ async function platformRow(
     throw new UsageError(
       `the platform's demo does not answer 200 on ${url}/ready (${ready || 'no answer'}): start the stack (node tasks.ts up) or pass --rows detached`,
     );
-  const paths = resolvePaths();
   const topic = env.DEMO_EVENTS_TOPIC ?? DEMO_TOPIC;
   const r = await measure(
     o,
@@ -121,16 +125,16 @@ async function platformRow(
       url,
       topic,
       observability: `spans to Jaeger ${(ep.otlpGrpc as { url: string }).url}, log file shipped to VictoriaLogs, LOG_LEVEL ${env.DEMO_LOG_LEVEL ?? 'info'}`,
-      cpu: () => snapshotSupervised(paths, OBSERVED),
+      cpu: () => supervisedCpu(target, OBSERVED),
     },
     out,
   );
   const ids = sampleIds(r.run, o.sample);
-  if (ids.length > 0) r.findable = await findIn(ep, ids, DEMO_PROCESS, topic);
+  if (ids.length > 0) r.findable = await findIn(ep, ids, DEMO_SERVICE, topic);
   return r;
 }
 
-const findIn = (ep: ReturnType<typeof nativeEndpoints>, ids: string[], service: string, topic: string) =>
+const findIn = (ep: Endpoints, ids: string[], service: string, topic: string) =>
   findSample(ids, {
     traceQuery: (ep.traceQuery as { url: string }).url,
     logsqlUrl: (ep.logsql as { url: string }).url,
@@ -143,13 +147,13 @@ const findIn = (ep: ReturnType<typeof nativeEndpoints>, ids: string[], service: 
 async function startedRow(
   o: LoadOptions,
   row: 'observed' | 'detached',
-  env: Readonly<Record<string, string | undefined>>,
+  { target }: LoadEnv,
   stamp: string,
   out: (l: string) => void,
 ): Promise<RowResult> {
   const demoMain = path.join(o.demoDir, 'src', 'main.ts');
   const paths = resolvePaths();
-  const ep = nativeEndpoints(env);
+  const ep = target.endpoints();
   const observed = row === 'observed';
   const otlp = observed ? (ep.otlpGrpc as { url: string }).url : '';
   const service = `http-load-${row}`;
@@ -191,14 +195,14 @@ async function startedRow(
           ? `${demoRel} on ${o.client} wired like the platform's: spans to Jaeger ${otlp}, log file ${path.relative(process.cwd(), logFile)} shipped to VictoriaLogs`
           : `${demoRel} on ${o.client}: spans not exported, INFO log lines to ${path.relative(process.cwd(), logFile)} (not shipped)`,
         cpu: async () => {
-          const snap = await snapshotSupervised(
-            paths,
-            observed ? OBSERVED.filter((n) => n !== DEMO_PROCESS) : ['kafka'],
+          const snap = await supervisedCpu(
+            target,
+            observed ? OBSERVED.filter((n) => n !== DEMO_SERVICE) : ['kafka'],
           );
           const s = await cpuSeconds(child.pid!);
           if (s !== undefined) {
-            snap.pids[DEMO_PROCESS] = child.pid!;
-            snap.seconds[DEMO_PROCESS] = s;
+            snap.pids[DEMO_SERVICE] = child.pid!;
+            snap.seconds[DEMO_SERVICE] = s;
           }
           return snap;
         },
@@ -220,7 +224,7 @@ async function startedRow(
 
 export async function runLoad(
   o: LoadOptions,
-  env: Readonly<Record<string, string | undefined>>,
+  env: LoadEnv,
   out: (l: string) => void,
 ): Promise<number> {
   if (o.rows.some((r) => r !== 'platform') && !fs.existsSync(path.join(o.demoDir, 'src', 'main.ts')))
@@ -264,7 +268,9 @@ async function main(argv: string[]): Promise<number> {
   }
   try {
     const env = loadSettings({ root: REPO_ROOT });
-    return await runLoad(parseLoadOptions(argv, env), env, (l) => console.log(l));
+    // Native only: the platform row reads the CPU of the processes the native target supervises.
+    const target = await createTarget('native', env);
+    return await runLoad(parseLoadOptions(argv, target.endpoints()), { env, target }, (l) => console.log(l));
   } catch (e) {
     console.error(e instanceof Error ? e.message : String(e));
     return e instanceof UsageError ? 2 : 1;

@@ -15,7 +15,7 @@ import { parseArgs } from 'node:util';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { UsageError } from '../tasks/engine/task.ts';
-import { startScratchJaeger } from '../tasks/targets/native/observability.ts';
+import { startScratchJaeger } from '../tasks/targets/index.ts';
 import { startTracing, type Tracing } from '../templates/service/src/lib/tracing.ts';
 
 interface Options {

@@ -3,8 +3,6 @@
 // and a sample of the run's trace ids looked up in the trace store (the whole trace: HTTP,
 // produce, consume) and in the log store (the access line and the event lines).
 import fsp from 'node:fs/promises';
-import type { Paths } from '../../tasks/context.ts';
-import { readPid } from '../../tasks/targets/native/supervisor.ts';
 import { lookupTrace } from '../../validation/lib/traces.ts';
 import { logsql, quote } from '../../validation/lib/logsql.ts';
 import { statTimes } from './wrk.ts';
@@ -25,14 +23,17 @@ export interface CpuSnapshot {
   seconds: Record<string, number>;
 }
 
-/** CPU seconds of the named supervised processes that are running (their pid files say which). */
-export async function snapshotSupervised(paths: Paths, names: readonly string[]): Promise<CpuSnapshot> {
+/** CPU seconds of the named processes among `pids` (the target's supervised ones) that are still alive. */
+export async function snapshotSupervised(
+  pids: Readonly<Record<string, number>>,
+  names: readonly string[],
+): Promise<CpuSnapshot> {
   const snap: CpuSnapshot = { pids: {}, seconds: {} };
   for (const name of names) {
-    const rec = await readPid(paths, name);
-    const s = rec ? await cpuSeconds(rec.pid) : undefined;
-    if (rec && s !== undefined) {
-      snap.pids[name] = rec.pid;
+    const pid = pids[name];
+    const s = pid === undefined ? undefined : await cpuSeconds(pid);
+    if (pid !== undefined && s !== undefined) {
+      snap.pids[name] = pid;
       snap.seconds[name] = s;
     }
   }

@@ -20,6 +20,14 @@ export async function createTarget(name: TargetName, settings: SettingsArg): Pro
 }
 
 /**
+ * A Jaeger of its own on free ports, in a temp directory (the native target's binary and
+ * config), for benchmarks and tests; `stop` ends it and removes the directory.
+ */
+export async function startScratchJaeger() {
+  return (await import('./native/observability.ts')).startScratchJaeger();
+}
+
+/**
  * Does a Docker engine answer? `docker info` talks to the daemon; the client alone is not enough.
  * node:child_process rather than execa: one short probe on every command's start-up path.
  */

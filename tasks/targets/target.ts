@@ -4,6 +4,7 @@
 // knows (start times it recorded) comes from a component's `facts()`, and checks only one
 // target can give come from its `checks()`: nodes and shared checks never import a target's
 // internals nor branch on its name (eslint.config.js enforces the imports).
+import type { Paths } from '../context.ts';
 import type { BaseContext, Check, Substitute } from '../engine/task.ts';
 
 export type TargetName = 'k3d' | 'compose' | 'native';
@@ -142,6 +143,8 @@ export type LogSource =
 
 /** The demo service's name on every target: its process, Prometheus job, log `service` and Deployment. */
 export const DEMO_SERVICE = 'demo-service';
+/** The topic the demo service produces to and consumes from by default (DEMO_EVENTS_TOPIC overrides). */
+export const DEMO_TOPIC = 'demo.events';
 
 /** What a component measured about itself, for checks; a field is absent when it has no figure. */
 export interface ComponentFacts {
@@ -181,4 +184,10 @@ export interface Target<Ctx extends BaseContext = BaseContext> {
   tools: ToolRequirement[];
   /** Facts about the whole platform (absent: the target measures none of them). */
   facts?(ctx: Ctx): Promise<TargetFacts>;
+  /**
+   * The pid of each running process the target supervises itself, by the name `status` shows
+   * (natively: the pid files), for benchmarks that read their CPU time; absent where processes
+   * run in containers.
+   */
+  pids?(paths: Paths): Promise<Record<string, number>>;
 }

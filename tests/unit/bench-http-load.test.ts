@@ -3,11 +3,12 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { parseLoadOptions, parseWrkResult } from '../../bench/http-load.ts';
+import { createTarget } from '../../tasks/targets/index.ts';
 import { sampleIds, statTimes } from '../../bench/http/wrk.ts';
 import { cpuPer1000 } from '../../bench/http/observed.ts';
 
-test('defaults: the issue figure setup, default client, native broker', () => {
-  const o = parseLoadOptions([], { KAFKA_PORT: '19492' });
+test('defaults: the issue figure setup, default client, native broker', async () => {
+  const o = parseLoadOptions([], (await createTarget('native', { KAFKA_PORT: '19492' })).endpoints());
   assert.equal(
     {
       client: o.client,
@@ -28,7 +29,8 @@ test('defaults: the issue figure setup, default client, native broker', () => {
   );
 });
 
-test('bad flags are one line each, naming the flag', () => {
+test('bad flags are one line each, naming the flag', async () => {
+  const ep = (await createTarget('native', {})).endpoints();
   const bad: [string[], RegExp][] = [
     [['--client', 'rdkafka'], /--client must be one of platformatic, kafkajs/],
     [['--duration', '0'], /--duration must be a whole number/],
@@ -40,7 +42,7 @@ test('bad flags are one line each, naming the flag', () => {
   ];
   for (const [argv, re] of bad) {
     assert.throws(
-      () => parseLoadOptions(argv, {}),
+      () => parseLoadOptions(argv, ep),
       (e: Error) => e.name === 'UsageError' && re.test(e.message) && !e.message.includes('\n'),
     );
   }

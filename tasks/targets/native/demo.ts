@@ -5,12 +5,12 @@
 import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
-import { isAvailable, type Component, type ProcessRow } from '../target.ts';
+import { DEMO_TOPIC, isAvailable, type Component, type ProcessRow } from '../target.ts';
 import { httpStatus } from './http-probe.ts';
 import { identityOf, logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
 
 export const DEMO_PROCESS = 'demo-service';
-export const DEMO_TOPIC = 'demo.events';
+export { DEMO_TOPIC };
 
 const portOf = (ctx: PlatformContext) => Number(ctx.env.DEMO_PORT ?? '8000');
 

@@ -10,7 +10,7 @@ import type { PlatformContext } from '../../context.ts';
 import type { Settings } from '../../config/settings.ts';
 import { unavailable, type Endpoints, type Target } from '../target.ts';
 import { lazyComponent } from '../lazy-component.ts';
-import { supervisedMemory } from './supervisor.ts';
+import { supervisedMemory, supervisedPids } from './supervisor.ts';
 import { withProcessLogs } from './process-logs.ts';
 import { observabilityPorts } from './observability-ports.ts';
 import { resolvePaths } from '../../paths.ts';
@@ -167,6 +167,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
     }),
     // No start bound: natively the `up` time is reported, not judged against the k3d cluster's.
     facts: async (ctx) => ({ processMemory: await supervisedMemory(ctx.paths) }),
+    pids: supervisedPids,
     tools: [
       {
         name: 'java',

@@ -282,6 +282,17 @@ export async function dirSize(dir: string): Promise<number> {
 }
 
 /** Resident memory of every supervised process that has a live pid file (each with its children). */
+/** The pid of every supervised process that is running, by name (from its pid file). */
+export async function supervisedPids(paths: Paths): Promise<Record<string, number>> {
+  const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
+  const pids: Record<string, number> = {};
+  for (const f of files) {
+    const rec = await readPid(paths, f.slice(0, -'.pid'.length));
+    if (rec) pids[rec.name] = rec.pid;
+  }
+  return pids;
+}
+
 export async function supervisedMemory(paths: Paths): Promise<{ name: string; bytes: number }[]> {
   const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
   const parts: { name: string; bytes: number }[] = [];
