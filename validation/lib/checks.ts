@@ -38,6 +38,12 @@ export const SUBSTITUTES = {
   pythonSettings: { for: 'the Python app settings loader', by: 'the typed TypeScript settings loader' },
   pythonOtelSdk: { for: 'the OpenTelemetry Python SDK', by: 'the OpenTelemetry JavaScript SDK' },
   fastapi: { for: 'FastAPI', by: 'Fastify' },
+  // REQ-0.1 is the k3d cluster's memory (docker stats of its node containers, 0-2.memory): without
+  // Docker, the native stack's processes are measured against the same 4 GB budget instead.
+  clusterMemory: {
+    for: 'the local k3d cluster (REQ-0.1: its node containers in docker stats, 0-2.memory)',
+    by: 'the RSS of every native platform process against the same 4 GB',
+  },
 } as const satisfies Record<string, Substitute>;
 
 /** Spread into a check: `...substitute(SUBSTITUTES.fastapi)`. */
