@@ -1,7 +1,13 @@
 // Forwards a browser's GET to one backend and passes its answer through unchanged. A backend
 // that does not answer becomes a 502 whose one line names it and what to do (`make up`), which
 // the page shows on the panel that asked.
-import type http from 'node:http';
+//
+// node:http, not fetch: fetch (undici) wraps every answer in WHATWG streams and grew the
+// console's V8 heap from 12 to 21-29 MB over 200 proxied queries (RSS 61 -> 95 MB, against the
+// 80 MB budget); piping node:http's answer kept the heap at 11-12 MB (RSS 71 MB) on the same loop.
+import http from 'node:http';
+import https from 'node:https';
+import { pipeline } from 'node:stream';
 import { BACKEND_TITLES, type Backend, type BackendName } from './config.ts';
 
 const TIMEOUT_MS = 15_000;
@@ -27,25 +33,28 @@ export async function forward(
   if ('unavailable' in backend) {
     return sendJson(res, 503, { error: `${title} is not available on this target: ${backend.unavailable}`, backend: name });
   }
-  const target = `${backend.url}${pathAndQuery}`;
-  let answer: Response;
-  try {
-    answer = await fetch(target, { signal: AbortSignal.any([signal, AbortSignal.timeout(TIMEOUT_MS)]) });
-  } catch (e) {
-    if (signal.aborted) return void res.destroy();
-    // fetch says only 'fetch failed'; its cause has the reason (ECONNREFUSED, a timeout, a refused port).
-    const c = (e as Error & { cause?: { code?: string; message?: string } }).cause;
-    const cause = c?.code ?? c?.message ?? (e as Error).message;
-    return sendJson(res, 502, {
+  const target = new URL(`${backend.url}${pathAndQuery}`);
+  const fail = (cause: string) =>
+    sendJson(res, 502, {
       error: `${title} at ${backend.url} is not answering (${cause}); start the platform with make up`,
       backend: name,
     });
-  }
-  const headers: Record<string, string> = { 'cache-control': 'no-store' };
-  const type = answer.headers.get('content-type');
-  if (type) headers['content-type'] = type;
-  res.writeHead(answer.status, headers);
-  if (!answer.body) return void res.end();
-  for await (const chunk of answer.body) res.write(chunk);
-  res.end();
+  await new Promise<void>((resolve) => {
+    const req = (target.protocol === 'https:' ? https : http).get(target, { signal, timeout: TIMEOUT_MS }, (answer) => {
+      const headers: Record<string, string> = { 'cache-control': 'no-store' };
+      const type = answer.headers['content-type'];
+      if (type) headers['content-type'] = type;
+      res.writeHead(answer.statusCode ?? 502, headers);
+      // Streamed: the backend is read only as fast as the browser takes it, never held whole;
+      // either side closing early closes the other.
+      pipeline(answer, res, () => resolve());
+    });
+    req.once('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
+    req.once('error', (e: NodeJS.ErrnoException) => {
+      if (signal.aborted) res.destroy();
+      else if (!res.headersSent) fail(e.code ?? e.message);
+      else res.destroy();
+      resolve();
+    });
+  });
 }
