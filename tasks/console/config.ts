@@ -3,6 +3,7 @@
 // A backend is either a base URL or the reason the target has none, shown on the page asking for it.
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import type { Endpoint, Endpoints } from '../targets/target.ts';
 
 export type BackendName = 'prometheus' | 'jaeger' | 'logsql';
 export type Backend = { url: string } | { unavailable: string };
@@ -67,6 +68,48 @@ export function configFromEnv(env: Env): ConsoleConfig {
       jaeger: backend(env, 'CONSOLE_JAEGER_URL'),
       logsql: backend(env, 'CONSOLE_LOGSQL_URL'),
     },
+    links,
+  };
+}
+
+/** Where a console process runs from and what it reaches: the start-up side of configFromEnv. */
+export interface ConsoleLaunch {
+  port: number;
+  target: string;
+  root: string;
+  platformDir: string;
+  assetsDir: string;
+  /** A backend's base URL, or why the target has none (shown on the page asking for it). */
+  backends: Record<BackendName, Backend>;
+  links?: Record<string, string>;
+}
+
+/** The environment configFromEnv reads, for whoever starts the console (the native target, the bench). */
+export function consoleEnv(l: ConsoleLaunch): Record<string, string> {
+  const asEnv = (b: Backend) => ('url' in b ? b.url : `unavailable: ${b.unavailable}`);
+  const env: Record<string, string> = {
+    CONSOLE_PORT: String(l.port),
+    CONSOLE_TARGET: l.target,
+    CONSOLE_ASSETS: l.assetsDir,
+    CONSOLE_ROOT: l.root,
+    PLATFORM_DIR: l.platformDir,
+    CONSOLE_PROMETHEUS_URL: asEnv(l.backends.prometheus),
+    CONSOLE_JAEGER_URL: asEnv(l.backends.jaeger),
+    CONSOLE_LOGSQL_URL: asEnv(l.backends.logsql),
+  };
+  for (const [k, v] of Object.entries(l.links ?? {})) env[`CONSOLE_LINK_${k.toUpperCase()}`] = v;
+  return env;
+}
+
+const backendOf = (e: Endpoint): Backend => ('url' in e ? { url: e.url } : { unavailable: e.unavailable });
+
+/** A target's endpoints as the console's backends, and the backends' own UIs it links to. */
+export function backendsOf(ep: Endpoints): Pick<ConsoleLaunch, 'backends' | 'links'> {
+  const links: Record<string, string> = {};
+  if ('url' in ep.prometheus) links.prometheus = ep.prometheus.url;
+  if ('url' in ep.logsql) links.logs = `${ep.logsql.url}/select/vmui/`;
+  return {
+    backends: { prometheus: backendOf(ep.prometheus), jaeger: backendOf(ep.traceQuery), logsql: backendOf(ep.logsql) },
     links,
   };
 }

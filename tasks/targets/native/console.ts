@@ -7,7 +7,8 @@
 import path from 'node:path';
 import type { PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
-import type { Component, Endpoint, ProcessRow } from '../target.ts';
+import { backendsOf, consoleEnv } from '../../console/config.ts';
+import type { Component, ProcessRow } from '../target.ts';
 import { httpStatus } from './http-probe.ts';
 import fsp from 'node:fs/promises';
 import { logFileOf, readPid, start, stop, type ProcessSpec } from './supervisor.ts';
@@ -25,32 +26,24 @@ export async function consoleReady(port: number, signal?: AbortSignal): Promise<
   return (await httpStatus(`http://127.0.0.1:${port}/api/health`, { timeoutMs: 2_000, signal })) === 200;
 }
 
-const asEnv = (e: Endpoint) => ('url' in e ? e.url : `unavailable: ${e.unavailable}`);
-
 /** Where `up` bundles the console (server.mjs and assets/, tasks/console/bundle.ts). */
 export const consoleDir = (ctx: PlatformContext) => path.join(ctx.paths.platform, 'console');
 
 export function consoleSpec(ctx: PlatformContext): ProcessSpec {
   const port = consolePort(ctx.env);
-  const ep = ctx.target.endpoints();
-  const logsql = 'url' in ep.logsql ? ep.logsql.url : undefined;
   return {
     name: CONSOLE_PROCESS,
     command: process.execPath,
     args: [path.join(consoleDir(ctx), 'server.mjs')],
     cwd: ctx.paths.root,
-    env: {
-      CONSOLE_PORT: String(port),
-      CONSOLE_TARGET: 'native',
-      CONSOLE_ASSETS: path.join(consoleDir(ctx), 'assets'),
-      CONSOLE_ROOT: ctx.paths.root,
-      PLATFORM_DIR: ctx.paths.platform,
-      CONSOLE_PROMETHEUS_URL: asEnv(ep.prometheus),
-      CONSOLE_JAEGER_URL: asEnv(ep.traceQuery),
-      CONSOLE_LOGSQL_URL: asEnv(ep.logsql),
-      ...('url' in ep.prometheus ? { CONSOLE_LINK_PROMETHEUS: ep.prometheus.url } : {}),
-      ...(logsql ? { CONSOLE_LINK_LOGS: `${logsql}/select/vmui/` } : {}),
-    },
+    env: consoleEnv({
+      port,
+      target: 'native',
+      root: ctx.paths.root,
+      platformDir: ctx.paths.platform,
+      assetsDir: path.join(consoleDir(ctx), 'assets'),
+      ...backendsOf(ctx.target.endpoints()),
+    }),
     port,
     portHint: 'set GRAFANA_PORT in .env',
     ready: (signal) => consoleReady(port, signal),
