@@ -8,12 +8,17 @@ import * as assert from 'uvu/assert';
 import type { Browser } from 'playwright-core';
 import { launchBrowser, newPage, screenshot } from '../../validation/lib/browser.ts';
 import {
+  dashboardPanels,
   demoChain,
   demoRequest,
   drawnLogLines,
   drawnSpans,
+  listDashboards,
   storesHold,
+  type DrawnPanel,
 } from '../../validation/lib/console-pages.ts';
+import { poll } from '../../validation/lib/http.ts';
+import { CRITERIA } from '../../validation/report/criteria.ts';
 import { consoleTraceView } from '../../tasks/phase0/06-traces/console-checks.ts';
 import { freePort } from '../../tasks/ports.ts';
 import { startNativeStack, type NativeStack } from '../support/native-stack.ts';
@@ -115,6 +120,107 @@ test('traces: an unknown trace id says Jaeger holds none', async () => {
   } finally {
     await page.context().close();
   }
+});
+
+/**
+ * Panels that draw no data on a stack that just started, and why: the test names each one it
+ * accepts as "no data", so any other panel without points fails. (Empty while every panel of the
+ * four dashboards draws points once the demo has had traffic and Prometheus two scrapes.)
+ */
+const EXPECTED_NO_DATA: Record<string, string> = {};
+
+test('dashboards: every panel of the four committed dashboards draws points in the browser (or is a no-data this test names)', async () => {
+  // Traffic for the service panels, then let Prometheus scrape it (rate() needs two samples).
+  for (let i = 0; i < 5; i++) await demoRequest(url('demo'));
+  const dashboards = await listDashboards(consoleUrl());
+  assert.equal(dashboards.map((d) => d.title).sort(), [
+    'Example-App Overview',
+    'Kafka Metrics',
+    'Resource Usage',
+    'Service Metrics',
+  ]);
+  const page = await newPage(browser!);
+  try {
+    for (const d of dashboards) {
+      // Reopened until every panel drew or only the named ones lack data (Prometheus scrapes every 15 s).
+      let panels: DrawnPanel[] = [];
+      const notDrawn = () =>
+        panels.filter(
+          (p) => !(p.state === 'drawn' && p.points > 0) && !EXPECTED_NO_DATA[`${d.title} / ${p.title}`],
+        );
+      let lastError = '';
+      await poll(
+        async () => {
+          await page.goto('about:blank');
+          await page.goto(`${consoleUrl()}/${d.href}`);
+          try {
+            panels = await dashboardPanels(page, 30_000);
+          } catch (e) {
+            const states = await page
+              .locator('.panel')
+              .evaluateAll((els) =>
+                els.map(
+                  (el) => `${el.querySelector('.title')?.textContent}: ${(el as HTMLElement).dataset.state}`,
+                ),
+              );
+            lastError = `${(e as Error).message.split('\n')[0]}; panels ${JSON.stringify(states)}`;
+            throw e;
+          }
+          return notDrawn().length === 0 ? true : undefined;
+        },
+        150_000,
+        5_000,
+      );
+      await screenshot(page, `console-dashboard-${d.uid}`);
+      assert.ok(panels.length > 0, `${d.title}: no panel settled (${lastError})`);
+      assert.equal(
+        notDrawn().map((p) => `${p.title}: ${p.state} (${p.points} points) ${p.message}`),
+        [],
+        `${d.title}: panels without points`,
+      );
+      for (const p of panels.filter((x) => EXPECTED_NO_DATA[`${d.title} / ${x.title}`]))
+        assert.is(p.state, 'nodata', `${d.title} / ${p.title} is expected to say no data`);
+    }
+  } finally {
+    await page.context().close();
+  }
+});
+
+test('report: the report page lists every seed criterion with its status', async () => {
+  await onPage(browser!, `${consoleUrl()}/#/report`, 'console-report', async (page) => {
+    await page.locator('table.report[data-kind="criteria"] tr[data-criterion]').first().waitFor();
+    const rows = await page
+      .locator('table.report[data-kind="criteria"] tr[data-criterion]')
+      .evaluateAll((els) =>
+        els.map((el) => [(el as HTMLElement).dataset.criterion, (el as HTMLElement).dataset.status]),
+      );
+    const shown = new Map(rows as [string, string][]);
+    const missing = CRITERIA.map((c) => c.id).filter((id) => !shown.has(id));
+    assert.equal(missing, [], 'criteria the report page does not list');
+    for (const [id, st] of shown)
+      assert.ok(['pass', 'partial', 'fail', 'skip'].includes(st), `${id}: status ${st}`);
+  });
+});
+
+test('overview and explore: the task graph with the processes, and a PromQL graph', async () => {
+  await onPage(browser!, `${consoleUrl()}/#/overview`, 'console-overview', async (page) => {
+    // The processes this stack runs are listed (the data of `status`).
+    for (const name of ['kafka', 'prometheus', 'jaeger', 'victorialogs', 'demo-service', 'console']) {
+      const row = page.locator(`tr[data-process="${name}"]`);
+      await row.waitFor();
+      assert.is(await row.locator('td').nth(1).textContent(), 'running', `${name} is running`);
+    }
+  });
+  const expr = encodeURIComponent('sum by (job) (up)');
+  await onPage(browser!, `${consoleUrl()}/#/explore?q=${expr}`, 'console-explore', async (page) => {
+    const out = page.locator('.explore-result');
+    await page.waitForFunction(() =>
+      ['drawn', 'nodata', 'error'].includes(
+        (document.querySelector('.explore-result') as HTMLElement | null)?.dataset.state ?? '',
+      ),
+    );
+    assert.is(await out.getAttribute('data-state'), 'drawn', (await out.textContent()) ?? '');
+  });
 });
 
 test("verify 0-6.console-trace-view: passes through the console as Grafana's stand-in; skips naming the demo when it does not answer", async () => {

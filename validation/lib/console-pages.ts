@@ -189,3 +189,78 @@ export async function storesHold(
   );
   return { spans, lines };
 }
+
+/** The dashboards the console serves (the committed JSON files), with the route that opens each. */
+export async function listDashboards(
+  consoleUrl: string,
+): Promise<{ uid: string; title: string; href: string }[]> {
+  const r = await http(`${consoleUrl}/api/dashboards`);
+  if (r.status !== 200)
+    throw new Error(`GET ${consoleUrl}/api/dashboards answered ${r.status}: ${r.text.slice(0, 200)}`);
+  return (JSON.parse(r.text) as { uid: string; title: string }[]).map((d) => ({
+    ...d,
+    href: `#/dashboards/${encodeURIComponent(d.uid)}`,
+  }));
+}
+
+export interface DrawnPanel {
+  title: string;
+  /** drawn: points or a value; nodata: the panel says there is none; error: it says why it cannot draw. */
+  state: 'drawn' | 'nodata' | 'error';
+  /** Points drawn (time series) or 1 (a stat's value). */
+  points: number;
+  /** Why it did not draw, as the panel says (its data-reason). */
+  message: string;
+}
+
+/** The browser's clock at the first frame where the dashboard has panels and all of them settled. */
+export async function panelsSettledAt(page: Page, timeoutMs = 15_000): Promise<number> {
+  const handle = await page.waitForFunction(
+    // No named function inside: tsx's transform would wrap it in a helper the page does not have.
+    () => {
+      const panels = [...document.querySelectorAll('.panel')];
+      return (
+        panels.length > 0 &&
+        panels.every((p) => ['drawn', 'nodata', 'error'].includes((p as HTMLElement).dataset.state ?? '')) &&
+        performance.now()
+      );
+    },
+    null,
+    { polling: 'raf', timeout: timeoutMs },
+  );
+  return (await handle.jsonValue()) as number;
+}
+
+/**
+ * Waits until every panel of the open dashboard has settled (drawn, "no data" or an error on the
+ * panel) and reads each one's state.
+ */
+export async function dashboardPanels(page: Page, timeoutMs = 15_000): Promise<DrawnPanel[]> {
+  await panelsSettledAt(page, timeoutMs);
+  return page.locator('.panel').evaluateAll((els) =>
+    els.map((el) => {
+      const d = (el as HTMLElement).dataset;
+      return {
+        title: el.querySelector('.title')?.textContent ?? '',
+        state: d.state as DrawnPanel['state'],
+        points: Number(d.points ?? 0),
+        message: d.reason ?? '',
+      };
+    }),
+  );
+}
+
+/** For the bench: every panel settled; the count and the panels that did not draw, by title and reason. */
+export async function dashboardPanelsDrawn(
+  page: Page,
+): Promise<{ settledMs: number; panels: number; problems: string[] }> {
+  const settledMs = await panelsSettledAt(page);
+  const panels = await dashboardPanels(page);
+  return {
+    settledMs,
+    panels: panels.length,
+    problems: panels
+      .filter((p) => p.state !== 'drawn')
+      .map((p) => `${p.title}: ${p.state} ${p.message}`.trim()),
+  };
+}
