@@ -6,25 +6,32 @@
 import type { BaseContext } from '../engine/task.ts';
 import type { Component } from './target.ts';
 
-export type OptionalMethod = 'install' | 'down' | 'rows' | 'plan' | 'facts' | 'checks' | 'identity';
+export type OptionalMethod =
+  'install' | 'down' | 'rows' | 'plan' | 'facts' | 'checks' | 'identity' | 'restartProcess';
 
 export function lazyComponent<Ctx extends BaseContext>(
-  info: { describe?: string; processes?: readonly string[]; methods: readonly OptionalMethod[] },
+  info: {
+    describe?: string;
+    processes?: readonly string[];
+    restartsAlone?: readonly string[];
+    methods: readonly OptionalMethod[];
+  },
   load: () => Promise<Component<Ctx>>,
 ): Component<Ctx> & { load: () => Promise<Component<Ctx>> } {
   let loaded: Promise<Component<Ctx>> | undefined;
   const real = () => (loaded ??= load());
   const call =
     <M extends 'status' | 'up' | OptionalMethod>(m: M) =>
-    async (ctx: Ctx) => {
+    async (ctx: Ctx, ...rest: unknown[]) => {
       const c = await real();
-      const f = c[m] as ((ctx: Ctx) => Promise<unknown>) | undefined;
+      const f = c[m] as ((ctx: Ctx, ...rest: unknown[]) => Promise<unknown>) | undefined;
       if (!f) throw new Error(`component declares ${m} but its module does not provide it`);
-      return f.call(c, ctx);
+      return f.call(c, ctx, ...rest);
     };
   const c: Component<Ctx> & { load: () => Promise<Component<Ctx>> } = {
     ...(info.describe ? { describe: info.describe } : {}),
     ...(info.processes ? { processes: info.processes } : {}),
+    ...(info.restartsAlone ? { restartsAlone: info.restartsAlone } : {}),
     load: real,
     status: call('status') as Component<Ctx>['status'],
     up: call('up') as Component<Ctx>['up'],

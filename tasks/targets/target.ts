@@ -122,6 +122,14 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
    * Absent: `restart` stops the component with `down` and brings it back with `up`.
    */
   restart?(ctx: Ctx, opts: { dryRun: boolean }): Promise<string[]>;
+  /**
+   * Its processes that nothing needs, inside the component or outside it (natively the console,
+   * which only reads the others): `restart <name>` restarts such a process alone, with no
+   * followers, through `restartProcess` (stop and start just it, waiting as `up` does; returns the
+   * commands it ran, or with `dryRun` would run).
+   */
+  restartsAlone?: readonly string[];
+  restartProcess?(ctx: Ctx, name: string, opts: { dryRun: boolean }): Promise<string[]>;
 }
 
 /** What `logs` asks a component for: the last `tail` lines (per source), since when, and follow. */

@@ -5,7 +5,18 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createTarget } from '../../tasks/targets/index.ts';
 
-const METHODS = ['install', 'status', 'up', 'down', 'rows', 'plan', 'facts', 'checks', 'identity'] as const;
+const METHODS = [
+  'install',
+  'status',
+  'up',
+  'down',
+  'rows',
+  'plan',
+  'facts',
+  'checks',
+  'identity',
+  'restartProcess',
+] as const;
 const offered = (c: object) => METHODS.filter((m) => typeof (c as Record<string, unknown>)[m] === 'function');
 
 test('each native component declares exactly the methods its module provides', async () => {
@@ -13,7 +24,9 @@ test('each native component declares exactly the methods its module provides', a
   for (const [id, c] of Object.entries(native.components)) {
     const load = (c as { load?: () => Promise<object> }).load;
     assert.ok(load, `${id} is not lazy`);
-    assert.equal(offered(c!), offered(await load()), `${id}: declared vs loaded`);
+    const real = await load();
+    assert.equal(offered(c!), offered(real), `${id}: declared vs loaded`);
+    assert.equal(c!.restartsAlone, (real as typeof c).restartsAlone, `${id}: processes that restart alone`);
   }
 });
 

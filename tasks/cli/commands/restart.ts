@@ -70,8 +70,19 @@ export const restart = defineCommand({
       tail: 0,
       follow: false,
     });
-    const asked = chosen.map((c) => c.unit);
-    for (const c of chosen) {
+    const dryRun = flag(args, 'dry-run');
+    // A process nothing needs (natively the console) restarts alone: not its component, no followers.
+    const alone = chosen.filter((c) => {
+      const comp = s.target.components[c.unit.id];
+      return !c.whole && comp?.restartProcess && c.sources.every((x) => comp.restartsAlone?.includes(x.name));
+    });
+    const rest = chosen.filter((c) => !alone.includes(c));
+    if (alone.length) {
+      const code = await restartAlone(s, ctx, io, alone, dryRun);
+      if (code !== 0 || rest.length === 0) return code;
+    }
+    const asked = rest.map((c) => c.unit);
+    for (const c of rest) {
       if (c.whole) continue;
       const others = c.unit.sources.filter((x) => !c.sources.includes(x));
       if (others.length)
@@ -79,7 +90,6 @@ export const restart = defineCommand({
           `restart: ${c.sources.map((x) => x.name).join(', ')} restarts with its component ${c.unit.id}, so ${others.map((x) => x.name).join(', ')} too`,
         );
     }
-    const dryRun = flag(args, 'dry-run');
     let followers: Unit[] = [];
     if (!flag(args, 'no-deps')) {
       const deps = dependantsOf(
@@ -125,6 +135,71 @@ export const restart = defineCommand({
     return run(s, ctx, io, asked, all);
   },
 });
+
+type Chosen = Awaited<ReturnType<typeof resolveWords>>['chosen'][number];
+
+/** Restarts each named process alone through its component's restartProcess, recorded as `restart` does. */
+async function restartAlone(
+  s: Session,
+  ctx: PlatformContext,
+  io: CliIO,
+  alone: Chosen[],
+  dryRun: boolean,
+): Promise<number> {
+  let failed: string | undefined;
+  let state = dryRun ? undefined : await readState(s, io);
+  for (const c of alone) {
+    const comp = s.target.components[c.unit.id]!;
+    for (const src of c.sources) {
+      io.out(`restart: ${src.name} alone (nothing needs it; the rest of ${c.unit.id} keeps running)`);
+      io.event({
+        type: 'restart-plan',
+        components: [c.unit.id],
+        processes: [src.name],
+        followers: [],
+        dryRun,
+      });
+      if (dryRun || !state) {
+        const lines = await comp.restartProcess!(ctx, src.name, { dryRun: true });
+        for (const l of lines) io.out(`  [${src.name}] ${l}`);
+        io.event({ type: 'restart-command', component: c.unit.id, process: src.name, commands: lines });
+        continue;
+      }
+      const b = (await pids(s, ctx, [c.unit.id])).get(src.name);
+      const t = performance.now();
+      const err = await comp.restartProcess!(ctx, src.name, { dryRun: false }).then(
+        () => undefined,
+        (e: unknown) => (io.signal.aborted ? 'interrupted' : (e as Error).message.split('\n')[0]),
+      );
+      const a = (await pids(s, ctx, [c.unit.id])).get(src.name);
+      state = recordRestart(state, [src.name], {
+        at: Date.now(),
+        component: c.unit.id,
+        why: 'asked',
+        ok: !err,
+      });
+      io.event({
+        type: 'restart',
+        name: src.name,
+        component: c.unit.id,
+        ok: !err,
+        why: 'asked',
+        pidBefore: b ?? null,
+        pidAfter: a ?? null,
+      });
+      if (err) failed ??= err;
+      else
+        io.out(
+          `restart: ${src.name} restarted pid ${b ?? '-'} → ${a ?? '-'} in ${fmtMs(performance.now() - t)}`,
+        );
+    }
+  }
+  if (state) await saveState(s.stateFile, state);
+  if (!failed) return 0;
+  if (io.signal.aborted) return 130;
+  io.err(`restart: ${failed}; see ${ctx.logFile} and 'tasks.ts status'`);
+  return 1;
+}
 
 async function run(s: Session, ctx: PlatformContext, io: CliIO, asked: Unit[], all: Unit[]): Promise<number> {
   const before = await pids(

@@ -18,7 +18,8 @@ export const CONSOLE_PROCESS = 'console';
 export function consolePort(env: Readonly<Record<string, string | undefined>>): number {
   const v = env.GRAFANA_PORT;
   const n = v === undefined || v === '' ? 3000 : Number(v);
-  if (!Number.isInteger(n) || n < 1 || n > 65535) throw new UsageError('GRAFANA_PORT must be a TCP port 1-65535; fix it in .env');
+  if (!Number.isInteger(n) || n < 1 || n > 65535)
+    throw new UsageError('GRAFANA_PORT must be a TCP port 1-65535; fix it in .env');
   return n;
 }
 
@@ -122,5 +123,18 @@ export function withConsole(
     },
     plan: async (ctx) => [...((await main.plan?.(ctx)) ?? []), ...(await consoleC.plan!(ctx))],
     rows: async (ctx) => [...((await main.rows?.(ctx)) ?? []), ...(await consoleC.rows!(ctx))],
+    // Nothing needs the console (it only reads the others), so it restarts alone.
+    restartsAlone: [CONSOLE_PROCESS],
+    restartProcess: async (ctx, name, { dryRun }) => {
+      if (name !== CONSOLE_PROCESS)
+        throw new Error(`only ${CONSOLE_PROCESS} restarts alone here, not ${name}`);
+      const lines = [
+        `stop ${CONSOLE_PROCESS} as down does, then start it as up does (${(await consoleC.plan!(ctx)).join('; ')})`,
+      ];
+      if (dryRun) return lines;
+      await consoleC.down!(ctx);
+      await consoleC.up(ctx);
+      return lines;
+    },
   };
 }

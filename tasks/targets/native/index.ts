@@ -95,7 +95,8 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
         {
           describe: 'Prometheus, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
           processes: ['prometheus', 'node-exporter', 'kafka-lag-exporter', 'console'],
-          methods: ['install', 'down', 'plan', 'rows', 'facts'],
+          restartsAlone: ['console'],
+          methods: ['install', 'down', 'plan', 'rows', 'facts', 'restartProcess'],
         },
         async () => {
           const [{ prometheusComponent }, { withConsole }] = await Promise.all([
