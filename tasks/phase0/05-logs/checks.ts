@@ -1,7 +1,8 @@
-// Checks of seed task 0-5 (logs). They only use the target's endpoints: Loki's HTTP API for a
-// line the check itself pushed, Grafana's datasource proxy for the same query. Where the target
-// marks Loki or Grafana unavailable (native), the check is a skip carrying that reason; natively
-// the supervised processes' log files are checked to be JSON lines instead.
+// Checks of seed task 0-5 (logs), as data. The log format is proven on the library itself; the
+// Loki checks use only the target's endpoints: Loki's HTTP API for a line the check itself pushed,
+// Grafana's datasource proxy for the same query. Where the target marks Loki or Grafana
+// unavailable (native), the runner skips with that reason and the stand-in; natively
+// victorialogs-checks.ts checks the store that stands in for Loki.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { Writable } from 'node:stream';
@@ -9,30 +10,19 @@ import { randomUUID } from 'node:crypto';
 import { context, trace } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import YAML from 'yaml';
-import { check, type Check } from '../../engine/task.ts';
-import type { PlatformContext, Paths } from '../../context.ts';
+import type { PlatformContext } from '../../context.ts';
 import { isAvailable } from '../../targets/target.ts';
-import { errText } from '../../../validation/lib/errors.ts';
 import { grafanaHeaders, http, poll } from '../../../validation/lib/http.ts';
-import { skipFor, standInOf } from '../../../validation/lib/checks.ts';
+import { defineCheck, type DefinedCheck, type Measurement } from '../../../validation/lib/define-check.ts';
 import { createLogger, REDACTED } from '../../../templates/service/src/lib/logging.ts';
 import { hoursOf, pushLine, queryRange, type LokiHit } from '../../../validation/lib/logs.ts';
 import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
-
-const TASK = '0-5';
-
-const median = (xs: number[]) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s[Math.floor(s.length / 2)] ?? NaN;
-};
-
-// ---- the seed log format, proven on the library itself ----------------------------------------
+import { percentile } from '../../../validation/lib/percentile.ts';
 
 const SEED_FIELDS = ['timestamp', 'level', 'service', 'trace_id', 'message'] as const;
 
-/** One line written by createLogger inside a span: seed fields, the span's trace id, secrets redacted. */
-export async function logFormatCheck(): Promise<Check> {
-  const t0 = performance.now();
+/** Lines createLogger writes inside a span, and that span's trace id. */
+async function loggedInSpan(): Promise<{ lines: string[]; traceId: string }> {
   const lines: string[] = [];
   const sink = new Writable({
     write(chunk, _enc, cb) {
@@ -41,9 +31,8 @@ export async function logFormatCheck(): Promise<Check> {
     },
   });
   const log = createLogger({ service: 'market-data', destination: sink, level: 'info' });
-  const exporter = new InMemorySpanExporter();
-  const expected = await exclusiveTracing(
-    { serviceName: 'verify-logs', endpoint: 'unused', exporter },
+  const traceId = await exclusiveTracing(
+    { serviceName: 'verify-logs', endpoint: 'unused', exporter: new InMemorySpanExporter() },
     async (t) => {
       const span = t.tracer.startSpan('format-check');
       context.with(trace.setSpan(context.active(), span), () =>
@@ -53,247 +42,187 @@ export async function logFormatCheck(): Promise<Check> {
       return span.spanContext().traceId;
     },
   );
-  const problems: string[] = [];
-  let obj: Record<string, unknown> = {};
-  try {
-    obj = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
-  } catch {
-    problems.push(`not one JSON line: ${JSON.stringify(lines[0] ?? '')}`);
-  }
-  for (const f of SEED_FIELDS) if (!(f in obj)) problems.push(`missing ${f}`);
-  if (typeof obj.timestamp === 'string' && Number.isNaN(Date.parse(obj.timestamp)))
-    problems.push('timestamp not ISO-8601');
-  if (obj.level !== 'INFO') problems.push(`level ${JSON.stringify(obj.level)} (want "INFO")`);
-  if (obj.trace_id !== expected) problems.push('trace_id is not the active span');
-  if (obj.symbol !== 'AAPL' || obj.price !== 150.25) problems.push('fields not kept');
-  if (obj.password !== REDACTED || lines.join('\n').includes('canary-secret-0-5'))
-    problems.push('secret not redacted');
-  const present = SEED_FIELDS.filter((f) => f in obj).length;
-  return check({ proof: 'static',
-    id: `${TASK}.log-format`,
-    title: 'Structured JSON log line in the seed format, with the active trace id and redaction',
-    // In-process, into memory: it proves the logger's format, not that a store parses it (0-5.ac4)
-    // or that a service's logs carry its traces (0-6.ac5); those are the store's checks.
-    status: problems.length ? 'fail' : 'pass',
-    measured: `${present}/${SEED_FIELDS.length}`,
-    threshold: `${SEED_FIELDS.length}/${SEED_FIELDS.length} seed fields`,
-    unit: 'fields',
-    evidence: (lines[0] ?? '').slice(0, 300),
-    ...(problems.length ? { reason: problems.join('; ') } : {}),
-    durationMs: Math.round(performance.now() - t0),
-  });
+  return { lines, traceId };
 }
+
+// In-process, into memory: it proves the logger's format, not that a store parses it (0-5.ac4)
+// or that a service's logs carry its traces (0-6.ac5); those are the store's checks.
+const logFormat = defineCheck(
+  {
+    id: '0-5.log-format',
+    title: 'Structured JSON log line in the seed format, with the active trace id and redaction',
+    proof: 'static',
+  },
+  async () => {
+    const { lines, traceId } = await loggedInSpan();
+    const problems: string[] = [];
+    let obj: Record<string, unknown> = {};
+    try {
+      obj = JSON.parse(lines[0] ?? '') as Record<string, unknown>;
+    } catch {
+      problems.push(`not one JSON line: ${JSON.stringify(lines[0] ?? '')}`);
+    }
+    for (const f of SEED_FIELDS) if (!(f in obj)) problems.push(`missing ${f}`);
+    if (typeof obj.timestamp === 'string' && Number.isNaN(Date.parse(obj.timestamp)))
+      problems.push('timestamp not ISO-8601');
+    if (obj.level !== 'INFO') problems.push(`level ${JSON.stringify(obj.level)} (want "INFO")`);
+    if (obj.trace_id !== traceId) problems.push('trace_id is not the active span');
+    if (obj.symbol !== 'AAPL' || obj.price !== 150.25) problems.push('fields not kept');
+    if (obj.password !== REDACTED || lines.join('\n').includes('canary-secret-0-5'))
+      problems.push('secret not redacted');
+    return {
+      measured: `${SEED_FIELDS.filter((f) => f in obj).length}/${SEED_FIELDS.length}`,
+      threshold: `${SEED_FIELDS.length}/${SEED_FIELDS.length} seed fields`,
+      unit: 'fields',
+      evidence: (lines[0] ?? '').slice(0, 300),
+      problems,
+    };
+  },
+);
 
 // ---- Loki -----------------------------------------------------------------------------------
 
-export async function lokiReadyCheck(ctx: PlatformContext): Promise<Check> {
-  const id = `${TASK}.loki-ready`;
-  const title = 'Loki answers /ready';
-  const loki = ctx.target.endpoints().loki;
-  const skip = skipFor(id, title, loki, ['0-5.ac1']);
-  if (skip || !isAvailable(loki)) return skip!;
-  try {
+const lokiReady = defineCheck(
+  { id: '0-5.loki-ready', criteria: ['0-5.ac1'], title: 'Loki answers /ready', proof: 'live', needs: 'loki' },
+  async (loki) => {
     const r = await http(`${loki.url}/ready`, { timeoutMs: 5_000 });
-    return check({ proof: 'live',
-      id,
-      title,
-      criteria: ['0-5.ac1'],
-      status: r.status === 200 ? 'pass' : 'fail',
+    return {
       measured: Math.round(r.ms),
       unit: 'ms',
       evidence: `GET ${loki.url}/ready → ${r.status} ${r.text.trim().slice(0, 60)}`,
-      ...(r.status === 200 ? {} : { reason: `Loki /ready answered ${r.status}` }),
-    });
-  } catch (e) {
-    return check({ proof: 'live',
-      id,
-      title,
-      criteria: ['0-5.ac1'],
-      status: 'fail',
-      reason: `GET ${loki.url}/ready: ${errText(e)}`,
-    });
-  }
-}
+      problems: r.status === 200 ? [] : [`Loki /ready answered ${r.status}`],
+    };
+  },
+);
 
-/**
- * Pushes a seed-format line with a unique marker, waits until LogQL finds it (parsed with `| json`),
- * then times the same query: the seed wants < 100 ms for recent logs.
- */
-export async function lokiQueryChecks(ctx: PlatformContext, traceId?: string): Promise<Check[]> {
-  const loki = ctx.target.endpoints().loki;
-  const ids = { found: `${TASK}.loki-query`, latency: `${TASK}.loki-query-latency` };
-  if (!isAvailable(loki)) {
-    return [
-      check({ proof: 'live',
-        id: ids.found,
-        title: 'A pushed JSON line is found by LogQL',
-        criteria: ['0-5.ac1', '0-5.ac4'],
-        status: 'skip',
-        reason: loki.unavailable,
-        ...standInOf(loki),
-      }),
-      check({ proof: 'live',
-        id: ids.latency,
-        title: 'LogQL query latency for recent logs',
-        criteria: ['0-5.ac6'],
-        status: 'skip',
-        reason: loki.unavailable,
-        ...standInOf(loki),
-      }),
-    ];
-  }
+/** A seed-format line with a unique marker, pushed, then found by LogQL (parsed with `| json`). */
+async function pushAndFind(lokiUrl: string): Promise<{ logql: string; foundMs: number; hit?: LokiHit }> {
   const marker = randomUUID();
   const line = {
     timestamp: new Date().toISOString(),
     level: 'INFO',
     service: 'verify-logs',
-    ...(traceId ? { trace_id: traceId } : {}),
     message: 'verify 0-5 marker line',
     marker,
   };
   const logql = `{service="verify-logs"} | json | marker="${marker}"`;
   const t0 = performance.now();
-  let hit: LokiHit | undefined;
-  try {
-    await pushLine(loki.url, { service: 'verify-logs', level: 'INFO', collector: 'verify' }, line);
-    hit = await poll(() => queryRange(loki.url, logql, 5 * 60_000), 30_000, 300);
-  } catch (e) {
-    const reason = `${loki.url}: ${errText(e)}`;
-    return [
-      check({ proof: 'live',
-        id: ids.found,
-        title: 'A pushed JSON line is found by LogQL',
-        criteria: ['0-5.ac1', '0-5.ac4'],
-        status: 'fail',
-        reason,
-      }),
-      check({ proof: 'live',
-        id: ids.latency,
-        title: 'LogQL query latency for recent logs',
-        criteria: ['0-5.ac6'],
-        status: 'skip',
-        reason: 'the line was not found',
-      }),
-    ];
-  }
-  const foundMs = Math.round(performance.now() - t0);
-  const parsed = hit?.line.marker === marker;
-  const found = check({ proof: 'live',
-    id: ids.found,
-    title: 'A pushed JSON line is found by LogQL (| json parses the seed format)',
-    criteria: ['0-5.ac1', '0-5.ac4'],
-    status: parsed ? 'pass' : 'fail',
-    measured: foundMs,
-    unit: 'ms push→found',
-    evidence: logql,
-    ...(parsed ? {} : { reason: 'the marker line was not returned within 30 s' }),
-  });
-  if (!parsed)
-    return [
-      found,
-      check({ proof: 'live',
-        id: ids.latency,
-        title: 'LogQL query latency for recent logs',
-        criteria: ['0-5.ac6'],
-        status: 'skip',
-        reason: 'the line was not found',
-      }),
-    ];
-  const times: number[] = [];
-  for (let i = 0; i < 7; i++) {
-    const h = await queryRange(loki.url, logql, 5 * 60_000).catch(() => undefined);
-    if (h) times.push(h.ms);
-  }
-  const med = median(times);
-  return [
-    found,
-    check({ proof: 'live',
-      id: ids.latency,
-      title: 'LogQL query latency for recent logs (median of 7, last 5 min)',
-      criteria: ['0-5.ac6'],
-      status: times.length && med < 100 ? 'pass' : 'fail',
-      measured: Math.round(med * 10) / 10,
-      threshold: '< 100',
-      unit: 'ms',
-      evidence: `${times.length} queries: ${times.map((t) => t.toFixed(1)).join(', ')} ms`,
-      ...(times.length && med < 100
-        ? {}
-        : { reason: times.length ? `median ${med.toFixed(1)} ms` : 'no query succeeded' }),
-    }),
-  ];
+  await pushLine(lokiUrl, { service: 'verify-logs', level: 'INFO', collector: 'verify' }, line);
+  const hit = await poll(() => queryRange(lokiUrl, logql, 5 * 60_000), 30_000, 300);
+  return {
+    logql,
+    foundMs: Math.round(performance.now() - t0),
+    ...(hit?.line.marker === marker ? { hit } : {}),
+  };
 }
+const pushed = new WeakMap<PlatformContext, ReturnType<typeof pushAndFind>>();
+const pushedOf = (ctx: PlatformContext, url: string) => {
+  let p = pushed.get(ctx);
+  if (!p) pushed.set(ctx, (p = pushAndFind(url)));
+  return p;
+};
+
+const lokiQuery = defineCheck(
+  {
+    id: '0-5.loki-query',
+    criteria: ['0-5.ac1', '0-5.ac4'],
+    title: 'A pushed JSON line is found by LogQL (| json parses the seed format)',
+    proof: 'live',
+    needs: 'loki',
+  },
+  async (loki, ctx) => {
+    const p = await pushedOf(ctx, loki.url);
+    return {
+      measured: p.foundMs,
+      unit: 'ms push→found',
+      evidence: p.logql,
+      problems: p.hit ? [] : ['the marker line was not returned within 30 s'],
+    };
+  },
+);
+
+/** The seed wants < 100 ms for recent logs: the median of 7 runs of the query that found the line. */
+const lokiLatency = defineCheck(
+  {
+    id: '0-5.loki-query-latency',
+    criteria: ['0-5.ac6'],
+    title: 'LogQL query latency for recent logs (median of 7, last 5 min)',
+    proof: 'live',
+    needs: 'loki',
+    bound: { below: 100, unit: 'ms' },
+  },
+  async (loki, ctx): Promise<Measurement> => {
+    const p = await pushedOf(ctx, loki.url).catch(() => undefined);
+    if (!p?.hit) return { skip: 'the line was not found' };
+    const times: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const h = await queryRange(loki.url, p.logql, 5 * 60_000).catch(() => undefined);
+      if (h) times.push(h.ms);
+    }
+    if (!times.length) throw new Error('no query succeeded');
+    return {
+      measured: Math.round(percentile(times, 50) * 10) / 10,
+      evidence: `${times.length} queries: ${times.map((t) => t.toFixed(1)).join(', ')} ms`,
+    };
+  },
+);
 
 /** Alloy is shipping pod/container logs: streams labelled collector="alloy" in the last 15 minutes. */
-export async function alloyCollectingCheck(ctx: PlatformContext): Promise<Check> {
-  const id = `${TASK}.alloy-collecting`;
-  const title = 'Alloy ships pod/container logs to Loki';
-  const loki = ctx.target.endpoints().loki;
-  const skip = skipFor(id, title, loki, ['0-5.ac2']);
-  if (skip || !isAvailable(loki)) return skip!;
-  try {
+const alloyCollecting = defineCheck(
+  {
+    id: '0-5.alloy-collecting',
+    criteria: ['0-5.ac2'],
+    title: 'Alloy ships pod/container logs to Loki',
+    proof: 'live',
+    needs: 'loki',
+    bound: { atLeast: 1, unit: 'pods/containers with logs (15 min)' },
+  },
+  async (loki) => {
     const end = BigInt(Date.now()) * 1_000_000n;
     const start = end - 15n * 60n * 1_000_000_000n;
-    const q = new URLSearchParams({
-      'match[]': '{collector="alloy"}',
-      start: start.toString(),
-      end: end.toString(),
-    });
+    const q = new URLSearchParams({ 'match[]': '{collector="alloy"}', start: `${start}`, end: `${end}` });
     const r = await http(`${loki.url}/loki/api/v1/series?${q}`);
     const series = (JSON.parse(r.text) as { data?: Record<string, string>[] }).data ?? [];
     const sources = new Set(series.map((s) => s.pod ?? s.container ?? '').filter(Boolean));
-    const namespaces = new Set(series.map((s) => s.namespace).filter(Boolean));
-    return check({ proof: 'live',
-      id,
-      title,
-      criteria: ['0-5.ac2'],
-      status: sources.size > 0 ? 'pass' : 'fail',
+    const namespaces = [...new Set(series.map((s) => s.namespace).filter(Boolean))].sort();
+    return {
       measured: sources.size,
-      unit: 'pods/containers with logs (15 min)',
-      threshold: '> 0',
-      evidence: `series {collector="alloy"}${namespaces.size ? `; namespaces: ${[...namespaces].sort().join(', ')}` : ''}`,
-      ...(sources.size
-        ? {}
-        : { reason: 'no stream labelled collector="alloy" in the last 15 minutes: is Alloy running?' }),
-    });
-  } catch (e) {
-    return check({ proof: 'live', id, title, criteria: ['0-5.ac2'], status: 'fail', reason: `${loki.url}: ${errText(e)}` });
-  }
-}
+      evidence: `series {collector="alloy"}${namespaces.length ? `; namespaces: ${namespaces.join(', ')}` : ''}`,
+      problems: sources.size
+        ? []
+        : ['no stream labelled collector="alloy" in the last 15 minutes: is Alloy running?'],
+    };
+  },
+);
 
 /** The same LogQL through Grafana's Loki datasource (uid `loki`): logs are queryable in Grafana. */
-export async function grafanaLokiCheck(ctx: PlatformContext): Promise<Check> {
-  const id = `${TASK}.grafana-loki`;
-  const title = 'Logs are queryable through the Grafana Loki datasource';
-  const grafana = ctx.target.endpoints().grafana;
-  const skip = skipFor(id, title, grafana, ['0-5.ac3']);
-  if (skip || !isAvailable(grafana)) return skip!;
-  try {
+const grafanaLoki = defineCheck(
+  {
+    id: '0-5.grafana-loki',
+    criteria: ['0-5.ac3'],
+    title: 'Logs are queryable through the Grafana Loki datasource',
+    proof: 'live',
+    needs: 'grafana',
+  },
+  async (grafana, ctx) => {
     const base = `${grafana.url}/api/datasources/proxy/uid/loki`;
     const hit = await poll(
       () => queryRange(base, '{service="verify-logs"}', 15 * 60_000, grafanaHeaders(ctx.env)),
       10_000,
       500,
     );
-    return check({ proof: 'live',
-      id,
-      title,
-      criteria: ['0-5.ac3'],
-      status: hit ? 'pass' : 'fail',
-      measured: hit ? Math.round(hit.ms) : undefined,
+    return {
+      ...(hit ? { measured: Math.round(hit.ms) } : {}),
       unit: 'ms',
       evidence: `${base}/loki/api/v1/query_range {service="verify-logs"}`,
-      ...(hit ? {} : { reason: 'Grafana returned no line for {service="verify-logs"}' }),
-    });
-  } catch (e) {
-    return check({ proof: 'live',
-      id,
-      title,
-      criteria: ['0-5.ac3'],
-      status: 'fail',
-      reason: `${grafana.url}: ${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)`,
-    });
-  }
-}
+      problems: hit
+        ? []
+        : [
+            'Grafana returned no line for {service="verify-logs"} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)',
+          ],
+    };
+  },
+);
 
 // ---- retention ------------------------------------------------------------------------------
 
@@ -307,86 +236,85 @@ const dig = (o: unknown, ...keys: string[]): unknown =>
     o,
   );
 
-/** Loki's running config (GET /config) when Loki is reachable; else the k3d and compose manifests. */
-export async function lokiRetentionCheck(ctx: PlatformContext): Promise<Check> {
-  const id = `${TASK}.retention`;
-  const title = 'Log retention is 30 days';
-  const loki = ctx.target.endpoints().loki;
-  try {
-    if (isAvailable(loki)) {
-      const r = await http(`${loki.url}/config`);
-      const cfg = YAML.parse(r.text) as unknown;
-      const h = hoursOf(dig(cfg, 'limits_config', 'retention_period'));
-      const enabled = dig(cfg, 'compactor', 'retention_enabled') === true;
-      const ok = h === 720 && enabled;
-      return check({ proof: 'live',
-        id,
-        title,
-        criteria: ['0-5.ac5'],
-        status: ok ? 'pass' : 'fail',
-        measured: h ?? 'unset',
-        unit: 'h',
-        threshold: '= 720 (30 d), compactor retention on',
-        evidence: `GET ${loki.url}/config limits_config.retention_period, compactor.retention_enabled=${enabled}`,
-        ...(ok
-          ? {}
-          : {
-              reason: `running Loki: retention ${h ?? 'unset'} h, compactor retention ${enabled ? 'on' : 'off'}`,
-            }),
-      });
-    }
-    const values = await readYaml(ctx.paths.root, 'manifests/k8s/infra/loki/values.yaml');
-    const compose = await readYaml(ctx.paths.root, 'manifests/compose/loki/loki.yaml');
-    const k = hoursOf(dig(values, 'loki', 'limits_config', 'retention_period'));
-    const c = hoursOf(dig(compose, 'limits_config', 'retention_period'));
-    const on =
-      dig(values, 'loki', 'compactor', 'retention_enabled') === true &&
-      dig(compose, 'compactor', 'retention_enabled') === true;
-    const ok = k === 720 && c === 720 && on;
-    return check({ proof: 'static',
-      id,
-      title,
-      criteria: ['0-5.ac5'],
-      status: ok ? 'pass' : 'fail',
-      measured: `${k ?? 'unset'}/${c ?? 'unset'}`,
-      unit: 'h (k3d/compose config)',
-      threshold: '= 720 (30 d)',
-      evidence: `configuration, not a running Loki (${loki.unavailable}): manifests/k8s/infra/loki/values.yaml, manifests/compose/loki/loki.yaml`,
-      ...(ok
-        ? {}
-        : {
-            reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h, compactor retention ${on ? 'on' : 'off'}`,
-          }),
-    });
-  } catch (e) {
-    return check({ proof: 'live', id, title, criteria: ['0-5.ac5'], status: 'fail', reason: errText(e) });
-  }
+/** The k3d and compose manifests' retention, where no Loki runs to ask. */
+async function manifestRetention(ctx: PlatformContext, unavailable: string): Promise<Measurement> {
+  const values = await readYaml(ctx.paths.root, 'manifests/k8s/infra/loki/values.yaml');
+  const compose = await readYaml(ctx.paths.root, 'manifests/compose/loki/loki.yaml');
+  const k = hoursOf(dig(values, 'loki', 'limits_config', 'retention_period'));
+  const c = hoursOf(dig(compose, 'limits_config', 'retention_period'));
+  const on =
+    dig(values, 'loki', 'compactor', 'retention_enabled') === true &&
+    dig(compose, 'compactor', 'retention_enabled') === true;
+  return {
+    proof: { proof: 'static' },
+    measured: `${k ?? 'unset'}/${c ?? 'unset'}`,
+    unit: 'h (k3d/compose config)',
+    threshold: '= 720 (30 d)',
+    evidence: `configuration, not a running Loki (${unavailable}): manifests/k8s/infra/loki/values.yaml, manifests/compose/loki/loki.yaml`,
+    problems:
+      k === 720 && c === 720 && on
+        ? []
+        : [
+            `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h, compactor retention ${on ? 'on' : 'off'}`,
+          ],
+  };
 }
 
+/** Loki's running config (GET /config) when Loki is reachable; else the k3d and compose manifests. */
+const retention = defineCheck(
+  { id: '0-5.retention', criteria: ['0-5.ac5'], title: 'Log retention is 30 days', proof: 'live' },
+  async (_, ctx) => {
+    const loki = ctx.target.endpoints().loki;
+    if (!isAvailable(loki)) return manifestRetention(ctx, loki.unavailable);
+    const cfg = YAML.parse((await http(`${loki.url}/config`)).text) as unknown;
+    const h = hoursOf(dig(cfg, 'limits_config', 'retention_period'));
+    const enabled = dig(cfg, 'compactor', 'retention_enabled') === true;
+    return {
+      measured: h ?? 'unset',
+      unit: 'h',
+      threshold: '= 720 (30 d), compactor retention on',
+      evidence: `GET ${loki.url}/config limits_config.retention_period, compactor.retention_enabled=${enabled}`,
+      problems:
+        h === 720 && enabled
+          ? []
+          : [`running Loki: retention ${h ?? 'unset'} h, compactor retention ${enabled ? 'on' : 'off'}`],
+    };
+  },
+);
+
 /** The LogQL guide exists and carries runnable examples. */
-export async function logqlDocsCheck(paths: Paths): Promise<Check> {
-  const id = `${TASK}.docs`;
-  const title = 'Documentation explains log querying (LogQL examples)';
-  const files = ['docs/developer-guide/observability-logging.md', 'docs/developer-guide/logql-examples.md'];
-  const texts = await Promise.all(
-    files.map((f) => fsp.readFile(path.join(paths.root, f), 'utf8').catch(() => '')),
-  );
-  const queries = (texts[1] ?? '')
-    .split('\n')
-    .filter((l) => /^\s*(sum|count|rate|topk|avg|quantile_over_time|\{)/.test(l) && l.includes('{')).length;
-  const missing = files.filter((_, i) => !texts[i]);
-  const ok = missing.length === 0 && queries >= 10;
-  return check({ proof: 'static',
-    id,
-    title,
+const docs = defineCheck(
+  {
+    id: '0-5.docs',
     criteria: ['0-5.ac8'],
-    status: ok ? 'pass' : 'fail',
-    measured: queries,
-    unit: 'LogQL queries',
-    threshold: '>= 10',
-    evidence: files.join(', '),
-    ...(ok
-      ? {}
-      : { reason: missing.length ? `missing ${missing.join(', ')}` : `only ${queries} LogQL examples` }),
-  });
-}
+    title: 'Documentation explains log querying (LogQL examples)',
+    proof: 'static',
+    bound: { atLeast: 10, unit: 'LogQL queries' },
+  },
+  async (_, ctx) => {
+    const files = ['docs/developer-guide/observability-logging.md', 'docs/developer-guide/logql-examples.md'];
+    const texts = await Promise.all(
+      files.map((f) => fsp.readFile(path.join(ctx.paths.root, f), 'utf8').catch(() => '')),
+    );
+    const queries = (texts[1] ?? '')
+      .split('\n')
+      .filter((l) => /^\s*(sum|count|rate|topk|avg|quantile_over_time|\{)/.test(l) && l.includes('{')).length;
+    const missing = files.filter((_, i) => !texts[i]);
+    return {
+      measured: queries,
+      evidence: files.join(', '),
+      problems: missing.length ? [`missing ${missing.join(', ')}`] : [],
+    };
+  },
+);
+
+export const FORMAT_CHECK = logFormat;
+export const LOKI_CHECKS: readonly DefinedCheck[] = [
+  lokiReady,
+  lokiQuery,
+  lokiLatency,
+  alloyCollecting,
+  grafanaLoki,
+  retention,
+];
+export const DOCS_CHECK = docs;
