@@ -125,7 +125,14 @@ export function recordRun(state: PlatformState, run: RunRecord): PlatformState {
             verifiedAt: n.endedAt,
             verifyState: n.state,
           }
-        : { ...n, checks: prev?.checks };
+        : {
+            ...n,
+            // `up` keeps the last verify's outcome too: it is what the Overview's and status's
+            // "last verify" show, and a later up does not undo it.
+            checks: prev?.checks,
+            ...(prev?.verifiedAt !== undefined ? { verifiedAt: prev.verifiedAt } : {}),
+            ...(prev?.verifyState !== undefined ? { verifyState: prev.verifyState } : {}),
+          };
   }
   return { ...state, version: 1, nodes, lastRun: { ...state.lastRun, [run.command]: run } };
 }

@@ -85,4 +85,14 @@ test('a verify run adds checks without overwriting what up did', () => {
   assert.ok(s.lastRun.up && s.lastRun.verify);
 });
 
+test('a later up keeps the last verify (its time, outcome and checks): the Overview showed it blank', () => {
+  let s = recordRun(emptyState(), runRec('up', 'done'));
+  s = recordRun(s, runRec('verify', 'failed'));
+  s = recordRun(s, { ...runRec('up', 'done'), startedAt: 5, endedAt: 6 });
+  assert.is(s.nodes.a!.state, 'done');
+  assert.is(s.nodes.a!.verifyState, 'failed');
+  assert.is(s.nodes.a!.verifiedAt, 2);
+  assert.is(s.nodes.a!.checks![0]!.id, 'a.x');
+});
+
 test.run();
