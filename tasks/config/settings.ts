@@ -49,6 +49,7 @@ export const SETTINGS: Record<string, SettingSchema> = {
   KAFKA_METRICS_PORT: port('Prometheus JMX exporter agent on the native broker', '7071'),
   LAG_EXPORTER_PORT: port('consumer-lag exporter (kafka_consumergroup_lag)', '9308'),
   NODE_EXPORTER_PORT: port('prometheus-node-exporter (disk, memory, CPU)', '9100'),
+  ALERTMANAGER_PORT: port('Alertmanager HTTP port (its API; native, and the k3d port-forward)', '9093'),
   OTLP_HTTP_PORT: port('OTLP/HTTP receiver for traces (Jaeger, native)', '4318'),
   JAEGER_QUERY_PORT: port('Jaeger query API and UI page (native trace store)', '16686'),
   JAEGER_GRPC_PORT: port('Jaeger api_v3 gRPC query service (native)', '16685'),

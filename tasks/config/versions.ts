@@ -85,8 +85,12 @@ const SCHEMA = {
           additionalProperties: false,
         },
       },
-      // Other paths (e.g. native backends) may add their own tools.
-      additionalProperties: { type: 'object', required: ['version'] },
+      // Other paths (e.g. native backends) may add their own tools: pinned by `version`, or by
+      // `image`, the images entry whose tag is the release (one pin for the native and Docker paths).
+      additionalProperties: {
+        type: 'object',
+        anyOf: [{ required: ['version'] }, { required: ['image', 'module', 'package'] }],
+      },
     },
     charts: {
       type: 'object',

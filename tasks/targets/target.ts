@@ -29,6 +29,8 @@ export interface Endpoints {
   kafka: Endpoint;
   /** Prometheus base URL, `http://127.0.0.1:9090`. */
   prometheus: Endpoint;
+  /** Alertmanager base URL (`/api/v2/alerts`), where Prometheus sends the alerts that fire. */
+  alertmanager: Endpoint;
   /** OTLP gRPC endpoint for exporters, `http://127.0.0.1:4317`. */
   otlpGrpc: Endpoint;
   /** Trace lookup by id (`/api/traces/<id>`): Tempo on k3d/compose, Jaeger natively. */

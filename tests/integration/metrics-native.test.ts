@@ -1,6 +1,6 @@
-// The native metrics stack against a real Kafka broker: Prometheus (Debian package) with the
-// project's config, node_exporter and the consumer-lag exporter, in a temp PLATFORM_DIR on free
-// ports. Waits for the broker's JMX exporter and the lag exporter targets to be up, then reads
+// The native metrics stack against a real Kafka broker: Prometheus and Alertmanager (the Docker
+// paths' releases, built from the Go module proxy) with the project's config, node_exporter and
+// the consumer-lag exporter, in a temp PLATFORM_DIR on free ports. Waits for the broker's JMX exporter and the lag exporter targets to be up, then reads
 // real Kafka series: messages in from the broker, and a consumer lag we set up (30 messages
 // produced, offset 10 committed: lag 20). Then runs the 0-4 verify checks against it.
 import { Admin, Producer, stringSerializers } from '@platformatic/kafka';
@@ -18,6 +18,7 @@ import { unavailable, type Endpoints } from '../../tasks/targets/target.ts';
 import { metricsChecks, Prom } from '../../tasks/phase0/04-metrics/checks.ts';
 import { sharedTestBroker } from '../support/kafka-broker.ts';
 import { freePortEnv } from '../support/free-ports.ts';
+import { alertingChecks } from '../../tasks/phase0/04-metrics/alerting-checks.ts';
 
 // Own topic and group: the broker may be the run's shared one (tests/run.ts).
 const TOPIC = `metrics-it-${process.pid}`;
@@ -122,6 +123,7 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
     const endpoints: Endpoints = {
       kafka: { url: broker.bootstrap },
       prometheus: { url: `http://127.0.0.1:${prometheus}` },
+      alertmanager: { url: `http://127.0.0.1:${env.ALERTMANAGER_PORT}` },
       otlpGrpc: unavailable('not part of this test'),
       traceQuery: unavailable('not part of this test'),
       logsql: unavailable('not part of this test'),
@@ -131,7 +133,10 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       tempo: unavailable('not part of this test'),
       demo: { url: `http://127.0.0.1:${demo}` },
     };
-    const checks = await metricsChecks({ root: paths.root, endpoints, env });
+    const checks = [
+      ...(await metricsChecks({ root: paths.root, endpoints, env })),
+      ...(await alertingChecks({ endpoints, root: paths.root })),
+    ];
     const by = new Map(checks.map((c) => [c.id, c]));
     for (const id of [
       '0-4.prometheus-ready',
@@ -140,6 +145,9 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       '0-4.target.kafka',
       '0-4.target.kafka-lag-exporter',
       '0-4.target.node',
+      '0-4.target.alertmanager',
+      '0-4.versions-match',
+      '0-4.alert-delivered',
       '0-4.targets',
       '0-4.rules-loaded',
       '0-4.rules-evaluate',

@@ -8,8 +8,10 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../tasks/engine/task.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
+import { promtoolBin } from '../../tasks/phase0/04-metrics/promtool.ts';
 import { computeLag } from '../../tasks/targets/native/lag-exporter/lag.ts';
 import {
+  alertmanagerSpec,
   metricsPorts,
   prometheusSpec,
   renderTemplate,
@@ -34,6 +36,7 @@ test('metricsPorts: defaults, overrides, and a one-line error for a bad port', (
     jaegerMetrics: 8888,
     victoriaLogs: 9428,
     collectorMetrics: 8889,
+    alertmanager: 9093,
   });
   assert.is(metricsPorts({ PROMETHEUS_PORT: '19090' }).prometheus, 19090);
   assert.throws(
@@ -46,7 +49,12 @@ test('the rendered native config passes promtool check config, with the ports an
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-config-'));
   try {
     const paths = resolvePaths({ PLATFORM_DIR: dir });
-    const ports = metricsPorts({ PROMETHEUS_PORT: '19191', KAFKA_METRICS_PORT: '17171', DEMO_PORT: '18181' });
+    const ports = metricsPorts({
+      PROMETHEUS_PORT: '19191',
+      KAFKA_METRICS_PORT: '17171',
+      DEMO_PORT: '18181',
+      ALERTMANAGER_PORT: '19393',
+    });
     const file = await writeConfig(paths, ports);
     assert.ok(file.startsWith(dir), 'config must land under PLATFORM_DIR');
     const text = fs.readFileSync(file, 'utf8');
@@ -60,16 +68,22 @@ test('the rendered native config passes promtool check config, with the ports an
       "'127.0.0.1:8888'",
       "'127.0.0.1:9428'",
       "'127.0.0.1:8889'",
+      "'127.0.0.1:19393'",
     ])
       assert.ok(text.includes(t), `missing target ${t}`);
-    const r = await execa('promtool', ['check', 'config', file], { reject: false });
+    const r = await execa(promtoolBin(), ['check', 'config', file], { reject: false });
     assert.is(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /SUCCESS: 17 rules found/);
     assert.match(r.stdout, /SUCCESS: 6 rules found/);
+    assert.match(r.stdout, /watchdog\.yml\n.*SUCCESS: 1 rules found/);
     const spec = prometheusSpec(paths, ports, file);
     assert.ok(spec.args.includes('--storage.tsdb.retention.time=30d'));
     assert.ok(spec.args.includes(`--storage.tsdb.path=${path.join(dir, 'data', 'prometheus')}`));
     assert.ok(spec.args.includes('--web.listen-address=127.0.0.1:19191'));
+    assert.is(spec.command, path.join(paths.cache, 'bin', 'prometheus'), 'the built Prometheus, not one on PATH');
+    const am = alertmanagerSpec(paths, ports);
+    assert.ok(am.args.includes('--web.listen-address=127.0.0.1:19393'));
+    assert.ok(am.args.includes('--cluster.listen-address='), 'no HA gossip port shared across stacks');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }

@@ -5,7 +5,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
+import { execa } from 'execa';
 import { REPO_ROOT } from '../../tasks/paths.ts';
+import { loadVersions } from '../../tasks/config/versions.ts';
+import { PROMTOOL_MISSING, promtoolBin } from '../../tasks/phase0/04-metrics/promtool.ts';
 import { promtoolChecks } from '../../tasks/phase0/04-metrics/checks.ts';
 import {
   dashboardConfigMapsFile,
@@ -30,6 +33,21 @@ test('promtool check rules and promtool test rules pass on the repo rules', asyn
     ['0-4.promtool-check', '0-4.promtool-test'],
   );
   for (const c of checks) assert.is(c.status, 'pass', `${c.id}: ${c.reason ?? ''}`);
+});
+
+test('the rules are judged by the platform promtool, a 3.x one: its answers are the 3.x ones', async () => {
+  const version = await execa(promtoolBin(), ['--version'], { reject: false });
+  assert.is(version.exitCode, 0, PROMTOOL_MISSING);
+  const pinned = loadVersions().images.prometheus!.image.split(':v')[1]!;
+  assert.match(version.stdout, new RegExp(`^promtool, version ${pinned.replaceAll('.', '\\.')} `), 'the pinned release');
+  // Left-open range selectors and `.` matching a newline: Debian's promtool 2.42 answers 2 and
+  // nothing where 3.x answers 1 and 1, so this file fails under 2.x.
+  const r = await execa(promtoolBin(), ['test', 'rules', 'manifests/prometheus/tests/prometheus3.test.yml'], {
+    cwd: REPO_ROOT,
+    reject: false,
+  });
+  assert.is(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
+  assert.match(r.stdout, /SUCCESS/);
 });
 
 test('the alert unit tests fail when a threshold or a for duration is wrong', async () => {

@@ -18,6 +18,7 @@ import {
 import { baseMetrics, expandGrafanaVars, metricNames, providerOf } from './promql.ts';
 import { allRuleGroups, RULE_FILES, recordingRules, rulesDir, SEED_ALERTS } from './rules.ts';
 import { errText } from '../../../validation/lib/errors.ts';
+import { PROMTOOL_MISSING, promtoolBin } from './promtool.ts';
 
 /**
  * Scrape jobs every target must have, by role, with the job names each target uses (native and
@@ -599,7 +600,7 @@ export function dashboardSchemaChecks(root: string): Check[] {
   ];
 }
 
-/** `promtool check rules` and `promtool test rules` on the one rules source. */
+/** `promtool check rules` and `promtool test rules` on the one rules source, with the platform's promtool. */
 export async function promtoolChecks(root: string): Promise<Check[]> {
   const files = RULE_FILES.map((f) => path.join(rulesDir(root), f));
   const tests = path.join(root, 'manifests', 'prometheus', 'tests', 'alerts.test.yml');
@@ -609,7 +610,7 @@ export async function promtoolChecks(root: string): Promise<Check[]> {
     ['0-4.promtool-test', 'promtool test rules: the six alert unit tests', ['test', 'rules', tests]],
   ] as const) {
     const t0 = performance.now();
-    const r = await execa('promtool', args, { reject: false, timeout: 60_000, cwd: root });
+    const r = await execa(promtoolBin(), args, { reject: false, timeout: 60_000, cwd: root });
     const text = `${r.stdout}\n${r.stderr}`.trim();
     if (r.code === 'ENOENT') {
       out.push(
@@ -619,7 +620,7 @@ export async function promtoolChecks(root: string): Promise<Check[]> {
           criteria: ['0-4.ac5'],
           title,
           status: 'fail',
-          reason: 'promtool not found; install with: apt-get install -y prometheus',
+          reason: PROMTOOL_MISSING,
         }),
       );
       continue;

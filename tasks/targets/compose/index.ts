@@ -33,6 +33,7 @@ export function composeEndpoints(env: Env): Endpoints {
   return {
     kafka: { url: `127.0.0.1:${port(env, 'KAFKA_PORT', 19092)}` },
     prometheus: http('PROMETHEUS_PORT', 9090),
+    alertmanager: unavailable('the Compose stack runs no Alertmanager (k3d and native do)'),
     otlpGrpc: http('OTLP_GRPC_PORT', 4317),
     traceQuery: http('TEMPO_PORT', 3200),
     logsql: unavailable('LogsQL (VictoriaLogs) is the native target\'s log store; this target stores logs in Loki'),

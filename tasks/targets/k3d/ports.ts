@@ -11,6 +11,7 @@ export function k3dPorts(env: Env) {
   return {
     kafka: 19092,
     prometheus: port(env, 'PROMETHEUS_PORT', 9090),
+    alertmanager: port(env, 'ALERTMANAGER_PORT', 9093),
     grafana: port(env, 'GRAFANA_PORT', 3000),
     loki: port(env, 'LOKI_PORT', 3100),
     tempo: port(env, 'TEMPO_PORT', 3200),
@@ -25,6 +26,7 @@ export function k3dEndpoints(env: Env): Endpoints {
   return {
     kafka: { url: `127.0.0.1:${p.kafka}` },
     prometheus: http(p.prometheus),
+    alertmanager: http(p.alertmanager),
     otlpGrpc: http(p.otlpGrpc),
     traceQuery: http(p.tempo),
     logsql: unavailable(
@@ -50,6 +52,7 @@ export function k3dPortForwards(env: Env) {
   return {
     metrics: [
       pf('prometheus', 'infra', 'svc/kube-prometheus-stack-prometheus', [[p.prometheus, 9090]]),
+      pf('alertmanager', 'infra', 'svc/kube-prometheus-stack-alertmanager', [[p.alertmanager, 9093]]),
       pf('grafana', 'infra', 'svc/kube-prometheus-stack-grafana', [[p.grafana, 80]]),
     ],
     logs: [pf('loki', 'infra', 'svc/loki', [[p.loki, 3100]])],

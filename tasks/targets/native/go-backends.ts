@@ -1,7 +1,8 @@
-// The native target's observability backends, built once from the Go module proxy into the tools
-// cache (.tools/cache/bin, beside gitleaks): Jaeger v2 (traces), VictoriaLogs (logs) and the log
-// collector (an OpenTelemetry Collector made by the Collector Builder). Versions come from
-// manifests/versions.yaml; the Go module under manifests/native/<name>/ pins the same version and
+// The native target's Go-built backends, built once from the Go module proxy into the tools cache
+// (.tools/cache/bin, beside gitleaks): Jaeger v2 (traces), VictoriaLogs (logs), the log collector
+// (an OpenTelemetry Collector made by the Collector Builder), and Prometheus, promtool and
+// Alertmanager at the release the Docker paths run (issue 24). Versions come from
+// manifests/versions.yaml; the Go module under manifests/native/<dir>/ pins the same version and
 // its go.sum. A binary is reused while its stamp file (`<binary>.version`) matches what is pinned.
 import { createHash } from 'node:crypto';
 import fsp from 'node:fs/promises';
@@ -12,16 +13,30 @@ import { UsageError } from '../../engine/task.ts';
 import { loadVersions, VERSIONS_FILE } from '../../config/versions.ts';
 import { allSettledOrThrow, inBuildSlot, track } from '../../config/activity.ts';
 
-export type BackendName = 'jaeger' | 'victoria-logs' | 'otelcol';
-export const BACKEND_NAMES: readonly BackendName[] = ['victoria-logs', 'otelcol', 'jaeger'];
+export type BackendName = 'jaeger' | 'victoria-logs' | 'otelcol' | 'prometheus' | 'promtool' | 'alertmanager';
+export const BACKEND_NAMES: readonly BackendName[] = [
+  'promtool',
+  'prometheus',
+  'alertmanager',
+  'victoria-logs',
+  'otelcol',
+  'jaeger',
+];
 
 interface Pinned {
+  /** The Go module's version (what go.mod pins). */
   version: string;
+  /** The release the binary reports (without `v`); the module version unless they differ. */
+  release: string;
   module: string;
   package: string;
   stable?: string;
   contrib?: string;
+  tags?: string[];
 }
+
+/** A tools entry as the versions file holds it: pinned by `version`, or by an image's tag. */
+type ToolEntry = Partial<Omit<Pinned, 'release'>> & { image?: string };
 
 export interface Backend {
   name: BackendName;
@@ -34,35 +49,84 @@ export interface Backend {
   moduleDir: string;
   /** What a cold build took here (2 cores), for the progress line. */
   coldBuild: string;
+  /** The release it reports (`status`, the version check). */
+  release: string;
 }
 
 const BINARY: Record<BackendName, string> = {
   jaeger: 'jaeger',
   'victoria-logs': 'victoria-logs',
   otelcol: 'otelcol-platform',
+  prometheus: 'prometheus',
+  promtool: 'promtool',
+  alertmanager: 'alertmanager',
 };
 const MODULE_DIR: Record<BackendName, string> = {
   jaeger: 'manifests/native/jaeger',
   'victoria-logs': 'manifests/native/victorialogs',
   otelcol: 'manifests/native/otelcol',
+  // One module, two tools: prometheus and promtool share its go.mod and build cache.
+  prometheus: 'manifests/native/prometheus',
+  promtool: 'manifests/native/prometheus',
+  alertmanager: 'manifests/native/alertmanager',
 };
-// Measured on this project's 2-core machines, idle to loaded (see docs/developer-guide/observability-logging.md).
+// Measured on this project's 2-core machines, idle to loaded (see docs/developer-guide/getting-started.md).
 const COLD: Record<BackendName, string> = {
   jaeger: '4-17 min',
   'victoria-logs': '15 s-2.5 min',
   otelcol: '2-9 min',
+  prometheus: 'COLD_PROMETHEUS',
+  promtool: 'COLD_PROMTOOL',
+  alertmanager: 'COLD_ALERTMANAGER',
 };
+// The version a binary is stamped with at link time (`-X`), so `--version` says the release.
+const PROM_VERSION = 'github.com/prometheus/common/version';
+const VERSION_FLAGS: Record<BackendName, (p: Pinned) => string> = {
+  jaeger: (p) => `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${p.version}`,
+  'victoria-logs': (p) =>
+    `-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-${p.version}`,
+  otelcol: () => '',
+  prometheus: (p) => promVersion(p),
+  promtool: (p) => promVersion(p),
+  alertmanager: (p) => promVersion(p),
+};
+function promVersion(p: Pinned): string {
+  return [`Version=${p.release}`, `Revision=module-${p.version}`, 'Branch=HEAD', 'BuildUser=go-module-proxy']
+    .map((kv) => `-X ${PROM_VERSION}.${kv}`)
+    .join(' ');
+}
+
+/**
+ * The module version of a release: Prometheus v3.MM.P is tagged v0.3MM.P in its Go module (its
+ * module never took a /v3 path); every other module is tagged with its release.
+ */
+export function moduleVersion(module: string, release: string): string {
+  const m = /^v3\.(\d+)\.(\d+)$/.exec(release);
+  if (module === 'github.com/prometheus/prometheus' && m)
+    return `v0.3${m[1]!.padStart(2, '0')}.${m[2]}`;
+  return release;
+}
 export const BUILDER_MANIFEST = 'builder-config.yaml';
 
 export const binDir = (paths: Paths) => path.join(paths.cache, 'bin');
 export const stampFile = (binary: string) => `${binary}.version`;
 
 export function pinned(name: BackendName, root?: string): Pinned {
-  const tools = loadVersions(root).tools as unknown as Record<string, Partial<Pinned> | undefined>;
-  const tool = tools[name];
+  const v = loadVersions(root);
+  const tool = (v.tools as unknown as Record<string, ToolEntry | undefined>)[name];
+  if (tool?.image && tool.module && tool.package) {
+    const ref = v.images[tool.image]?.image;
+    const tag = ref?.slice(ref.lastIndexOf(':') + 1);
+    if (!tag?.startsWith('v'))
+      throw new UsageError(
+        `${VERSIONS_FILE}: tools.${name}.image names images.${tool.image}, which has no vX.Y.Z tag; fix the file`,
+      );
+    const { image: _image, ...rest } = tool;
+    return { ...rest, module: tool.module, package: tool.package, version: moduleVersion(tool.module, tag), release: tag.slice(1) };
+  }
   if (!tool?.version || !tool.module || !tool.package)
-    throw new UsageError(`${VERSIONS_FILE}: tools.${name} needs version, module and package; fix the file`);
-  return tool as Pinned;
+    throw new UsageError(`${VERSIONS_FILE}: tools.${name} needs version (or image), module and package; fix the file`);
+  return { ...tool, version: tool.version, module: tool.module, package: tool.package, release: tool.version.replace(/^v/, '') };
 }
 
 /** The builder manifest's hash joins the stamp: a changed component list means a new binary. */
@@ -74,7 +138,11 @@ async function manifestHash(root: string): Promise<string> {
 export async function backend(name: BackendName, paths: Paths): Promise<Backend> {
   const pin = pinned(name, paths.root);
   const stamp =
-    name === 'otelcol' ? `${pin.version} manifest:${await manifestHash(paths.root)}` : pin.version;
+    name === 'otelcol'
+      ? `${pin.version} manifest:${await manifestHash(paths.root)}`
+      : pin.tags?.length
+        ? `${pin.version} release:${pin.release} tags:${pin.tags.join(',')}`
+        : pin.version;
   return {
     name,
     binary: path.join(binDir(paths), BINARY[name]),
@@ -82,6 +150,7 @@ export async function backend(name: BackendName, paths: Paths): Promise<Backend>
     version: pin.version,
     moduleDir: MODULE_DIR[name],
     coldBuild: COLD[name],
+    release: pin.release,
   };
 }
 
@@ -107,7 +176,8 @@ export async function pinProblems(name: BackendName, root: string): Promise<stri
     const gomod = await fsp.readFile(path.join(dir, 'go.mod'), 'utf8').catch(() => '');
     const m = new RegExp(`^\\s*${pin.module.replaceAll('.', '\\.')} (v\\S+)`, 'm').exec(gomod);
     const problems: string[] = [];
-    if (!new RegExp(`^tool ${pin.package.replaceAll('.', '\\.')}$`, 'm').test(gomod))
+    // `tool pkg`, or a line of a `tool ( … )` block.
+    if (!new RegExp(`^(tool |\\t)${pin.package.replaceAll('.', '\\.')}$`, 'm').test(gomod))
       problems.push(`${rel}/go.mod has no \`tool ${pin.package}\` line`);
     if (m?.[1] !== pin.version)
       problems.push(
@@ -164,8 +234,9 @@ export async function buildBackend(
   await fsp.mkdir(binDir(paths), { recursive: true });
   const tmp = `${b.binary}.tmp-${process.pid}`;
   const t0 = performance.now();
+  const label = b.release === b.version.replace(/^v/, '') ? b.version : `v${b.release} (module ${b.version})`;
   opts.log(
-    `building ${b.name} ${b.version} from the Go module proxy into ${binDir(paths)} (once; a cold build takes ${b.coldBuild} on 2 cores)`,
+    `building ${b.name} ${label} from the Go module proxy into ${binDir(paths)} (once; a cold build takes ${b.coldBuild} on 2 cores)`,
   );
   try {
     if (b.name === 'otelcol') {
@@ -181,12 +252,9 @@ export async function buildBackend(
       await fsp.copyFile(path.join(out, 'otelcol-platform'), tmp);
       await fsp.chmod(tmp, 0o755);
     } else {
-      const x =
-        b.name === 'jaeger'
-          ? `-X github.com/jaegertracing/jaeger/internal/version.latestVersion=${pin.version}`
-          : `-X github.com/VictoriaMetrics/VictoriaMetrics/lib/buildinfo.Version=victoria-logs-${pin.version}`;
+      const tags = pin.tags?.length ? ['-tags', pin.tags.join(',')] : [];
       await go(
-        ['build', '-trimpath', '-ldflags', `-s -w ${x}`, '-o', tmp, pin.package],
+        ['build', '-trimpath', ...tags, '-ldflags', `-s -w ${VERSION_FLAGS[b.name](pin)}`, '-o', tmp, pin.package],
         dir,
         opts.signal,
         b.name,
@@ -198,7 +266,7 @@ export async function buildBackend(
     await fsp.rm(tmp, { force: true });
   }
   const ms = Math.round(performance.now() - t0);
-  opts.log(`built ${b.name} ${b.version} in ${Math.round(ms / 1000)} s: ${b.binary}`);
+  opts.log(`built ${b.name} ${label} in ${Math.round(ms / 1000)} s: ${b.binary}`);
   return { ms };
 }
 

@@ -1,5 +1,6 @@
 // The native target: host processes supervised by the orchestrator (see native/supervisor.ts).
-// Apache Kafka (KRaft) on the JVM, Prometheus from Debian's package, and for logs and traces
+// Apache Kafka (KRaft) on the JVM, Prometheus and Alertmanager at the Docker paths' releases
+// (built from the Go module proxy, like the rest), and for logs and traces
 // real backends built from the Go module proxy (observability.ts): VictoriaLogs stores the logs
 // an OpenTelemetry Collector ships from every process's JSON log file, Jaeger v2 receives and
 // stores the traces. Loki, Tempo and Grafana are AGPL-licensed and not built on these machines:
@@ -26,6 +27,7 @@ const AGPL = 'AGPL-licensed, so its Go modules are not built on these machines';
 export function nativeEndpoints(env: Env): Endpoints {
   const kafkaPort = env.KAFKA_PORT ?? '19092';
   const promPort = env.PROMETHEUS_PORT ?? '9090';
+  const amPort = env.ALERTMANAGER_PORT ?? '9093';
   const demoPort = env.DEMO_PORT ?? '8000';
   const p = observabilityPorts(env);
   const jaeger = `http://127.0.0.1:${p.jaegerQuery}`;
@@ -37,6 +39,7 @@ export function nativeEndpoints(env: Env): Endpoints {
       substitute: { for: 'Redpanda', by: 'Apache Kafka (KRaft, JVM)' },
     },
     prometheus: { url: `http://127.0.0.1:${promPort}` },
+    alertmanager: { url: `http://127.0.0.1:${amPort}` },
     otlpGrpc: { url: `http://127.0.0.1:${p.otlpGrpc}`, substitute: JAEGER },
     // Jaeger's query API: /api/traces/<id> like Tempo's, in Jaeger's own JSON.
     traceQuery: { url: jaeger, substitute: JAEGER },
@@ -78,7 +81,7 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
   return {
     name: 'native',
     describe:
-      'host processes: Apache Kafka (KRaft) on the JVM, Prometheus, Jaeger v2 (traces), VictoriaLogs (logs) fed by an OpenTelemetry Collector',
+      'host processes: Apache Kafka (KRaft) on the JVM, Prometheus and Alertmanager, Jaeger v2 (traces), VictoriaLogs (logs) fed by an OpenTelemetry Collector',
     endpoints: () => nativeEndpoints(settings),
     // Every component with status rows gets `logs` from them (native/process-logs.ts).
     components: withProcessLogs({
@@ -93,8 +96,8 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
       ),
       metrics: lazyComponent(
         {
-          describe: 'Prometheus, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
-          processes: ['prometheus', 'node-exporter', 'kafka-lag-exporter', 'console'],
+          describe: 'Prometheus, Alertmanager, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
+          processes: ['prometheus', 'alertmanager', 'node-exporter', 'kafka-lag-exporter', 'console'],
           restartsAlone: ['console'],
           methods: ['install', 'down', 'plan', 'rows', 'facts', 'restartProcess'],
         },
@@ -182,18 +185,9 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
         versionCmd: ['mvn', '-v'],
         install: 'apt-get install maven (resolves the Kafka jars from Maven Central)',
       },
-      {
-        name: 'prometheus',
-        min: '2.40',
-        versionCmd: ['prometheus', '--version'],
-        install: 'apt-get install prometheus',
-      },
-      {
-        name: 'promtool',
-        min: '2.40',
-        versionCmd: ['promtool', '--version'],
-        install: 'apt-get install prometheus (ships promtool)',
-      },
+      cachedTool('prometheus', 'prometheus', '--version', 'Prometheus'),
+      cachedTool('promtool', 'promtool', '--version', "Prometheus' promtool"),
+      cachedTool('alertmanager', 'alertmanager', '--version', 'Alertmanager'),
       {
         name: 'prometheus-node-exporter',
         min: '1.5',

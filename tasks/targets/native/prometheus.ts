@@ -1,24 +1,32 @@
-// The native target's metrics component (seed task 0-4): Prometheus from Debian's `prometheus`
-// package, run as our own supervised process with the project's config (never the package's
-// systemd service), plus the two exporters it needs on a host without containers:
+// The native target's metrics component (seed task 0-4): Prometheus and Alertmanager at the
+// releases the Docker paths run (built from the Go module proxy into the tools cache by
+// go-backends.ts; versions from manifests/versions.yaml), run as supervised processes with the
+// project's config, plus the two exporters it needs on a host without containers:
 //   node-exporter       Debian `prometheus-node-exporter`: host CPU, memory, disk (alerts, Resource Usage)
 //   kafka-lag-exporter  ./lag-exporter: consumer lag under kafka_exporter's metric names
+//                       (danielqsj/kafka_exporter is not served by the Go module proxy here)
+// Alertmanager routes as the k3d chart's does (manifests/native/alertmanager/alertmanager.yml).
 // The broker's own metrics come from the JMX exporter agent the Kafka component attaches.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { execa } from '../../lazy-execa.ts';
 import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
-import type { Component, ProcessRow } from '../target.ts';
+import type { Component, InstallResult, ProcessRow } from '../target.ts';
 import { dirSize, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
 import { httpStatus } from './http-probe.ts';
+import type { BackendName } from './go-backends.ts';
 
-export const PROMETHEUS_APT = ['prometheus', 'prometheus-node-exporter'] as const;
-export const APT_COMMAND = `apt-get install -y ${PROMETHEUS_APT.join(' ')}`;
+/** Debian's node exporter stays: the series the rules and dashboards read are the same as v1.12.1's. */
+export const NODE_EXPORTER_APT = ['prometheus-node-exporter'] as const;
+export const APT_COMMAND = `apt-get install -y ${NODE_EXPORTER_APT.join(' ')}`;
 export const RETENTION = '30d';
+/** Built from the Go module proxy (go-backends.ts) at the Docker paths' releases. */
+export const METRICS_BACKENDS: readonly BackendName[] = ['promtool', 'prometheus', 'alertmanager'];
 
 export interface MetricsPorts {
   prometheus: number;
+  alertmanager: number;
   kafkaMetrics: number;
   lagExporter: number;
   nodeExporter: number;
@@ -42,6 +50,7 @@ export function metricsPorts(env: Env): MetricsPorts {
   };
   return {
     prometheus: num('PROMETHEUS_PORT', 9090),
+    alertmanager: num('ALERTMANAGER_PORT', 9093),
     kafkaMetrics: num('KAFKA_METRICS_PORT', 7071),
     lagExporter: num('LAG_EXPORTER_PORT', 9308),
     nodeExporter: num('NODE_EXPORTER_PORT', 9100),
@@ -57,6 +66,14 @@ export const configTemplate = (paths: Paths) =>
   path.join(paths.root, 'manifests', 'native', 'prometheus', 'prometheus.yml');
 export const renderedConfig = (paths: Paths) => path.join(paths.platform, 'prometheus', 'prometheus.yml');
 export const prometheusData = (paths: Paths) => path.join(paths.data, 'prometheus');
+export const alertmanagerConfig = (paths: Paths) =>
+  path.join(paths.root, 'manifests', 'native', 'alertmanager', 'alertmanager.yml');
+export const alertmanagerData = (paths: Paths) => path.join(paths.data, 'alertmanager');
+/** The pipeline's always-firing alert (the k3d chart's Watchdog), native-only: see the file. */
+export const watchdogRules = (paths: Paths) =>
+  path.join(paths.root, 'manifests', 'native', 'prometheus', 'watchdog.yml');
+/** Where dev-setup builds the Go binaries (go-backends.ts binDir). */
+const binOf = (paths: Paths, name: string) => path.join(paths.cache, 'bin', name);
 /** Time to ready of the last cold start, written by `up`, read by verify. */
 export const startupFile = (paths: Paths) => path.join(paths.run, 'metrics-startup.json');
 
@@ -92,7 +109,9 @@ export function renderTemplate(
 export function configVars(paths: Paths, ports: MetricsPorts): Record<string, string | number> {
   return {
     RULES_DIR: rulesDir(paths),
+    WATCHDOG_RULES: watchdogRules(paths),
     PROMETHEUS_PORT: ports.prometheus,
+    ALERTMANAGER_PORT: ports.alertmanager,
     KAFKA_METRICS_PORT: ports.kafkaMetrics,
     LAG_EXPORTER_PORT: ports.lagExporter,
     NODE_EXPORTER_PORT: ports.nodeExporter,
@@ -121,7 +140,7 @@ async function httpOk(url: string, signal?: AbortSignal): Promise<boolean> {
 export function prometheusSpec(paths: Paths, ports: MetricsPorts, configFile: string): ProcessSpec {
   return {
     name: 'prometheus',
-    command: 'prometheus',
+    command: binOf(paths, 'prometheus'),
     args: [
       `--config.file=${configFile}`,
       `--storage.tsdb.path=${prometheusData(paths)}`,
@@ -133,6 +152,25 @@ export function prometheusSpec(paths: Paths, ports: MetricsPorts, configFile: st
     portHint: 'set PROMETHEUS_PORT',
     ready: (signal) => httpOk(`http://127.0.0.1:${ports.prometheus}/-/ready`, signal),
     readyTimeoutMs: 60_000,
+  };
+}
+
+export function alertmanagerSpec(paths: Paths, ports: MetricsPorts): ProcessSpec {
+  return {
+    name: 'alertmanager',
+    command: binOf(paths, 'alertmanager'),
+    args: [
+      `--config.file=${alertmanagerConfig(paths)}`,
+      `--storage.path=${alertmanagerData(paths)}`,
+      `--web.listen-address=127.0.0.1:${ports.alertmanager}`,
+      // One instance: no HA gossip (it would bind 0.0.0.0:9094, shared by every stack on the machine).
+      '--cluster.listen-address=',
+      '--log.format=json',
+    ],
+    port: ports.alertmanager,
+    portHint: 'set ALERTMANAGER_PORT',
+    ready: (signal) => httpOk(`http://127.0.0.1:${ports.alertmanager}/-/ready`, signal),
+    readyTimeoutMs: 30_000,
   };
 }
 
@@ -172,58 +210,79 @@ export function lagExporterSpec(paths: Paths, ports: MetricsPorts, kafkaBootstra
   };
 }
 
+/** The release a cached binary was built at, from its stamp (`v0.314.0 release:3.14.0 …`); `not built` without one. */
+export async function builtRelease(paths: Paths, name: string): Promise<string> {
+  const stamp = await fsp.readFile(`${binOf(paths, name)}.version`, 'utf8').catch(() => '');
+  return /release:(\S+)/.exec(stamp)?.[1] ?? (stamp.trim() ? stamp.trim().split(' ')[0]! : 'not built');
+}
+
 async function onPath(cmd: string): Promise<boolean> {
   const r = await execa(cmd, ['--version'], { reject: false, timeout: 10_000 });
   return r.exitCode === 0;
 }
 
-/** Installs the Debian packages when missing (root), else says exactly what to run. */
-export async function installPrometheus(log: (line: string) => void): Promise<void> {
-  const missing: string[] = [];
-  if (!(await onPath('prometheus'))) missing.push('prometheus');
-  if (!(await onPath('prometheus-node-exporter'))) missing.push('prometheus-node-exporter');
-  if (missing.length === 0) return;
-  if (process.getuid?.() !== 0) {
-    throw new UsageError(`${missing.join(' and ')} missing; install with: sudo ${APT_COMMAND}`);
-  }
-  log(`installing ${missing.join(' ')} from Debian: ${APT_COMMAND}`);
-  await execa('apt-get', ['install', '-y', ...PROMETHEUS_APT], {
+/**
+ * Builds Prometheus, promtool and Alertmanager when missing or stale (go-backends.ts), and installs
+ * Debian's node exporter when missing (root), else says exactly what to run.
+ */
+export async function installPrometheus(
+  paths: Paths,
+  opts: { signal?: AbortSignal; log: (line: string) => void },
+): Promise<InstallResult> {
+  const { installBackends } = await import('./go-backends.ts');
+  const built = await installBackends(paths, { ...opts, only: METRICS_BACKENDS });
+  const entries = Object.entries(built);
+  const result = {
+    changed: entries.some(([, how]) => how === 'built'),
+    detail: entries.map(([name, how]) => `${name} ${how}`).join(', '),
+  };
+  if (await onPath('prometheus-node-exporter')) return result;
+  if (process.getuid?.() !== 0)
+    throw new UsageError(`prometheus-node-exporter missing; install with: sudo ${APT_COMMAND}`);
+  opts.log(`installing prometheus-node-exporter from Debian: ${APT_COMMAND}`);
+  await execa('apt-get', ['install', '-y', ...NODE_EXPORTER_APT], {
     env: { DEBIAN_FRONTEND: 'noninteractive' },
     timeout: 600_000,
   });
   // The packages start their own services where systemd runs; the platform runs its own
   // processes with the project's config, so the distribution's services must not hold the ports.
-  for (const unit of PROMETHEUS_APT) {
+  for (const unit of NODE_EXPORTER_APT) {
     const active = await execa('systemctl', ['is-active', '--quiet', unit], { reject: false });
     if (active.exitCode === 0) {
-      log(`stopping and disabling the distribution's ${unit} service (the platform runs its own)`);
+      opts.log(`stopping and disabling the distribution's ${unit} service (the platform runs its own)`);
       await execa('systemctl', ['disable', '--now', unit], { reject: false });
     }
   }
+  return { changed: true, detail: `${result.detail}, prometheus-node-exporter installed` };
 }
 
 export interface MetricsStack {
   prometheus: ProcessSpec;
+  alertmanager: ProcessSpec;
   nodeExporter: ProcessSpec;
   lagExporter: ProcessSpec;
 }
+
+/** In start order: the exporters and Alertmanager before the Prometheus that scrapes and alerts to them. */
+export const inStartOrder = (s: MetricsStack) => [s.nodeExporter, s.lagExporter, s.alertmanager, s.prometheus];
 
 export function metricsStack(paths: Paths, env: Env, kafkaBootstrap: string): MetricsStack {
   const ports = metricsPorts(env);
   return {
     prometheus: prometheusSpec(paths, ports, renderedConfig(paths)),
+    alertmanager: alertmanagerSpec(paths, ports),
     nodeExporter: nodeExporterSpec(ports),
     lagExporter: lagExporterSpec(paths, ports, kafkaBootstrap),
   };
 }
 
-/** The binaries `up` runs, or one UsageError line with the install command. */
-export async function requireBinaries(): Promise<void> {
-  const missing: string[] = [];
-  for (const cmd of PROMETHEUS_APT) if (!(await onPath(cmd))) missing.push(cmd);
-  if (missing.length > 0)
+/** The binaries `up` runs, or one UsageError line with the command that provides them. */
+export async function requireBinaries(paths: Paths): Promise<void> {
+  const { requireBackend } = await import('./go-backends.ts');
+  for (const name of METRICS_BACKENDS) await requireBackend(name, paths);
+  if (!(await onPath('prometheus-node-exporter')))
     throw new UsageError(
-      `${missing.join(' and ')} not found on PATH; install with: sudo ${APT_COMMAND} (or run setup as root)`,
+      `prometheus-node-exporter not found on PATH; install with: sudo ${APT_COMMAND} (or run setup as root)`,
     );
 }
 
@@ -235,17 +294,17 @@ export async function startMetrics(
   signal: AbortSignal,
 ): Promise<Record<string, { pid: number; readyMs: number; already: boolean }>> {
   const ports = metricsPorts(env);
-  await requireBinaries();
+  await requireBinaries(paths);
   await writeConfig(paths, ports);
   const stack = metricsStack(paths, env, kafkaBootstrap);
   const out: Record<string, { pid: number; readyMs: number; already: boolean }> = {};
-  for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus])
+  for (const spec of inStartOrder(stack))
     out[spec.name] = await start(spec, paths, signal);
   return out;
 }
 
 export async function stopMetrics(paths: Paths): Promise<void> {
-  for (const name of ['prometheus', 'kafka-lag-exporter', 'node-exporter']) await stop(name, paths);
+  for (const name of ['prometheus', 'alertmanager', 'kafka-lag-exporter', 'node-exporter']) await stop(name, paths);
 }
 
 export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => string): Component<PlatformContext> {
@@ -254,10 +313,10 @@ export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => st
       const startup = await readStartup(ctx.paths);
       return startup ? { startup } : {};
     },
-    install: (ctx) => installPrometheus(ctx.log),
+    install: (ctx) => installPrometheus(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log }),
     async status(ctx) {
       const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap(ctx));
-      for (const spec of [stack.nodeExporter, stack.lagExporter, stack.prometheus]) {
+      for (const spec of inStartOrder(stack)) {
         if (!(await readPid(ctx.paths, spec.name))) return false;
         if (!(await spec.ready(ctx.signal).catch(() => false))) return false;
       }
@@ -287,7 +346,7 @@ export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => st
       const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap(ctx));
       return [
         `render ${path.relative(ctx.paths.root, configTemplate(ctx.paths))} -> ${renderedConfig(ctx.paths)}`,
-        ...[stack.nodeExporter, stack.lagExporter, stack.prometheus].map((p) =>
+        ...inStartOrder(stack).map((p) =>
           [p.command, ...p.args].join(' '),
         ),
       ];
@@ -295,10 +354,12 @@ export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => st
     async rows(ctx) {
       const ports = metricsPorts(ctx.env);
       const rows: ProcessRow[] = [];
-      for (const [name, port] of [
-        ['prometheus', ports.prometheus],
-        ['node-exporter', ports.nodeExporter],
-        ['kafka-lag-exporter', ports.lagExporter],
+      const built = (name: string) => builtRelease(ctx.paths, name);
+      for (const [name, port, detail] of [
+        ['prometheus', ports.prometheus, `Prometheus ${await built('prometheus')} (Go module build: API, no web UI)`],
+        ['alertmanager', ports.alertmanager, `Alertmanager ${await built('alertmanager')} (routes of the k3d chart)`],
+        ['node-exporter', ports.nodeExporter, 'Debian prometheus-node-exporter'],
+        ['kafka-lag-exporter', ports.lagExporter, 'kafka_exporter series (TypeScript, tasks/targets/native/lag-exporter)'],
       ] as const) {
         const rec = await readPid(ctx.paths, name);
         rows.push({
@@ -308,7 +369,13 @@ export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => st
           port,
           uptimeMs: rec ? Date.now() - Date.parse(rec.startedAt) : undefined,
           rssBytes: rec ? await rssOfTree(rec.pid) : undefined,
-          dataBytes: name === 'prometheus' ? await dirSize(prometheusData(ctx.paths)) : undefined,
+          dataBytes:
+            name === 'prometheus'
+              ? await dirSize(prometheusData(ctx.paths))
+              : name === 'alertmanager'
+                ? await dirSize(alertmanagerData(ctx.paths))
+                : undefined,
+          detail,
         });
       }
       return rows;
