@@ -97,6 +97,57 @@ function promVersion(p: Pinned): string {
 }
 
 /**
+ * Files a module's `//go:embed` needs but its published module lacks (generated at release time):
+ * Alertmanager embeds its built web UI from ui/app/dist, which its repository (and so the module)
+ * no longer carries. Such a module is copied out of the module cache (the content go.sum verified),
+ * the file is added, and the build goes through a -modfile that replaces the module with the copy:
+ * the repository's go.mod keeps pinning the published version.
+ */
+const EMBED_PLACEHOLDERS: Partial<Record<BackendName, { file: string; text: string }>> = {
+  alertmanager: {
+    file: 'ui/app/dist/index.html',
+    text:
+      '<!doctype html><meta charset="utf-8"><title>Alertmanager</title>' +
+      '<p>Alertmanager built from its Go module: no web UI (upstream builds it separately). ' +
+      'API: <a href="api/v2/status">/api/v2/status</a>, <a href="api/v2/alerts">/api/v2/alerts</a>.</p>\n',
+  },
+};
+
+/** The -modfile arguments that build `pin.module` from a patched copy, or none when it needs no patch. */
+async function patchedModule(
+  name: BackendName,
+  pin: Pinned,
+  dir: string,
+  paths: Paths,
+  signal: AbortSignal | undefined,
+): Promise<string[]> {
+  const patch = EMBED_PLACEHOLDERS[name];
+  if (!patch) return [];
+  const listed = await execa('go', ['list', '-m', '-f', '{{.Dir}}', pin.module], {
+    cwd: dir,
+    reject: false,
+    all: true,
+    ...(signal ? { cancelSignal: signal } : {}),
+  });
+  if (listed.exitCode !== 0 || !listed.stdout.trim())
+    throw new Error(`${name}: \`go list -m ${pin.module}\` failed: ${tailOf(listed.all)}`);
+  const work = path.join(paths.cache, 'build', `${name}-${pin.version}`);
+  // Module-cache files are read-only: make the old copy writable before removing it.
+  await execa('chmod', ['-R', 'u+w', work], { reject: false });
+  await fsp.rm(work, { recursive: true, force: true });
+  await fsp.mkdir(work, { recursive: true });
+  await execa('cp', ['-R', listed.stdout.trim(), path.join(work, 'src')]);
+  await execa('chmod', ['-R', 'u+w', path.join(work, 'src')]);
+  const file = path.join(work, 'src', patch.file);
+  await fsp.mkdir(path.dirname(file), { recursive: true });
+  await fsp.writeFile(file, patch.text);
+  const gomod = await fsp.readFile(path.join(dir, 'go.mod'), 'utf8');
+  await fsp.writeFile(path.join(work, 'go.mod'), `${gomod}\nreplace ${pin.module} => ${path.join(work, 'src')}\n`);
+  await fsp.copyFile(path.join(dir, 'go.sum'), path.join(work, 'go.sum'));
+  return [`-modfile=${path.join(work, 'go.mod')}`];
+}
+
+/**
  * The module version of a release: Prometheus v3.MM.P is tagged v0.3MM.P in its Go module (its
  * module never took a /v3 path); every other module is tagged with its release.
  */
@@ -253,8 +304,9 @@ export async function buildBackend(
       await fsp.chmod(tmp, 0o755);
     } else {
       const tags = pin.tags?.length ? ['-tags', pin.tags.join(',')] : [];
+      const modfile = await patchedModule(b.name, pin, dir, paths, opts.signal);
       await go(
-        ['build', '-trimpath', ...tags, '-ldflags', `-s -w ${VERSION_FLAGS[b.name](pin)}`, '-o', tmp, pin.package],
+        ['build', ...modfile, '-trimpath', ...tags, '-ldflags', `-s -w ${VERSION_FLAGS[b.name](pin)}`, '-o', tmp, pin.package],
         dir,
         opts.signal,
         b.name,
