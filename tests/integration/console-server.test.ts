@@ -104,6 +104,7 @@ test('console: every dashboard panel through the real Prometheus; bad inputs fai
   const endpoints: Endpoints = {
     kafka: unavailable('not part of this test'),
     prometheus: { url: `http://127.0.0.1:${promPort}` },
+    alertmanager: unavailable('not part of this test'),
     otlpGrpc: unavailable('not part of this test'),
     traceQuery: unavailable('not part of this test'),
     logsql: unavailable('not part of this test'),
