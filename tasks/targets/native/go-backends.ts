@@ -124,20 +124,21 @@ async function patchedModule(
 ): Promise<string[]> {
   const patch = EMBED_PLACEHOLDERS[name];
   if (!patch) return [];
-  const listed = await execa('go', ['list', '-m', '-f', '{{.Dir}}', pin.module], {
+  // `go mod download` fetches the module when the module cache lacks it (a fresh machine) and says where it is.
+  const listed = await execa('go', ['mod', 'download', '-json', pin.module], {
     cwd: dir,
     reject: false,
     all: true,
     ...(signal ? { cancelSignal: signal } : {}),
   });
-  if (listed.exitCode !== 0 || !listed.stdout.trim())
-    throw new Error(`${name}: \`go list -m ${pin.module}\` failed: ${tailOf(listed.all)}`);
+  const moduleDir = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { Dir?: string }).Dir : undefined;
+  if (!moduleDir) throw new Error(`${name}: \`go mod download ${pin.module}\` failed: ${tailOf(listed.all)}`);
   const work = path.join(paths.cache, 'build', `${name}-${pin.version}`);
   // Module-cache files are read-only: make the old copy writable before removing it.
   await execa('chmod', ['-R', 'u+w', work], { reject: false });
   await fsp.rm(work, { recursive: true, force: true });
   await fsp.mkdir(work, { recursive: true });
-  await execa('cp', ['-R', listed.stdout.trim(), path.join(work, 'src')]);
+  await execa('cp', ['-R', moduleDir, path.join(work, 'src')]);
   await execa('chmod', ['-R', 'u+w', path.join(work, 'src')]);
   const file = path.join(work, 'src', patch.file);
   await fsp.mkdir(path.dirname(file), { recursive: true });
