@@ -7,8 +7,8 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../tasks/engine/task.ts';
-import { REPO_ROOT } from '../../tasks/paths.ts';
-import { BACKEND_NAMES, pinProblems } from '../../tasks/targets/native/go-backends.ts';
+import { REPO_ROOT, resolvePaths } from '../../tasks/paths.ts';
+import { BACKEND_NAMES, backend, pinProblems } from '../../tasks/targets/native/go-backends.ts';
 import { failureLine } from '../../tasks/targets/native/observability.ts';
 import { observabilityPorts } from '../../tasks/targets/native/observability-ports.ts';
 
@@ -36,6 +36,24 @@ test('a drifted pin is one line naming the file and the command that fixes it', 
     const o = await pinProblems('otelcol', root);
     assert.is(o.length, 1);
     assert.match(o[0]!, /filelogreceiver v0\.161\.0, want v0\.165\.1/);
+  } finally {
+    fs.rmSync(root, { recursive: true, force: true });
+  }
+});
+
+test("a cached binary is stale when its module's go.sum changes at the same pinned version", async () => {
+  // Jaeger v1.75.0 once kept v1.76.0's collector modules in go.sum and exited at start; the fixed
+  // go.sum pins the same Jaeger, so only the sums can tell the cached build is not it.
+  const root = fs.mkdtempSync(path.join(os.tmpdir(), 'stamp-'));
+  try {
+    fs.cpSync(path.join(REPO_ROOT, 'manifests'), path.join(root, 'manifests'), { recursive: true });
+    const paths = { ...resolvePaths(), root };
+    const before = (await backend('jaeger', paths)).stamp;
+    assert.match(before, /^v\d+\.\d+\.\d+ sum:[0-9a-f]{12}$/);
+    fs.appendFileSync(path.join(root, 'manifests/native/jaeger/go.sum'), 'example.com/x v0.1.0 h1:AAAA=\n');
+    const after = (await backend('jaeger', paths)).stamp;
+    assert.is.not(after, before);
+    assert.is(after.split(' ')[0], before.split(' ')[0]);
   } finally {
     fs.rmSync(root, { recursive: true, force: true });
   }

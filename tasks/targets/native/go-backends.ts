@@ -188,14 +188,23 @@ async function manifestHash(root: string): Promise<string> {
   return createHash('sha256').update(text).digest('hex').slice(0, 12);
 }
 
+/**
+ * The module's go.sum decides every dependency of the build, not only the tool's own version: a
+ * go.mod re-resolved at the same tool version (Jaeger v1.75.0 with v1.76.0's collector modules,
+ * which exits at start) must rebuild the cached binary.
+ */
+async function sumHash(root: string, name: BackendName): Promise<string> {
+  const text = await fsp.readFile(path.join(root, MODULE_DIR[name], 'go.sum'), 'utf8').catch(() => '');
+  return createHash('sha256').update(text).digest('hex').slice(0, 12);
+}
+
 export async function backend(name: BackendName, paths: Paths): Promise<Backend> {
   const pin = pinned(name, paths.root);
   const stamp =
     name === 'otelcol'
       ? `${pin.version} manifest:${await manifestHash(paths.root)}`
-      : pin.tags?.length
-        ? `${pin.version} release:${pin.release} tags:${pin.tags.join(',')}`
-        : pin.version;
+      : (pin.tags?.length ? `${pin.version} release:${pin.release} tags:${pin.tags.join(',')}` : pin.version) +
+        ` sum:${await sumHash(paths.root, name)}`;
   return {
     name,
     binary: path.join(binDir(paths), BINARY[name]),
