@@ -210,10 +210,11 @@ async function parent(): Promise<void> {
     for (;;) {
       if (interrupted) break;
       // A file needing the shared broker waits for it; others go first meanwhile.
-      let i = queue.findIndex((f) => !f.shared || sharedDone);
+      const i = queue.findIndex((f) => !f.shared || sharedDone);
       if (i < 0 && queue.length > 0) {
+        // Look again once it is up: another lane may have taken the last file meanwhile.
         await sharedReady;
-        i = 0;
+        continue;
       }
       if (i < 0) break;
       const f = queue.splice(i, 1)[0]!;
