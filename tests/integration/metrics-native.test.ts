@@ -11,7 +11,7 @@ import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { resolvePaths } from '../../tasks/paths.ts';
-import type { Paths } from '../../tasks/context.ts';
+import type { Paths, PlatformContext } from '../../tasks/context.ts';
 import { startMetrics, stopMetrics } from '../../tasks/targets/native/prometheus.ts';
 import { readPid, rssOfTree } from '../../tasks/targets/native/supervisor.ts';
 import { unavailable, type Endpoints } from '../../tasks/targets/target.ts';
@@ -19,6 +19,7 @@ import { metricsChecks, Prom } from '../../tasks/phase0/04-metrics/checks.ts';
 import { sharedTestBroker } from '../support/kafka-broker.ts';
 import { freePortEnv } from '../support/free-ports.ts';
 import { alertingChecks } from '../../tasks/phase0/04-metrics/alerting-checks.ts';
+import { runChecks } from '../../validation/lib/define-check.ts';
 
 // Own topic and group: the broker may be the run's shared one (tests/run.ts).
 const TOPIC = `metrics-it-${process.pid}`;
@@ -135,7 +136,8 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
     };
     const checks = [
       ...(await metricsChecks({ root: paths.root, endpoints, env })),
-      ...(await alertingChecks({ endpoints, root: paths.root })),
+      // The checks declared as data read the endpoints and paths from a context: this test's.
+      ...(await runChecks({ target: { endpoints: () => endpoints }, paths } as unknown as PlatformContext, alertingChecks)),
     ];
     const by = new Map(checks.map((c) => [c.id, c]));
     for (const id of [

@@ -88,10 +88,10 @@ export const metrics = defineTask({
       signal: ctx.signal,
       kubernetes: ctx.target.components.cluster !== undefined,
     })),
-    // Issue 24: the alerting pipeline and the releases it runs (a file of its own).
-    ...(await (
-      await import('./alerting-checks.ts')
-    ).alertingChecks({ endpoints: ctx.target.endpoints(), root: ctx.paths.root, signal: ctx.signal })),
+    ...(await (await import('../../../validation/lib/define-check.ts')).runChecks(ctx, [
+      // Issue 24: the alerting pipeline and the releases it runs.
+      ...(await import('./alerting-checks.ts')).alertingChecks,
+    ])),
     ...(await measuredChecks(ctx)),
     // Grafana's criteria where the platform console stands in for it (native); a skip elsewhere.
     ...(await (await import('../../../validation/lib/define-check.ts')).runChecks(
