@@ -1,7 +1,8 @@
 // The test runner CI and `make test` use. Test files run in parallel worker processes (TEST_WORKERS,
 // default: the cores, at least 2), the slowest first (durations of the last run, in
 // .platform/test-durations.json); each file's output is printed together when it ends, with its
-// duration; the totals are summed into the closing line `N passed, N failed, N skipped` (CI reads
+// duration and CPU (its worker and what that reaped: the figure the machine's load does not inflate);
+// the totals are summed into the closing line `N passed, N failed, N skipped` (CI reads
 // it). Files that call sharedTestBroker() share one Kafka broker the runner starts (their own
 // topics and groups; files that restart or kill a broker start their own).
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
@@ -17,6 +18,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { stripVTControlCharacters } from 'node:util';
+import { cpuSeconds } from './support/cpu-time.ts';
 
 const SELF = fileURLToPath(import.meta.url);
 const END = '\u0000END ';
@@ -85,6 +87,8 @@ async function worker(): Promise<void> {
 interface FileResult extends Counts {
   name: string;
   ms: number;
+  /** CPU seconds of the worker and what it reaped while it ran the file (undefined off Linux). */
+  cpuS?: number;
   output: string;
   note?: string;
 }
@@ -190,18 +194,24 @@ async function parent(): Promise<void> {
 
   const print = (r: FileResult) => {
     const verdict = r.code === 0 && r.total === r.passed ? 'ok' : 'FAILED';
+    const cpu = r.cpuS === undefined ? '' : `, CPU ${r.cpuS.toFixed(1)} s`;
     console.log(
-      `\n── ${r.name}: ${verdict}, ${r.passed} passed, ${Math.max(0, r.total - r.passed)} failed, ${r.skipped} skipped (${(r.ms / 1000).toFixed(1)} s)${r.note ? ` — ${r.note}` : ''}`,
+      `\n── ${r.name}: ${verdict}, ${r.passed} passed, ${Math.max(0, r.total - r.passed)} failed, ${r.skipped} skipped (${(r.ms / 1000).toFixed(1)} s${cpu})${r.note ? ` — ${r.note}` : ''}`,
     );
     process.stdout.write(r.output.endsWith('\n') ? r.output : `${r.output}\n`);
   };
 
-  const spawnWorker = () =>
-    fork(SELF, ['--worker'], {
+  // Every worker's exit, so the closing CPU figure counts the workers once they are reaped.
+  const workerExits: Promise<unknown>[] = [];
+  const spawnWorker = () => {
+    const child = fork(SELF, ['--worker'], {
       execArgv: ['--import', 'tsx'],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, ...(sharedEnv ? { TEST_SHARED_KAFKA: sharedEnv } : {}) },
     });
+    workerExits.push(new Promise((res) => child.once('exit', res)));
+    return child;
+  };
 
   /** Runs files from the queue in one worker until the queue is empty. */
   async function lane(): Promise<void> {
@@ -257,6 +267,7 @@ async function parent(): Promise<void> {
   function runIn(child: ChildProcess, f: { file: string; name: string }): Promise<FileResult> {
     return new Promise((resolve) => {
       const t0 = performance.now();
+      const cpu0 = child.pid === undefined ? undefined : cpuSeconds(child.pid);
       running.set(child, { name: f.name, t0 });
       let out = '';
       let err = '';
@@ -270,9 +281,11 @@ async function parent(): Promise<void> {
         running.delete(child);
         const c = counts ?? { total: 0, passed: 0, skipped: 0, code: 1 };
         const total = note && c.total === c.passed ? c.total + 1 : c.total;
+        const cpu1 = note || child.pid === undefined ? undefined : cpuSeconds(child.pid);
         resolve({
           name: f.name,
           ms: performance.now() - t0,
+          ...(cpu0 !== undefined && cpu1 !== undefined ? { cpuS: cpu1 - cpu0 } : {}),
           output: out + (err.trim() ? `${err.replace(/\n+$/, '')}\n` : ''),
           ...c,
           total,
@@ -339,6 +352,7 @@ async function parent(): Promise<void> {
     await stopShared?.().catch((e: Error) =>
       console.error(`tests: stopping the shared broker: ${e.message}`),
     );
+    await Promise.all(workerExits);
     clearTimeout(watchdog);
   }
 
@@ -362,12 +376,17 @@ async function parent(): Promise<void> {
     errors.push(`tests: interrupted; ${queue.length} file(s) not run`);
   }
   failed += errors.length;
-  console.log('\ntests: durations (slowest first)');
+  console.log('\ntests: durations (slowest first; CPU: the file\'s processes, whatever the load)');
   for (const r of [...results].sort((a, b) => b.ms - a.ms))
     console.log(
-      `  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.name}${r.code === 0 && r.total === r.passed ? '' : '  FAILED'}`,
+      `  ${(r.ms / 1000).toFixed(1).padStart(6)} s  ${r.cpuS === undefined ? '' : `CPU ${r.cpuS.toFixed(1).padStart(5)} s  `}${r.name}${r.code === 0 && r.total === r.passed ? '' : '  FAILED'}`,
     );
-  console.log(`  wall time ${((performance.now() - started) / 1000).toFixed(1)} s, ${workers} worker(s)`);
+  // The runner, its reaped workers and the shared broker: the run's CPU, to compare runs on a busy machine.
+  const cpuAll = cpuSeconds('self');
+  const load = os.loadavg()[0]!.toFixed(1);
+  console.log(
+    `  wall time ${((performance.now() - started) / 1000).toFixed(1)} s, ${workers} worker(s)${cpuAll === undefined ? '' : `, CPU ${cpuAll.toFixed(1)} s`}, load average ${load}`,
+  );
   for (const e of errors) console.error(e);
   console.log(`${passed} passed, ${failed} failed, ${skipped} skipped`);
   process.exit(failed > 0 || passed + failed === 0 ? 1 : 0);

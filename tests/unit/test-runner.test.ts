@@ -68,11 +68,24 @@ test('two files run side by side, the lines of each together under its header wi
   const r = await runner('slow-(a|b)\\.fixture\\.ts$');
   assert.is(r.closing, '2 passed, 0 failed, 0 skipped', r.all);
   for (const x of ['a', 'b']) {
-    const block = new RegExp(`── tests/fixtures/runner/slow-${x}\\.fixture\\.ts: ok, 1 passed, 0 failed, 0 skipped \\(\\d+\\.\\d s\\)\\n[^─]*line ${x}1\\nline ${x}2\\n`);
+    const block = new RegExp(`── tests/fixtures/runner/slow-${x}\\.fixture\\.ts: ok, 1 passed, 0 failed, 0 skipped \\(\\d+\\.\\d s, CPU \\d+\\.\\d s\\)\\n[^─]*line ${x}1\\nline ${x}2\\n`);
     assert.match(r.all, block);
   }
-  assert.match(r.all, /wall time [\d.]+ s, 2 worker\(s\)/);
+  assert.match(r.all, /wall time [\d.]+ s, 2 worker\(s\), CPU [\d.]+ s, load average [\d.]+/);
   assert.ok(performance.now() - t0 < 60_000);
+});
+
+test("each file's CPU counts the processes it started; the run's CPU counts every file", async () => {
+  const r = await runner('(cpu-burn|slow-a)\\.fixture\\.ts$');
+  assert.is(r.closing, '2 passed, 0 failed, 0 skipped', r.all);
+  const burn = /── tests\/fixtures\/runner\/cpu-burn\.fixture\.ts: ok, .*\(\d+\.\d s, CPU (\d+\.\d) s\)/.exec(r.all);
+  const files = [...r.all.matchAll(/\n +[\d.]+ s +CPU +([\d.]+) s +tests\/fixtures\//g)].map((m) => Number(m[1]));
+  const run = Number(/wall time [\d.]+ s, 2 worker\(s\), CPU ([\d.]+) s/.exec(r.all)?.[1]);
+  assert.ok(burn, r.all);
+  // The child burned 0.5 s of its own CPU (/proc counts in 10 ms ticks).
+  assert.ok(Number(burn[1]) >= 0.49, `cpu-burn's CPU ${burn[1]} s counts its child's 0.5 s`);
+  assert.is(files.length, 2, r.all);
+  assert.ok(run >= files[0]! + files[1]! - 0.05, `run CPU ${run} s >= the files' ${files.join(' + ')} s`);
 });
 
 test('a before hook that throws (uvu reports no error) still fails the run by its counts', async () => {
