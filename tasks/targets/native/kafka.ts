@@ -44,6 +44,11 @@ export interface KafkaSettings {
   metricsPort: number;
   /** JVM max heap in MiB (KAFKA_HEAP_MB, default 512). */
   heapMb: number;
+  /**
+   * More JVM options, after the defaults (not a setting of `up`: the test brokers pass
+   * -XX:TieredStopAtLevel=1, which halves the CPU of a boot; see tests/support/kafka-broker.ts).
+   */
+  jvmArgs?: readonly string[];
 }
 
 function intSetting(env: Readonly<Record<string, string | undefined>>, name: string, dflt: number, min = 1, max = 65535): number {
@@ -122,6 +127,7 @@ async function formatStorage(
   jars: KafkaJars,
   config: string,
   signal?: AbortSignal,
+  jvmArgs: readonly string[] = [],
 ): Promise<boolean> {
   const data = kafkaDataDir(paths);
   const formatted = await fsp
@@ -132,6 +138,7 @@ async function formatStorage(
   await fsp.mkdir(data, { recursive: true });
   const args = [
     '-Xmx256m',
+    ...jvmArgs,
     '-cp',
     jars.classpath,
     `-Dlog4j2.configurationFile=${path.join(kafkaManifestDir(paths), 'log4j2.yaml')}`,
@@ -182,6 +189,7 @@ function processSpec(
       '-XX:MaxGCPauseMillis=20',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djava.awt.headless=true',
+      ...(s.jvmArgs ?? []),
       `-Dlog4j2.configurationFile=${path.join(manifests, 'log4j2.yaml')}`,
       '-Djava.util.logging.manager=org.apache.logging.log4j.jul.LogManager',
       `-javaagent:${jars.agentJar}=127.0.0.1:${s.metricsPort}:${path.join(manifests, 'jmx-exporter.yaml')}`,
@@ -226,7 +234,7 @@ export async function startKafka(
     return { pid: running.pid, readyMs: 0, already: true, formatted: false };
   if (!running) await requireFreePorts(s);
   const config = await renderConfig(paths, s);
-  const formatted = await formatStorage(paths, jars, config, signal);
+  const formatted = await formatStorage(paths, jars, config, signal, s.jvmArgs);
   if (formatted) opts.log?.(`formatted Kafka storage in ${kafkaDataDir(paths)}`);
   const r = await start(processSpec(paths, s, jars, config, opts.readyTimeoutMs ?? 120_000), paths, signal);
   opts.log?.(`Kafka ready on ${kafkaBootstrap(s)} (pid ${r.pid}) in ${r.readyMs} ms`);
