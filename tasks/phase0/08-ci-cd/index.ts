@@ -10,10 +10,5 @@ export const ciCd = defineTask({
   title: 'CI/CD pipeline',
   needs: [devEnvironment],
   status: async () => true,
-  verify: async (ctx) =>
-    (await import('./checks.ts')).ciCdChecks(
-      ctx.paths.root,
-      { ...process.env, PLATFORM_DIR: ctx.paths.platform, PLATFORM_CACHE: ctx.paths.cache },
-      ctx.signal,
-    ),
+  verify: async (ctx) => (await import('./checks.ts')).ciCdChecks(ctx),
 });
