@@ -5,6 +5,9 @@
 // the totals are summed into the closing line `N passed, N failed, N skipped` (CI reads
 // it). Files that call sharedTestBroker() share one Kafka broker the runner starts (their own
 // topics and groups; files that restart or kill a broker start their own).
+// Workers default to the cores + 1: the integration files spend much of their time waiting (a
+// scrape interval, a broker's controlled shutdown, a stall timeout: metrics-native used 2.0 s of
+// CPU in 23.9 s), so one worker more than the cores keeps both cores busy.
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
 //        TEST_WORKERS=n, TEST_SHARD=i/n (CI jobs side by side), TEST_TIMEOUT_S, TEST_FILE_TIMEOUT_S
 //
@@ -113,10 +116,10 @@ async function parent(): Promise<void> {
   const dirs = args.length > 0 ? args : ['tests'];
   const watchdogS = Number(process.env.TEST_TIMEOUT_S ?? 1800);
   const fileTimeoutS = Number(process.env.TEST_FILE_TIMEOUT_S ?? 900);
-  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism()));
+  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism() + 1));
   const errors: string[] = [];
 
-  const files: { file: string; name: string; shared: boolean }[] = [];
+  const files: { file: string; name: string; shared: boolean; starts: boolean }[] = [];
   for (const dir of dirs) {
     if (!fs.existsSync(dir) || !fs.statSync(dir).isDirectory()) {
       // A usage error, not a test failure: one line and exit 2 before anything starts.
@@ -133,7 +136,13 @@ async function parent(): Promise<void> {
         const m = STRAY.exec(line);
         if (m) errors.push(`tests: ${name}:${i + 1}: stray .${m[1]}( — remove it (it hides the other tests)`);
       });
-      files.push({ file: f, name, shared: text.includes('sharedTestBroker(') });
+      files.push({
+        file: f,
+        name,
+        shared: text.includes('sharedTestBroker('),
+        // Starts a broker or a stack of its own: among the slowest (a clean clone has no durations).
+        starts: /startTestBroker\(|startNativeStack\(|\.up\(ctx\)/.test(text),
+      });
     }
   }
   // TEST_SHARD=i/n (CI's parallel jobs): every n-th file of the sorted list, starting at the i-th.
@@ -156,7 +165,8 @@ async function parent(): Promise<void> {
     process.exit(2);
   }
 
-  // Slowest first, from the last run's durations; unknown files count as slow (integration, e2e).
+  // Slowest first, from the last run's durations; unknown files count as slow (integration, e2e),
+  // slowest of all when they start a broker or a stack of their own.
   const { resolvePaths } = await import('../tasks/paths.ts');
   const durationsFile = path.join(resolvePaths().platform, 'test-durations.json');
   let known: Record<string, number> = {};
@@ -165,8 +175,9 @@ async function parent(): Promise<void> {
   } catch {
     // first run: no record
   }
-  const guess = (n: string) => known[n] ?? (n.includes(`${path.sep}unit${path.sep}`) ? 1_000 : 30_000);
-  const queue = [...files].sort((a, b) => guess(b.name) - guess(a.name));
+  const guess = (f: (typeof files)[number]) =>
+    known[f.name] ?? (f.name.includes(`${path.sep}unit${path.sep}`) ? 1_000 : f.starts ? 120_000 : 30_000);
+  const queue = [...files].sort((a, b) => guess(b) - guess(a));
 
   // One broker for the files that only need a broker, started while the others run.
   let sharedEnv: string | undefined;

@@ -13,7 +13,7 @@ import { execa } from 'execa';
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 const FIXTURES = 'tests/fixtures/runner';
 
-async function runner(file: string, dir = FIXTURES) {
+async function runner(file: string, dir = FIXTURES, more: Record<string, string> = {}) {
   const r = await execa(
     process.execPath,
     ['--import', 'tsx', 'tests/run.ts', dir, '--pattern', file.includes('|') ? file : `${file.replace(/\./g, '\\.')}$`],
@@ -22,7 +22,7 @@ async function runner(file: string, dir = FIXTURES) {
       reject: false,
       all: true,
       // A scratch PLATFORM_DIR: the fixtures' durations must not join the checkout's record.
-      env: { NO_COLOR: '1', TEST_TIMEOUT_S: '120', TEST_WORKERS: '2', PLATFORM_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'runner-')) },
+      env: { NO_COLOR: '1', TEST_TIMEOUT_S: '120', TEST_WORKERS: '2', PLATFORM_DIR: fs.mkdtempSync(path.join(os.tmpdir(), 'runner-')), ...more },
     },
   );
   const closing = r.stdout.trim().split('\n').at(-1) ?? '';
@@ -86,6 +86,12 @@ test("each file's CPU counts the processes it started; the run's CPU counts ever
   assert.ok(Number(burn[1]) >= 0.49, `cpu-burn's CPU ${burn[1]} s counts its child's 0.5 s`);
   assert.is(files.length, 2, r.all);
   assert.ok(run >= files[0]! + files[1]! - 0.05, `run CPU ${run} s >= the files' ${files.join(' + ')} s`);
+});
+
+test('with no recorded durations, a file that starts its own broker or stack runs first', async () => {
+  const r = await runner('(all-pass|owns-broker|slow-a)\\.fixture\\.ts$', FIXTURES, { TEST_WORKERS: '1' });
+  assert.is(r.closing, '4 passed, 0 failed, 0 skipped', r.all);
+  assert.match(r.all, /tests: 3 file\(s\) in 1 worker\(s\)\n+── tests\/fixtures\/runner\/owns-broker\.fixture\.ts: ok/);
 });
 
 test('a before hook that throws (uvu reports no error) still fails the run by its counts', async () => {
