@@ -28,7 +28,6 @@ const STILL_OVER_80_LINE_FUNCTIONS = [
   'tasks/engine/scheduler.ts',
   'tasks/phase0/03-event-bus/bench-checks.ts',
   'tasks/phase0/04-metrics/checks.ts',
-  'tasks/targets/k3d/checks.ts',
   'tasks/targets/native/index.ts',
   'validation/docker/render.ts',
 ];
