@@ -24,7 +24,7 @@ export function renderRows(rows: RowResult[]): string[] {
     if (r.findable) {
       const f = r.findable;
       lines.push(
-        `  ${r.row}: ${f.sampled} sampled trace ids: ${f.tracesWhole} whole traces in Jaeger (HTTP, produce, consume), ${f.accessLines} access lines and ${f.allLines} with all three lines in VictoriaLogs (after ${(f.waitedMs / 1000).toFixed(1)} s)${f.missing.length ? `; missing ${f.missing.slice(0, 3).join(', ')}` : ''}`,
+        `  ${r.row}: ${f.sampled} sampled trace ids: ${f.tracesWhole} whole traces in Jaeger (HTTP, produce, consume), ${f.accessLines} access lines in VictoriaLogs (${f.stepLines} with the debug step lines) (after ${(f.waitedMs / 1000).toFixed(1)} s)${f.missing.length ? `; missing ${f.missing.slice(0, 3).join(', ')}` : ''}`,
       );
     }
   }

@@ -43,15 +43,15 @@ test.after(async () => {
   await stack?.stop();
 });
 
-test("traces: a POST to the demo is one trace whose waterfall holds the request, publish and consume spans and that request's log lines; the vmui link opens vmui with those lines", async () => {
+test("traces: a POST to the demo is one trace whose waterfall holds the request, publish and consume spans and that request's access log line; the vmui link opens vmui with it", async () => {
   const req = await demoRequest(url('demo'));
   assert.is(req.sseTraceId, req.traceId, "the SSE push carries the POST's trace id");
   const held = await storesHold({ jaeger: url('traceQuery'), logsql: url('logsql') }, req.traceId, {
     minSpans: 3,
-    minLines: 3,
+    minLines: 1,
   });
   assert.ok(
-    held.spans >= 3 && held.lines >= 3,
+    held.spans >= 3 && held.lines >= 1,
     `stores behind: Jaeger ${held.spans} spans, VictoriaLogs ${held.lines} lines of ${req.traceId}`,
   );
 
@@ -73,25 +73,30 @@ test("traces: a POST to the demo is one trace whose waterfall holds the request,
     assert.is(spans.length, 3, `one trace of the request, every span: ${JSON.stringify(spans)}`);
     const lines = await drawnLogLines(page);
     const ids = new Set(spans.map((s) => s.spanId));
-    for (const msg of ['request', 'event produced', 'event consumed'])
-      assert.ok(
-        lines.some((l) => l.text.includes(msg)),
-        `log line '${msg}' shown: ${JSON.stringify(lines)}`,
-      );
+    // At INFO the demo writes one line a request, the access line (issue 25: the per-step lines
+    // are at debug); it names the event the request produced.
+    assert.ok(
+      lines.some((l) => l.text.includes('request')),
+      `access line shown: ${JSON.stringify(lines)}`,
+    );
     for (const l of lines)
       assert.ok(ids.has(l.spanId), `a log line of a span of this trace: ${JSON.stringify(l)}`);
     assert.ok(
       lines.some((l) => l.text.includes(req.eventId)),
       "the lines are this request's (its event id)",
     );
-    // A span opens on click with its attributes; the consume span's detail lists its own line.
+    // A span opens on click with its attributes; the consume span's detail lists its attributes,
+    // the request span's its own line.
     await page.locator(`.wf-span[data-span-id="${chain.consumer!.spanId}"]`).click();
     const detail = page.locator(`.span-detail[data-detail-of="${chain.consumer!.spanId}"]`);
     await detail.waitFor();
-    const detailText = (await detail.textContent()) ?? '';
-    assert.match(detailText, /messaging\.system\s*kafka/);
-    assert.match(detailText, /Log lines of this span \(1\)/);
-    assert.match(detailText, /event consumed/);
+    assert.match((await detail.textContent()) ?? '', /messaging\.system\s*kafka/);
+    await page.locator(`.wf-span[data-span-id="${chain.server!.spanId}"]`).click();
+    const serverDetail = page.locator(`.span-detail[data-detail-of="${chain.server!.spanId}"]`);
+    await serverDetail.waitFor();
+    const serverText = (await serverDetail.textContent()) ?? '';
+    assert.match(serverText, /Log lines of this span \(1\)/);
+    assert.match(serverText, /request/);
 
     // The logs UI is VictoriaLogs' own (vmui), opened with this trace's query filled in.
     const link = page.locator('a.vmui-link');
@@ -99,10 +104,13 @@ test("traces: a POST to the demo is one trace whose waterfall holds the request,
     assert.ok(href.startsWith(`${url('logsql')}/select/vmui/#/?`), href);
     const [vmui] = await Promise.all([page.context().waitForEvent('page'), link.click()]);
     try {
-      await vmui.getByText('event consumed').first().waitFor({ timeout: 15_000 });
+      await vmui
+        .getByText(/Total logs returned/)
+        .first()
+        .waitFor({ timeout: 15_000 });
       const text = await vmui.locator('body').innerText();
-      assert.match(text, /Total logs returned:\s*3\b/, "vmui ran the trace's query: its 3 lines");
-      for (const msg of ['request', 'event produced']) assert.ok(text.includes(msg), `vmui shows '${msg}'`);
+      assert.match(text, /Total logs returned:\s*1\b/, "vmui ran the trace's query: its access line");
+      assert.ok(text.includes('request'), "vmui shows the access line 'request'");
       assert.is(await vmui.locator('textarea').first().inputValue(), `trace_id:"${req.traceId}"`);
     } finally {
       await screenshot(vmui, 'console-vmui-trace-lines');
@@ -231,7 +239,7 @@ test("verify 0-6.console-trace-view: passes through the console as Grafana's sta
   assert.type(c.measured, 'number');
   assert.match(
     c.evidence ?? '',
-    /POST \/events \(server\) → send demo\.events \(producer\) → process demo\.events \(consumer\); 3 log lines/,
+    /POST \/events \(server\) → send demo\.events \(producer\) → process demo\.events \(consumer\); 1 log line$/,
   );
 
   const closed = `http://127.0.0.1:${await freePort()}`;

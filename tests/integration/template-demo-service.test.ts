@@ -97,6 +97,7 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
   let broker: TestBroker | undefined;
   let demo: Demo | undefined;
   const topic = `demo-it-${process.pid}-${Date.now()}`;
+  let firstId: string | undefined;
   try {
     broker = await startTestBroker();
     demo = await startDemo({
@@ -104,6 +105,7 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
       EVENTS_TOPIC: topic,
       KAFKA_GROUP_ID: `${topic}-g`,
       KAFKA_TIMEOUT_MS: '3000',
+      LOG_LEVEL: 'info',
     });
     const { base } = demo;
     await waitUntil(
@@ -132,10 +134,35 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
       const data = JSON.parse(got.data) as Record<string, unknown>;
       assert.equal(data.payload, { qty: 3 });
       assert.is(data.offset, ok.json.offset);
+      firstId = String(ok.json.id);
     } finally {
       stream.close();
     }
     assert.is(await messagesIn(broker.bootstrap, topic), 1);
+
+    // At INFO one line a request (issue 25): the access line names the event it produced; the
+    // per-step lines (event produced / consumed) are debug only.
+    const linesOf = () =>
+      demo!
+        .output()
+        .split('\n')
+        .filter((l) => l.startsWith('{'))
+        .map((l) => JSON.parse(l) as Record<string, unknown>);
+    await waitUntil(
+      async () => linesOf().some((l) => l.message === 'request' && l.route === '/events'),
+      5_000,
+      'the access line of POST /events',
+      demo,
+    );
+    const access = linesOf().find((l) => l.message === 'request' && l.route === '/events')!;
+    assert.is(access.level, 'INFO');
+    assert.is(access.status_code, 201);
+    assert.is(access.event_id, firstId);
+    assert.equal(
+      linesOf().filter((l) => l.message === 'event produced' || l.message === 'event consumed'),
+      [],
+      'per-step lines at INFO',
+    );
 
     // Bad input: each a 400 with a reason, and nothing reaches the topic.
     const bad: [string, string, RegExp][] = [
