@@ -15,11 +15,6 @@ const STILL_OVER_400_LINES = [
   'validation/report/report.ts',
 ];
 const STILL_OVER_80_LINE_FUNCTIONS = [
-  'bench/kafka/args.ts',
-  'bench/kafka/bench.ts',
-  'bench/kafka/end-to-end-latency.ts',
-  'bench/kafka/perf-test.ts',
-  'bench/kafka/runner.ts',
   'tasks/cli/main.ts',
   'tasks/console/web/pages/dashboards.ts',
   'tasks/console/web/pages/traces.ts',

@@ -182,6 +182,25 @@ function parseClients(text: string | undefined, mode: Mode): ClientName[] {
  */
 export const defaultBootstrap = (env: NodeJS.ProcessEnv): string => `127.0.0.1:${env.KAFKA_PORT ?? '19092'}`;
 
+/** The codec, when every chosen client can use it. */
+function parseCompression(text: string, clients: readonly ClientName[]): Compression {
+  if (!COMPRESSIONS.includes(text as Compression)) {
+    throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')}, got '${text}'`);
+  }
+  const compression = text as Compression;
+  if (clients.includes('kafkajs') && compression !== 'none' && compression !== 'gzip') {
+    throw new UsageError(
+      `--compression ${compression}: kafkajs only ships gzip (other codecs need plugins); use none or gzip, or drop kafkajs from --clients`,
+    );
+  }
+  if (clients.includes('platformatic') && compression === 'snappy') {
+    throw new UsageError(
+      '--compression snappy: @platformatic/kafka needs an optional native codec for snappy; use none, gzip, lz4 or zstd',
+    );
+  }
+  return compression;
+}
+
 export function parseBenchOptions(raw: Raw, env: NodeJS.ProcessEnv = process.env): BenchOptions {
   const modeText = str(raw, 'mode') ?? 'throughput';
   if (modeText !== 'throughput' && modeText !== 'latency') {
@@ -215,21 +234,7 @@ export function parseBenchOptions(raw: Raw, env: NodeJS.ProcessEnv = process.env
         ? Math.min(Math.ceil(messages / 10), 100_000)
         : Math.ceil(rate * 2)
       : num(raw, 'warmup', { integer: true, min: 0, what: 'messages excluded at the start' });
-  const compressionText = str(raw, 'compression') ?? 'none';
-  if (!COMPRESSIONS.includes(compressionText as Compression)) {
-    throw new UsageError(`--compression must be one of ${COMPRESSIONS.join(', ')}, got '${compressionText}'`);
-  }
-  const compression = compressionText as Compression;
-  if (clients.includes('kafkajs') && compression !== 'none' && compression !== 'gzip') {
-    throw new UsageError(
-      `--compression ${compression}: kafkajs only ships gzip (other codecs need plugins); use none or gzip, or drop kafkajs from --clients`,
-    );
-  }
-  if (clients.includes('platformatic') && compression === 'snappy') {
-    throw new UsageError(
-      '--compression snappy: @platformatic/kafka needs an optional native codec for snappy; use none, gzip, lz4 or zstd',
-    );
-  }
+  const compression = parseCompression(str(raw, 'compression') ?? 'none', clients);
   const bootstrap = str(raw, 'bootstrap') ?? defaultBootstrap(env);
   if (!/^[^\s:]+:\d{1,5}$/.test(bootstrap)) {
     throw new UsageError(`--bootstrap must be host:port, got '${bootstrap}'`);

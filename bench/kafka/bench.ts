@@ -13,6 +13,7 @@ import { comparisonLines, summaryLines, writeResults, CLIENT_LABEL, type Written
 import { runEndToEndTool } from './end-to-end-latency.ts';
 import { runPerfTest, type PerfTestJvm } from './perf-test.ts';
 import type { BenchRun, ClientResult } from './result.ts';
+import type { ClientRun } from './loop.ts';
 import { closedLoop, openLoop, type Progress } from './runner.ts';
 import { connectAdmin, prepareTopic } from './topics.ts';
 
@@ -67,6 +68,102 @@ function progressLine(p: Progress): string {
   return `[${CLIENT_LABEL[p.client]}] ${p.phase}: sent ${p.sent.toLocaleString('en-US')}, acked ${p.acked.toLocaleString('en-US')}/${p.total.toLocaleString('en-US')} (${pct}%)${consumed}, ${Math.round(p.rate).toLocaleString('en-US')} msg/s`;
 }
 
+/** A JS client's producer (and, in latency mode, consumer) through the chosen loop. */
+async function runJsClient(client: JsClient, run: ClientRun, stamp: string): Promise<ClientResult> {
+  const { topic, partitions, o, hooks } = run;
+  const cfg: ClientConfig = {
+    bootstrap: o.bootstrap,
+    acks: o.acks,
+    compression: o.compression,
+    inFlight: o.inFlight,
+    requestTimeoutMs: o.stallTimeoutMs,
+    clientId: `bench-${client}`,
+  };
+  const producer = producerFor(client, cfg);
+  try {
+    await within(producer.connect(), o.stallTimeoutMs, `${CLIENT_LABEL[client]} connect to ${o.bootstrap}`);
+    return o.mode === 'throughput'
+      ? await closedLoop(producer, topic, partitions, o, hooks)
+      : await openLoop(
+          producer,
+          o.e2e ? consumerFor(client, cfg, `bench-${client}-${stamp}`) : undefined,
+          topic,
+          partitions,
+          o,
+          hooks,
+        );
+  } finally {
+    await producer.close().catch(() => undefined);
+  }
+}
+
+/** One client's run; a failure other than a usage error is a partial result carrying the error. */
+async function runClient(
+  client: ClientName,
+  jvm: PerfTestJvm | undefined,
+  run: ClientRun,
+  stamp: string,
+): Promise<ClientResult> {
+  const { topic, partitions, o } = run;
+  try {
+    if (client === 'perf-test') return await runPerfTest(jvm!, run);
+    if (client === 'e2e-latency') return await runEndToEndTool(jvm!, run);
+    return await runJsClient(client, run, stamp);
+  } catch (e) {
+    if (e instanceof UsageError) throw e;
+    return {
+      client,
+      mode: o.mode,
+      status: 'partial',
+      partialReason: (e as Error).message,
+      error: (e as Error).message,
+      topic,
+      partitions,
+      counts: { sent: 0, acked: 0, failed: 0, warmup: 0, measured: 0 },
+      elapsedS: 0,
+      msgPerSec: 0,
+      mbPerSec: 0,
+      latency: {},
+      notes: [],
+    };
+  }
+}
+
+/** The run's record, the comparison table, the files, and the exit code. */
+async function finish(
+  o: BenchOptions,
+  io: BenchIO,
+  startedAt: string,
+  env: Record<string, unknown>,
+  results: ClientResult[],
+): Promise<BenchOutcome> {
+  const partial = results.some((r) => r.status === 'partial') || results.length < o.clients.length;
+  const run: BenchRun = {
+    kind: 'kafka-bench',
+    version: 1,
+    startedAt,
+    finishedAt: new Date().toISOString(),
+    params: { ...o, outDir: undefined },
+    environment: { ...env, loadavgAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) },
+    results,
+    status: partial ? 'partial' : 'complete',
+  };
+  const cmp = comparisonLines(results);
+  if (cmp.length > 0) {
+    io.out('');
+    for (const l of cmp) io.out(l);
+  }
+  const files = results.length > 0 ? await writeResults(run, o.outDir) : undefined;
+  if (files) io.out(`\nresults: ${files.json}\nplot:    ${files.svg}`);
+  const failed = results.some((r) => r.error);
+  const interrupted = io.signal?.aborted === true;
+  if (partial)
+    io.out(
+      failed ? 'bench FAILED: results above are partial' : 'bench interrupted: results above are partial',
+    );
+  return { run, files, exitCode: failed ? 1 : interrupted ? 130 : 0 };
+}
+
 export async function runBench(o: BenchOptions, io: BenchIO): Promise<BenchOutcome> {
   const startedAt = new Date().toISOString();
   let jvm: PerfTestJvm | undefined;
@@ -100,61 +197,7 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<BenchOutco
           io.event?.({ type: 'progress', ...p });
         },
       };
-      let result: ClientResult;
-      try {
-        if (client === 'perf-test') {
-          result = await runPerfTest(jvm!, topic, partitions, o, hooks);
-        } else if (client === 'e2e-latency') {
-          result = await runEndToEndTool(jvm!, topic, partitions, o, hooks);
-        } else {
-          const cfg: ClientConfig = {
-            bootstrap: o.bootstrap,
-            acks: o.acks,
-            compression: o.compression,
-            inFlight: o.inFlight,
-            requestTimeoutMs: o.stallTimeoutMs,
-            clientId: `bench-${client}`,
-          };
-          const producer = producerFor(client, cfg);
-          try {
-            await within(
-              producer.connect(),
-              o.stallTimeoutMs,
-              `${CLIENT_LABEL[client]} connect to ${o.bootstrap}`,
-            );
-            result =
-              o.mode === 'throughput'
-                ? await closedLoop(producer, topic, partitions, o, hooks)
-                : await openLoop(
-                    producer,
-                    o.e2e ? consumerFor(client, cfg, `bench-${client}-${stamp}`) : undefined,
-                    topic,
-                    partitions,
-                    o,
-                    hooks,
-                  );
-          } finally {
-            await producer.close().catch(() => undefined);
-          }
-        }
-      } catch (e) {
-        if (e instanceof UsageError) throw e;
-        result = {
-          client,
-          mode: o.mode,
-          status: 'partial',
-          partialReason: (e as Error).message,
-          error: (e as Error).message,
-          topic,
-          partitions,
-          counts: { sent: 0, acked: 0, failed: 0, warmup: 0, measured: 0 },
-          elapsedS: 0,
-          msgPerSec: 0,
-          mbPerSec: 0,
-          latency: {},
-          notes: [],
-        };
-      }
+      const result = await runClient(client, jvm, { topic, partitions, o, hooks }, stamp);
       results.push(result);
       io.out('');
       for (const l of summaryLines(result)) io.out(l);
@@ -172,29 +215,5 @@ export async function runBench(o: BenchOptions, io: BenchIO): Promise<BenchOutco
   } finally {
     await admin.close();
   }
-  const partial = results.some((r) => r.status === 'partial') || results.length < o.clients.length;
-  const run: BenchRun = {
-    kind: 'kafka-bench',
-    version: 1,
-    startedAt,
-    finishedAt: new Date().toISOString(),
-    params: { ...o, outDir: undefined },
-    environment: { ...env, loadavgAtEnd: os.loadavg().map((l) => Number(l.toFixed(2))) },
-    results,
-    status: partial ? 'partial' : 'complete',
-  };
-  const cmp = comparisonLines(results);
-  if (cmp.length > 0) {
-    io.out('');
-    for (const l of cmp) io.out(l);
-  }
-  const files = results.length > 0 ? await writeResults(run, o.outDir) : undefined;
-  if (files) io.out(`\nresults: ${files.json}\nplot:    ${files.svg}`);
-  const failed = results.some((r) => r.error);
-  const interrupted = io.signal?.aborted === true;
-  if (partial)
-    io.out(
-      failed ? 'bench FAILED: results above are partial' : 'bench interrupted: results above are partial',
-    );
-  return { run, files, exitCode: failed ? 1 : interrupted ? 130 : 0 };
+  return finish(o, io, startedAt, env, results);
 }

@@ -4,14 +4,13 @@
 // fetches with fetch.max.wait.ms=0 and a producer with linger.ms=0 (as the tool sets them), so its figure is the round trip through this broker on this
 // machine without queueing; it is not run at --rate. It prints the average and the 50th, 99th
 // and 99.9th percentiles in whole milliseconds (truncated), no p95.
-import readline from 'node:readline';
-import { execa } from 'execa';
 import type { BenchOptions } from './args.ts';
 import { nowUs } from './clock.ts';
 import { RunControl } from './control.ts';
+import { runJvmTool } from './jvm-tool.ts';
 import type { PerfTestJvm } from './perf-test.ts';
 import { mbPerSec, type ClientResult } from './result.ts';
-import type { RunHooks } from './runner.ts';
+import type { ClientRun } from './loop.ts';
 
 /** One record at a time takes a few ms each: the tool gets at most this many. */
 export const E2E_TOOL_MAX_RECORDS = 10_000;
@@ -71,62 +70,37 @@ export function endToEndArgs(
   ];
 }
 
-export async function runEndToEndTool(
-  jvm: PerfTestJvm,
-  topic: string,
-  partitions: number,
-  o: BenchOptions,
-  hooks: RunHooks = {},
-): Promise<ClientResult> {
+export async function runEndToEndTool(jvm: PerfTestJvm, { topic, partitions, o, hooks }: ClientRun): Promise<ClientResult> {
   const ctl = new RunControl(hooks.signal);
   const records = endToEndRecords(o);
   const out: string[] = [];
-  const stderrTail: string[] = [];
   const t0 = nowUs();
-  let lastLineUs = t0 + 30_000_000; // JVM start and topic metadata before the first line
-  const sub = execa(jvm.java, endToEndArgs(jvm, topic, o), {
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    forceKillAfterDelay: 2000,
-  });
-  const exited = sub.then((r) => r);
-  readline.createInterface({ input: sub.stdout! }).on('line', (line) => {
-    lastLineUs = nowUs();
-    out.push(line);
-    // Progress: the tool prints "<i>\t<latency ms>" every 1,000 records.
-    const m = /^(\d+)\t/.exec(line);
-    if (m)
-      hooks.onProgress?.({
-        client: 'e2e-latency',
-        phase: 'measuring',
-        sent: Number(m[1]),
-        acked: Number(m[1]),
-        total: records,
-        rate: 0,
-      });
-  });
-  readline.createInterface({ input: sub.stderr! }).on('line', (line) => {
-    stderrTail.push(line);
-    if (stderrTail.length > 20) stderrTail.shift();
-  });
-  ctl.watchdog(
-    () => true,
-    () => lastLineUs,
-    o.stallTimeoutMs + 30_000,
-    () =>
+  const r = await runJvmTool(jvm, endToEndArgs(jvm, topic, o), ctl, {
+    silenceMs: o.stallTimeoutMs + 30_000,
+    stalled: () =>
       `EndToEndLatency printed nothing for ${(o.stallTimeoutMs + 30_000) / 1000} s (broker at ${o.bootstrap} down?)`,
-  );
-  await Promise.race([exited, ctl.whenStopped]);
-  if (ctl.stopped) sub.kill('SIGTERM');
-  const r = await exited;
+    onStdout: (line) => {
+      out.push(line);
+      // Progress: the tool prints "<i>\t<latency ms>" every 1,000 records.
+      const m = /^(\d+)\t/.exec(line);
+      if (m)
+        hooks.onProgress?.({
+          client: 'e2e-latency',
+          phase: 'measuring',
+          sent: Number(m[1]),
+          acked: Number(m[1]),
+          total: records,
+          rate: 0,
+        });
+    },
+  });
   const elapsedS = (nowUs() - t0) / 1e6;
   ctl.dispose();
   const s = parseEndToEnd(out);
   if (!ctl.stopped && ((r.exitCode ?? 1) !== 0 || !s)) {
     ctl.fail(
       new Error(
-        `EndToEndLatency exited ${r.exitCode ?? r.signal}${s ? '' : ' without its summary'}: ${stderrTail.slice(-3).join(' | ').slice(0, 400)}`,
+        `EndToEndLatency exited ${r.exitCode ?? r.signal}${s ? '' : ' without its summary'}: ${r.stderrTail.slice(-3).join(' | ').slice(0, 400)}`,
       ),
     );
   }

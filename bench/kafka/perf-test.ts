@@ -3,13 +3,11 @@
 // parser for what it prints. Its latency is send() → callback in whole milliseconds from
 // System.currentTimeMillis, sampled, not corrected for coordinated omission: compare it with
 // the JS clients' `send` series, never with the open-loop `intended` one.
-import readline from 'node:readline';
-import { execa } from 'execa';
 import type { BenchOptions } from './args.ts';
-import { nowUs } from './clock.ts';
 import { RunControl } from './control.ts';
 import { mbPerSec, type ClientResult } from './result.ts';
-import type { Progress, RunHooks } from './runner.ts';
+import { runJvmTool } from './jvm-tool.ts';
+import type { ClientRun } from './loop.ts';
 
 export interface PerfTestTotal {
   records: number;
@@ -146,77 +144,56 @@ export function perfTestArgs(
   ];
 }
 
-const JVM_START_GRACE_MS = 30_000;
-
 /** Runs ProducerPerformance to completion, Ctrl-C, the first send error or a stall. */
-export async function runPerfTest(
-  jvm: PerfTestJvm,
-  topic: string,
-  partitions: number,
-  o: BenchOptions,
-  hooks: RunHooks = {},
-): Promise<ClientResult> {
+export async function runPerfTest(jvm: PerfTestJvm, { topic, partitions, o, hooks }: ClientRun): Promise<ClientResult> {
   const ctl = new RunControl(hooks.signal);
   const args = perfTestArgs(jvm, topic, o);
   const total = o.warmup + o.messages;
   const lines: PerfTestLine[] = [];
-  const stderrTail: string[] = [];
   let windowed = 0;
-  // The JVM takes a few seconds to start (more on a busy machine) before its first line.
-  let lastLineUs = nowUs() + JVM_START_GRACE_MS * 1000;
-  const sub = execa(jvm.java, args, {
-    reject: false,
-    buffer: false,
-    stdin: 'ignore',
-    forceKillAfterDelay: 2000,
-  });
-  const exited = sub.then((r) => r);
-
-  readline.createInterface({ input: sub.stdout! }).on('line', (line) => {
-    lastLineUs = nowUs();
-    const parsed = parsePerfTestLine(line);
-    if (!parsed) return;
-    lines.push(parsed);
-    if (parsed.kind === 'window') {
+  const r = await runJvmTool(jvm, args, ctl, {
+    // The tool prints a window line every 5 s while records complete: silence well past that is a stall.
+    silenceMs: o.stallTimeoutMs + 5000,
+    stalled: () =>
+      `kafka-producer-perf-test printed nothing for ${(o.stallTimeoutMs + 5000) / 1000} s (broker at ${o.bootstrap} down or stalled?)`,
+    onStdout: (line) => {
+      const parsed = parsePerfTestLine(line);
+      if (!parsed) return;
+      lines.push(parsed);
+      if (parsed.kind !== 'window') return;
       windowed += parsed.records;
-      const p: Progress = {
+      hooks.onProgress?.({
         client: 'perf-test',
         phase: windowed < o.warmup ? 'warm-up' : 'measuring',
         sent: windowed,
         acked: windowed,
         total,
         rate: parsed.recordsPerSec,
-      };
-      hooks.onProgress?.(p);
-    }
+      });
+    },
+    onStderr: (line) => {
+      if (FATAL_RE.test(line.trim())) ctl.fail(new Error(`kafka-producer-perf-test: ${line.trim().slice(0, 300)}`));
+    },
   });
-  readline.createInterface({ input: sub.stderr! }).on('line', (line) => {
-    stderrTail.push(line);
-    if (stderrTail.length > 20) stderrTail.shift();
-    if (FATAL_RE.test(line.trim()))
-      ctl.fail(new Error(`kafka-producer-perf-test: ${line.trim().slice(0, 300)}`));
-  });
-  // The tool prints a window line every 5 s while records complete: silence well past that is a stall.
-  ctl.watchdog(
-    () => true,
-    () => lastLineUs,
-    o.stallTimeoutMs + 5000,
-    () =>
-      `kafka-producer-perf-test printed nothing for ${(o.stallTimeoutMs + 5000) / 1000} s (broker at ${o.bootstrap} down or stalled?)`,
-  );
-
-  await Promise.race([exited, ctl.whenStopped]);
-  if (ctl.stopped) sub.kill('SIGTERM');
-  const r = await exited;
   ctl.dispose();
   if (!ctl.stopped && (r.exitCode ?? 1) !== 0) {
     ctl.fail(
       new Error(
-        `kafka-producer-perf-test exited ${r.exitCode ?? r.signal}: ${stderrTail.slice(-3).join(' | ').slice(0, 400)}`,
+        `kafka-producer-perf-test exited ${r.exitCode ?? r.signal}: ${r.stderrTail.slice(-3).join(' | ').slice(0, 400)}`,
       ),
     );
   }
+  return perfTestResult(lines, windowed, topic, partitions, o, ctl);
+}
 
+function perfTestResult(
+  lines: PerfTestLine[],
+  windowed: number,
+  topic: string,
+  partitions: number,
+  o: BenchOptions,
+  ctl: RunControl,
+): ClientResult {
   const t = pickTotal(lines);
   const windows = lines.filter((l) => l.kind === 'window');
   const acked = t ? (t.steadyState ? t.records + o.warmup : t.records) : windowed;

@@ -9,15 +9,17 @@ const { Kafka, CompressionTypes, logLevel } = kafkajs;
 /** A first join on a fresh broker creates __consumer_offsets: slow on a busy machine. */
 const GROUP_JOIN_TIMEOUT_MS = 90_000;
 
-function client(cfg: ClientConfig): kafkajs.Kafka {
+// Few, short retries by default: a dead broker must end the run in bounded time, not after minutes.
+const SHORT_RETRY = { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 };
+
+function client(cfg: ClientConfig, retry = SHORT_RETRY): kafkajs.Kafka {
   return new Kafka({
     clientId: cfg.clientId,
     brokers: [cfg.bootstrap],
     logLevel: logLevel.NOTHING,
     connectionTimeout: 3000,
     requestTimeout: cfg.requestTimeoutMs,
-    // Few, short retries: a dead broker must end the run in bounded time, not after minutes.
-    retry: { retries: 2, initialRetryTime: 200, maxRetryTime: 1000 },
+    retry,
   });
 }
 
@@ -49,14 +51,7 @@ export function kafkajsConsumer(cfg: ClientConfig, groupId: string): ConsumerDri
   // The consumer may retry longer than the producer: its first group join on a fresh broker
   // waits for __consumer_offsets to be created. A dead broker still ends the run through the
   // producer's stall watchdog, and close() is bounded.
-  const consumer = new Kafka({
-    clientId: cfg.clientId,
-    brokers: [cfg.bootstrap],
-    logLevel: logLevel.NOTHING,
-    connectionTimeout: 3000,
-    requestTimeout: cfg.requestTimeoutMs,
-    retry: { retries: 10, initialRetryTime: 300, maxRetryTime: 3000 },
-  }).consumer({
+  const consumer = client(cfg, { retries: 10, initialRetryTime: 300, maxRetryTime: 3000 }).consumer({
     groupId,
     minBytes: 1,
     maxWaitTimeInMs: 100,
