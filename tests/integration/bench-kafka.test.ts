@@ -15,7 +15,7 @@ import { main } from '../../bench/kafka.ts';
 import type { BenchRun, ClientResult, SeriesName } from '../../bench/kafka/result.ts';
 import type { PlatformContext } from '../../tasks/context.ts';
 import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
-import { kafkaBenchChecks } from '../../tasks/phase0/03-event-bus/bench-checks.ts';
+import { kafkaBenchChecks } from '../../validation/lib/kafka-bench-checks.ts';
 
 let broker: TestBroker | undefined;
 let out = '';

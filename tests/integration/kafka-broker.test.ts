@@ -6,7 +6,7 @@ import net from 'node:net';
 import path from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { UsageError } from '../../tasks/engine/task.ts';
+import { UsageError, type Check } from '../../tasks/engine/task.ts';
 import {
   startKafka,
   stopKafka,
@@ -20,12 +20,12 @@ import { execa } from 'execa';
 import type { Admin } from 'kafkajs';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { ensureTopics, orchestratorKafka, retryRetriable, SEED_TOPICS } from '../../tasks/topics.ts';
-import {
-  brokerReadyCheck,
-  durabilityChecks,
-  roundTripChecks,
-  topicsMatchSeedChecks,
-} from '../../tasks/phase0/03-event-bus/checks.ts';
+import { brokerReady, roundTripChecks, topicChecks } from '../../tasks/phase0/03-event-bus/checks.ts';
+import { durabilityChecks } from '../../tasks/phase0/03-event-bus/durability-checks.ts';
+import type { Paths, PlatformContext } from '../../tasks/context.ts';
+import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
+import type { Component } from '../../tasks/targets/target.ts';
+import { runChecks, type DefinedCheck } from '../../validation/lib/define-check.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 
 /** Exited: no such process, or a zombie waiting for this test process (its parent) to reap it. */
@@ -49,6 +49,29 @@ async function recreate(admin: Admin, topic: string, partitions: number): Promis
   await retryRetriable(() => admin.fetchTopicOffsets(topic));
 }
 
+/**
+ * Runs 0-3 checks against the test broker: a context whose target's Kafka endpoint is it and
+ * whose event-bus component reports `readyMs` as its recorded time to ready.
+ */
+function runOn(b: { bootstrap: string; paths: Paths }, checks: DefinedCheck[], readyMs?: number) {
+  const bus = { facts: async () => (readyMs === undefined ? {} : { startup: { at: '', readyMs: { kafka: readyMs } } }) };
+  const ctx = {
+    signal: new AbortController().signal,
+    log: () => undefined,
+    logFile: '/dev/null',
+    paths: b.paths,
+    env: {},
+    target: {
+      name: 'native',
+      describe: 'test broker',
+      endpoints: () => ({ ...nativeEndpoints({}), kafka: { url: b.bootstrap } }),
+      components: { 'event-bus': bus as unknown as Component<PlatformContext> },
+      tools: [],
+    },
+  } satisfies PlatformContext;
+  return runChecks(ctx, checks);
+}
+
 const lifecycle = suite<{ broker?: TestBroker }>('kafka: real broker lifecycle');
 
 lifecycle.before(async (ctx) => {
@@ -63,7 +86,7 @@ lifecycle('broker answers a describeCluster request and reports its time to read
   const b = broker!;
   const started = await kafkaLastStart(b.paths);
   assert.ok(started, 'the start record of the running broker');
-  const c = await brokerReadyCheck({ url: b.bootstrap }, { startupMs: started.readyMs });
+  const [c] = (await runOn(b, [brokerReady()], started.readyMs)) as [Check];
   assert.is(c.status, 'pass', c.reason);
   assert.is(c.measured, started.readyMs);
   assert.match(c.evidence ?? '', /1 broker\(s\)/);
@@ -95,7 +118,7 @@ lifecycle('topics-create creates the six seed topics, then changes nothing', asy
     second.map((o) => o.outcome),
     SEED_TOPICS.map(() => 'unchanged'),
   );
-  const checks = await topicsMatchSeedChecks({ url: b.bootstrap });
+  const checks = await runOn(b, topicChecks());
   assert.is(checks.length, 6);
   for (const c of checks) assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
   assert.is(checks.find((c) => c.id === '0-3.topic.market-data.trades')?.measured, 6);
@@ -108,18 +131,18 @@ lifecycle(
     const wrong = [{ name: 'orders.placed', partitions: 5, replicationFactor: 1 }];
     const [o] = await ensureTopics(b.bootstrap, wrong);
     assert.equal(o, { name: 'orders.placed', outcome: 'mismatch', expected: 5, actual: 3 });
-    const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, wrong);
+    const [c] = await runOn(b, topicChecks(wrong));
     assert.is(c?.status, 'fail');
     assert.is(c?.measured, 3);
     assert.match(c?.reason ?? '', /has 3 partitions, the seed says 5/);
-    const [still] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[4]]);
+    const [still] = await runOn(b, topicChecks([SEED_TOPICS[4]!]));
     assert.is(still?.status, 'pass', 'orders.placed keeps its 3 partitions');
   },
 );
 
 lifecycle('keyed round trip on every seed topic: keys, values, order per partition', async ({ broker }) => {
   const b = broker!;
-  const checks = await roundTripChecks({ url: b.bootstrap });
+  const checks = await runOn(b, roundTripChecks());
   assert.is(checks.length, 6);
   for (const c of checks) {
     assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
@@ -132,10 +155,12 @@ lifecycle(
   async ({ broker }) => {
     const b = broker!;
     const pidBefore = (await readPid(b.paths, KAFKA_PROCESS))?.pid;
-    const [durable, restart] = await durabilityChecks(
-      { url: b.bootstrap },
-      { how: 'test: stopKafka + startKafka', restart: async () => void (await b.restart()) },
-      { count: 500 },
+    const [durable, restart] = await runOn(
+      b,
+      durabilityChecks(
+        { how: 'test: stopKafka + startKafka', restart: async () => void (await b.restart()) },
+        { count: 500 },
+      ),
     );
     assert.is(durable?.status, 'pass', durable?.reason);
     assert.is(durable?.measured, 500);
@@ -178,7 +203,7 @@ lifecycle(
       assert.is(bad.exitCode, 1, bad.stdout);
       assert.match(bad.stdout, /orders\.filled: exists with 2 partitions, the seed says 3/);
       assert.match(bad.stdout, /1 topic\(s\) differ from the seed; nothing was changed on them/);
-      const [c] = await topicsMatchSeedChecks({ url: b.bootstrap }, [SEED_TOPICS[5]]);
+      const [c] = await runOn(b, topicChecks([SEED_TOPICS[5]!]));
       assert.is(c?.status, 'fail');
       assert.match(c?.reason ?? '', /has 2 partitions, the seed says 3/);
     } finally {
@@ -227,7 +252,7 @@ lifecycle('start/stop twice in a row; down leaves no process and free ports', as
     assert.is((await startKafka(b)).already, true, 'a second start finds it running');
   }
   // Data survived both cycles.
-  const checks = await topicsMatchSeedChecks({ url: b.bootstrap });
+  const checks = await runOn(b, topicChecks());
   for (const c of checks) assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
 });
 

@@ -6,7 +6,7 @@ import type { PlatformContext } from '../../tasks/context.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
 import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import { unavailable } from '../../tasks/targets/target.ts';
-import { kafkaBenchChecks } from '../../tasks/phase0/03-event-bus/bench-checks.ts';
+import { kafkaBenchChecks } from '../../validation/lib/kafka-bench-checks.ts';
 
 function ctxWithoutKafka(reason: string): PlatformContext {
   return {

@@ -81,6 +81,15 @@ test('bound atLeast: at the bound passes, under fails; no figure fails', async (
   assert.match(none.reason ?? '', /no figure measured/);
 });
 
+test('bound above: over passes, at the bound fails (the seed says > 10,000 msg/s)', async () => {
+  const spec = { id: '0-3.tp', title: 'tp', proof: 'static', bound: { above: 10_000, unit: 'msg/s' } } as const;
+  const pass = await defineCheck(spec, () => ({ measured: 10_001 })).run(ctxWith({}));
+  const fail = await defineCheck(spec, () => ({ measured: 10_000 })).run(ctxWith({}));
+  assert.equal([pass.status, pass.threshold], ['pass', '> 10000']);
+  assert.equal([fail.status, fail.threshold], ['fail', '> 10000']);
+  assert.match(fail.reason ?? '', /10000 msg\/s is not above 10000 msg\/s/);
+});
+
 test('problems fail the check; a skip from the measurement keeps its reason', async () => {
   const bad = await defineCheck({ id: '0-9.x', title: 'x', proof: 'static' }, () => ({
     problems: ['a missing', 'b wrong'],

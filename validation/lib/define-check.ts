@@ -15,8 +15,11 @@ import { errText, firstLine } from './errors.ts';
 /** What a check can need from the target: one of its endpoints. */
 export type Need = keyof Endpoints;
 
-/** A bound on the measured figure: strictly below, or at least. */
-export type Bound = { below: number; unit: string } | { atLeast: number; unit: string };
+/** A bound on the measured figure: strictly below, strictly above, or at least. */
+export type Bound =
+  | { below: number; unit: string }
+  | { above: number; unit: string }
+  | { atLeast: number; unit: string };
 
 /** An endpoint the target provides, as the measure function receives it. */
 export interface Reached {
@@ -79,13 +82,15 @@ export interface DefinedCheck {
   run(ctx: PlatformContext): Promise<Check>;
 }
 
-export const thresholdText = (b: Bound): string => ('below' in b ? `< ${b.below}` : `>= ${b.atLeast}`);
+export const thresholdText = (b: Bound): string =>
+  'below' in b ? `< ${b.below}` : 'above' in b ? `> ${b.above}` : `>= ${b.atLeast}`;
 
 /** Why a figure misses its bound, or undefined when it holds. */
 function boundMiss(b: Bound, measured: number | string | undefined, unit: string): string | undefined {
   if (typeof measured !== 'number' || !Number.isFinite(measured))
     return `no figure measured (bound ${thresholdText(b)} ${unit})`;
   if ('below' in b) return measured < b.below ? undefined : `${measured} ${unit} is not below ${b.below} ${unit}`;
+  if ('above' in b) return measured > b.above ? undefined : `${measured} ${unit} is not above ${b.above} ${unit}`;
   return measured >= b.atLeast ? undefined : `${measured} ${unit} is below the required ${b.atLeast} ${unit}`;
 }
 

@@ -5,6 +5,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { defineTask } from '../define.ts';
+import { runChecks } from '../../../validation/lib/define-check.ts';
 import { gitHooksInstalled } from './hooks.ts';
 // Checks and setup steps load when a step runs, not when the graph is built (`status`, `--help`).
 const checks = () => import('./checks.ts');
@@ -30,7 +31,7 @@ export const devEnvironment = defineTask({
   },
   // The Docker paths' render checks need only development tools, so they run on every target.
   verify: async (ctx) => [
-    ...(await (await checks()).devEnvironmentChecks(ctx)),
+    ...(await runChecks(ctx, (await checks()).devEnvironmentChecks(ctx))),
     ...(await (await dockerPaths()).dockerPathChecks(ctx)),
   ],
   timeoutMs: 30 * 60_000,

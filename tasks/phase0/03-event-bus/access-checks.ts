@@ -1,10 +1,8 @@
 // 0-3.ac2 (access from within the cluster) and 0-3.ac9 (the guide explains the access patterns),
 // as data. In-cluster access has a cluster to be measured in only on k3d and compose; natively
 // every client is a host process on the one listener that 0-3.ac3 proves, so the check says so.
-import fs from 'node:fs';
-import path from 'node:path';
 import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
-import { GUIDE } from '../../../validation/lib/docs.ts';
+import { GUIDE, readPage } from '../../../validation/lib/docs.ts';
 
 const PAGE = `${GUIDE}/event-bus.md`;
 
@@ -23,9 +21,7 @@ const PATTERNS: [string, RegExp][] = [
 const docs = defineCheck(
   { id: '0-3.docs', criteria: ['0-3.ac9'], title: 'The event-bus guide explains the Kafka access patterns', proof: 'static' },
   (_, ctx) => {
-    const file = path.join(ctx.paths.root, PAGE);
-    if (!fs.existsSync(file)) throw new Error(`${PAGE} is missing`);
-    const text = fs.readFileSync(file, 'utf8');
+    const text = readPage(ctx.paths.root, PAGE);
     const missing = PATTERNS.filter(([, re]) => !re.test(text)).map(([what]) => what);
     return {
       measured: PATTERNS.length - missing.length,

@@ -2,7 +2,6 @@
 // (native: Apache Kafka in KRaft mode; k3d/compose: Redpanda); run starts it and creates the
 // seed's topics (tasks/topics.ts); verify runs the shared checks of tasks/phase0/03-event-bus/checks.ts
 // against the target's Kafka endpoint, including a restart through the component for durability.
-import path from 'node:path';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
 import type { PlatformContext } from '../../context.ts';
@@ -13,21 +12,18 @@ import { runChecks } from '../../../validation/lib/define-check.ts';
 const checks = () => import('./checks.ts');
 import { cluster } from '../02-cluster/index.ts';
 
-/** REQ-0.2: a short bench; the latency check carries its percentile plot for the report. */
-async function benchWithFigure(ctx: PlatformContext) {
-  const { kafkaBenchChecks } = await import('./bench-checks.ts');
-  const bench = await kafkaBenchChecks(ctx, { task: '0-3' });
-  return bench.checks.map((c) =>
-    bench.svg && c.id.endsWith('latency-p95')
-      ? {
-          ...c,
-          figure: {
-            title: 'Kafka end-to-end latency by percentile (REQ-0.2)',
-            svgFile: path.resolve(bench.svg),
-          },
-        }
-      : c,
-  );
+/** The restart the durability checks use: the target's own event-bus component, down then up. */
+function restartOf(ctx: PlatformContext) {
+  const bus = component(ctx, 'event-bus');
+  return bus.down
+    ? {
+        how: `the ${ctx.target.name} target's event-bus component (down, then up until it answers)`,
+        restart: async () => {
+          await bus.down!(ctx);
+          await bus.up(ctx);
+        },
+      }
+    : { unavailable: `the ${ctx.target.name} target's event-bus component has no down step to restart it` };
 }
 
 export const eventBus = defineTask({
@@ -41,8 +37,7 @@ export const eventBus = defineTask({
     const kafka = ctx.target.endpoints().kafka;
     if (!isAvailable(kafka)) return false;
     // Done when every seed topic exists as the seed says (a mismatch makes run report it).
-    const seed = await (await checks()).topicsMatchSeedChecks(kafka);
-    return seed.every((c) => c.status === 'pass');
+    return (await checks()).seedTopicsMatch(kafka.url).catch(() => false);
   },
   run: async (ctx) => {
     await component(ctx, 'event-bus').up(ctx);
@@ -55,34 +50,25 @@ export const eventBus = defineTask({
     if (bad.length > 0) throw new Error(bad.map(describeOutcome).join('; '));
   },
   verify: async (ctx) => {
-    const kafka = ctx.target.endpoints().kafka;
-    const bus = component(ctx, 'event-bus');
-    const { brokerReadyCheck, durabilityChecks, roundTripChecks, testScriptsCheck, topicsMatchSeedChecks } =
-      await checks();
-    const startupMs = (await bus.facts?.(ctx))?.startup?.readyMs.kafka;
-    const ready = await brokerReadyCheck(kafka, { startupMs });
+    const { brokerReady, roundTripChecks, testScripts, topicChecks } = await checks();
     const { ACCESS_CHECKS } = await import('./access-checks.ts');
+    const [ready] = await runChecks(ctx, [brokerReady()]);
     const access = await runChecks(ctx, ACCESS_CHECKS);
-    if (ready.status !== 'pass') return [ready, ...access];
-    const restart = bus.down
-      ? {
-          how: `the ${ctx.target.name} target's event-bus component (down, then up until it answers)`,
-          restart: async () => {
-            await bus.down!(ctx);
-            await bus.up(ctx);
-          },
-        }
-      : { unavailable: `the ${ctx.target.name} target's event-bus component has no down step to restart it` };
+    if (ready!.status !== 'pass') return [ready!, ...access];
+    const { kafkaBenchSpecs } = await import('../../../validation/lib/kafka-bench-checks.ts');
+    const { durabilityChecks } = await import('./durability-checks.ts');
     return [
-      ready,
+      ready!,
       ...access,
-      ...(await topicsMatchSeedChecks(kafka)),
-      ...(await roundTripChecks(kafka)),
-      await testScriptsCheck(kafka, { root: ctx.paths.root, cache: ctx.paths.cache, signal: ctx.signal }),
-      // The bench runs before the durability restart: right after a restart the broker's JIT is
-      // cold and the figure would measure warm-up, not the event bus.
-      ...(await benchWithFigure(ctx)),
-      ...(await durabilityChecks(kafka, restart)),
+      ...(await runChecks(ctx, [
+        ...topicChecks(),
+        ...roundTripChecks(),
+        testScripts(),
+        // REQ-0.2: a short bench, before the durability restart: right after a restart the
+        // broker's JIT is cold and the figure would measure warm-up, not the event bus.
+        ...kafkaBenchSpecs({ task: '0-3' }).checks,
+        ...durabilityChecks(restartOf(ctx)),
+      ])),
     ];
   },
   timeoutMs: 300_000,

@@ -44,7 +44,7 @@ async function ciDurationCheck(ctx: PlatformContext): Promise<Check> {
 async function benchChecks(ctx: PlatformContext): Promise<Check[]> {
   try {
     const mod =
-      (await import('../03-event-bus/bench-checks.ts')) as typeof import('../03-event-bus/bench-checks.ts');
+      (await import('../../../validation/lib/kafka-bench-checks.ts')) as typeof import('../../../validation/lib/kafka-bench-checks.ts');
     return (await mod.kafkaBenchChecks(ctx, { task: '0-13', messages: 100_000, durationS: 5 })).checks;
   } catch (e) {
     return [
