@@ -39,7 +39,7 @@ export const createService: CreateService = ({ config, logger, bus, metrics }) =
           value: JSON.stringify(event),
         });
         // The access line (app.ts) carries where the event went: one INFO line per request under
-        // load (issue 25: three lines a request were a tenth of the demo's CPU). LOG_LEVEL=debug
+        // load (issue 25: three lines a request were an eighth of the demo's CPU). LOG_LEVEL=debug
         // adds a line per step, this one and the consumer's.
         req.logFields = {
           event_id: event.id,
