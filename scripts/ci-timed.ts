@@ -29,6 +29,24 @@ function save(data: CiTimings) {
   fs.renameSync(tmp, file);
 }
 
+/** A lock directory beside the file (mkdir is atomic); one left by a killed step is taken after 10 s. */
+async function lock(): Promise<() => void> {
+  const dir = `${file}.lock`;
+  fs.mkdirSync(path.dirname(file), { recursive: true });
+  for (let i = 0; ; i++) {
+    try {
+      fs.mkdirSync(dir);
+      return () => fs.rmSync(dir, { recursive: true, force: true });
+    } catch {
+      if (i >= 200) {
+        fs.rmSync(dir, { recursive: true, force: true });
+        i = 0;
+      }
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}
+
 const argv = process.argv.slice(2);
 if (argv[0] === '--pipeline') {
   const [, startedMs, code, load] = argv;
@@ -64,6 +82,8 @@ const r = await execa(cmd, args, { stdio: 'inherit', reject: false });
 const seconds = round1((performance.now() - t0) / 1000);
 const exitCode = r.exitCode ?? 1;
 const head = await commit();
+// `.ci/run` runs lint and the Docker paths beside the tests: steps that end together take turns.
+const release = await lock();
 // Steps of another commit's run are not this run's: start over rather than mix them.
 const prior = readCiTimings(file);
 const data: CiTimings = prior && (!prior.commit || prior.commit === head) ? prior : { steps: {} };
@@ -77,5 +97,6 @@ data.steps[step] = {
   loadAverage: [loadBefore, os.loadavg()[0]!].map(round1),
 };
 save(data);
+release();
 console.log(`ci-timed: ${step} took ${seconds}s (exit ${exitCode}); recorded in ${rel}`);
 process.exit(exitCode);

@@ -3,6 +3,7 @@
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync } from 'node:child_process';
+import { execa } from 'execa';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -64,6 +65,33 @@ test('scripts/ci-timed.ts --pipeline records this checkout: pass; the same file 
     const stale = await pipelineTimeCheck(REPO_ROOT, dir, meta);
     assert.is(stale.status, 'skip');
     assert.match(stale.reason ?? '', /^stale: /);
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test('steps that end together (.ci/run runs lint beside the tests) take turns writing the record', async () => {
+  const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'ci-timings-'));
+  const file = timingsFile(dir);
+  const ran = path.join(dir, 'ran');
+  try {
+    const step = (name: string, cmd: string[]) =>
+      execa(path.join(REPO_ROOT, 'node_modules', '.bin', 'tsx'), ['scripts/ci-timed.ts', name, '--', ...cmd], {
+        cwd: REPO_ROOT,
+        env: { ...process.env, PLATFORM_DIR: dir },
+      });
+    // Another step holds the lock: this one's command runs, its record waits.
+    fs.mkdirSync(`${file}.lock`);
+    const held = step('held', ['touch', ran]);
+    for (let i = 0; i < 600 && !fs.existsSync(ran); i++) await new Promise((r) => setTimeout(r, 50));
+    assert.ok(fs.existsSync(ran), 'the step ran its command');
+    await new Promise((r) => setTimeout(r, 1_000));
+    assert.not.ok(fs.existsSync(file), 'no record written while another step holds the lock');
+    fs.rmdirSync(`${file}.lock`);
+    await Promise.all([held, ...['s1', 's2', 's3'].map((n) => step(n, ['true']))]);
+    const rec = JSON.parse(fs.readFileSync(file, 'utf8')) as CiTimings;
+    assert.equal(Object.keys(rec.steps).sort(), ['held', 's1', 's2', 's3']);
+    assert.not.ok(fs.existsSync(`${file}.lock`), 'the lock is released');
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
   }
