@@ -21,7 +21,6 @@ const STILL_OVER_80_LINE_FUNCTIONS = [
   'tasks/engine/progress.ts',
   'tasks/engine/scheduler.ts',
   'tasks/phase0/04-metrics/checks.ts',
-  'tasks/targets/native/index.ts',
   'validation/docker/render.ts',
 ];
 

@@ -76,6 +76,131 @@ const cachedTool = (name: string, binary: string, versionArgs: string, what: str
   install: `npx tsx tasks.ts dev-setup (builds ${what} from the Go module proxy into .tools/cache/bin)`,
 });
 
+/** VictoriaLogs and its collector; verify also checks every process's log reached the store. */
+const logsComponent = () =>
+  lazyComponent(
+    {
+      describe: 'VictoriaLogs fed by an OpenTelemetry Collector',
+      processes: ['victorialogs', 'otelcol'],
+      methods: ['install', 'down', 'plan', 'rows', 'checks'],
+    },
+    async () => {
+      const { nativeLogsComponent } = await import('./observability.ts');
+      const { everyProcessLogCheck } = await import('./log-files-check.ts');
+      return {
+        ...nativeLogsComponent(envOf),
+        checks: async (ctx) => {
+          const ep = nativeEndpoints(envOf(ctx)).logsql;
+          return 'url' in ep ? [await everyProcessLogCheck(ctx.paths, ep.url)] : [];
+        },
+      };
+    },
+  );
+
+/** Jaeger v2; verify checks its query API and retention. */
+const tracesComponent = () =>
+  lazyComponent(
+    {
+      describe: 'Jaeger v2 (OTLP in, trace store, query API)',
+      processes: ['jaeger'],
+      methods: ['install', 'down', 'plan', 'rows', 'checks'],
+    },
+    async () => {
+      const { nativeTracesComponent, jaegerConfig } = await import('./observability.ts');
+      return {
+        ...nativeTracesComponent(envOf),
+        checks: async (ctx) => {
+          // The checks (and the YAML reader they use) load for verify only.
+          const { jaegerReadyCheck, jaegerRetentionCheck } = await import('./jaeger-check.ts');
+          const ep = nativeEndpoints(envOf(ctx)).traceQuery;
+          return [
+            ...('url' in ep ? [await jaegerReadyCheck(ep)] : []),
+            await jaegerRetentionCheck(ctx.paths, jaegerConfig(ctx.paths)),
+          ];
+        },
+      };
+    },
+  );
+
+/** The native components: each one's module (and the clients it uses) loads on its first call. */
+// Every component with status rows gets `logs` from them (native/process-logs.ts).
+const nativeComponents = () =>
+  withProcessLogs({
+    'event-bus': lazyComponent(
+      {
+        describe: 'Apache Kafka (KRaft) on the JVM',
+        processes: ['kafka'],
+        methods: ['install', 'down', 'rows', 'facts', 'identity'],
+      },
+      async () => (await import('./kafka.ts')).kafkaComponent(),
+    ),
+    metrics: lazyComponent(
+      {
+        describe:
+          'Prometheus, Alertmanager, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
+        processes: ['prometheus', 'alertmanager', 'node-exporter', 'kafka-lag-exporter', 'console'],
+        restartsAlone: ['console'],
+        methods: ['install', 'down', 'plan', 'rows', 'facts', 'restartProcess'],
+      },
+      async () => {
+        const [{ prometheusComponent }, { withConsole }] = await Promise.all([
+          import('./prometheus.ts'),
+          import('./console.ts'),
+        ]);
+        return withConsole(
+          prometheusComponent((ctx) => {
+            const k = nativeEndpoints(ctx.env).kafka;
+            return 'url' in k ? k.url : '127.0.0.1:19092';
+          }),
+        );
+      },
+    ),
+    logs: logsComponent(),
+    traces: tracesComponent(),
+    demo: lazyComponent(
+      {
+        describe: 'examples/demo-service as a host process',
+        processes: ['demo-service'],
+        methods: ['down', 'plan', 'rows', 'facts', 'identity'],
+      },
+      async () => {
+        const { demoComponent, demoLogFile } = await import('./demo.ts');
+        return {
+          ...demoComponent(),
+          facts: async (ctx) => ({ logFile: demoLogFile(ctx), runsAs: 'as a supervised process' }),
+        };
+      },
+    ),
+  });
+
+/** What `doctor` checks for the native target. */
+const NATIVE_TOOLS: Target<PlatformContext>['tools'] = [
+  {
+    name: 'java',
+    min: '17',
+    versionCmd: ['java', '-version'],
+    install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)',
+  },
+  {
+    name: 'mvn',
+    min: '3.6',
+    versionCmd: ['mvn', '-v'],
+    install: 'apt-get install maven (resolves the Kafka jars from Maven Central)',
+  },
+  cachedTool('prometheus', 'prometheus', '--version', 'Prometheus'),
+  cachedTool('promtool', 'promtool', '--version', "Prometheus' promtool"),
+  cachedTool('alertmanager', 'alertmanager', '--version', 'Alertmanager'),
+  {
+    name: 'prometheus-node-exporter',
+    min: '1.5',
+    versionCmd: ['prometheus-node-exporter', '--version'],
+    install: 'apt-get install prometheus-node-exporter (host CPU, memory, disk for the alerts)',
+  },
+  cachedTool('jaeger', 'jaeger', 'version', 'Jaeger'),
+  cachedTool('victoria-logs', 'victoria-logs', '-version', 'VictoriaLogs'),
+  cachedTool('otelcol', 'otelcol-platform', '--version', 'the log collector'),
+];
+
 /** The native target, from the typed settings (tasks/config/settings.ts): the same values its components get as ctx.env. */
 export function nativeTarget(settings: Settings): Target<PlatformContext> {
   return {
@@ -83,120 +208,10 @@ export function nativeTarget(settings: Settings): Target<PlatformContext> {
     describe:
       'host processes: Apache Kafka (KRaft) on the JVM, Prometheus and Alertmanager, Jaeger v2 (traces), VictoriaLogs (logs) fed by an OpenTelemetry Collector',
     endpoints: () => nativeEndpoints(settings),
-    // Every component with status rows gets `logs` from them (native/process-logs.ts).
-    components: withProcessLogs({
-      // Each component's module (and the clients it uses) loads on its first call.
-      'event-bus': lazyComponent(
-        {
-          describe: 'Apache Kafka (KRaft) on the JVM',
-          processes: ['kafka'],
-          methods: ['install', 'down', 'rows', 'facts', 'identity'],
-        },
-        async () => (await import('./kafka.ts')).kafkaComponent(),
-      ),
-      metrics: lazyComponent(
-        {
-          describe: 'Prometheus, Alertmanager, node-exporter, Kafka lag exporter, the platform console (for Grafana)',
-          processes: ['prometheus', 'alertmanager', 'node-exporter', 'kafka-lag-exporter', 'console'],
-          restartsAlone: ['console'],
-          methods: ['install', 'down', 'plan', 'rows', 'facts', 'restartProcess'],
-        },
-        async () => {
-          const [{ prometheusComponent }, { withConsole }] = await Promise.all([
-            import('./prometheus.ts'),
-            import('./console.ts'),
-          ]);
-          return withConsole(
-            prometheusComponent((ctx) => {
-              const k = nativeEndpoints(ctx.env).kafka;
-              return 'url' in k ? k.url : '127.0.0.1:19092';
-            }),
-          );
-        },
-      ),
-      logs: lazyComponent(
-        {
-          describe: 'VictoriaLogs fed by an OpenTelemetry Collector',
-          processes: ['victorialogs', 'otelcol'],
-          methods: ['install', 'down', 'plan', 'rows', 'checks'],
-        },
-        async () => {
-          const { nativeLogsComponent } = await import('./observability.ts');
-          const { everyProcessLogCheck } = await import('./log-files-check.ts');
-          return {
-            ...nativeLogsComponent(envOf),
-            checks: async (ctx) => {
-              const ep = nativeEndpoints(envOf(ctx)).logsql;
-              return 'url' in ep ? [await everyProcessLogCheck(ctx.paths, ep.url)] : [];
-            },
-          };
-        },
-      ),
-      traces: lazyComponent(
-        {
-          describe: 'Jaeger v2 (OTLP in, trace store, query API)',
-          processes: ['jaeger'],
-          methods: ['install', 'down', 'plan', 'rows', 'checks'],
-        },
-        async () => {
-          const { nativeTracesComponent, jaegerConfig } = await import('./observability.ts');
-          return {
-            ...nativeTracesComponent(envOf),
-            checks: async (ctx) => {
-              // The checks (and the YAML reader they use) load for verify only.
-              const { jaegerReadyCheck, jaegerRetentionCheck } = await import('./jaeger-check.ts');
-              const ep = nativeEndpoints(envOf(ctx)).traceQuery;
-              return [
-                ...('url' in ep ? [await jaegerReadyCheck(ep)] : []),
-                await jaegerRetentionCheck(ctx.paths, jaegerConfig(ctx.paths)),
-              ];
-            },
-          };
-        },
-      ),
-      demo: lazyComponent(
-        {
-          describe: 'examples/demo-service as a host process',
-          processes: ['demo-service'],
-          methods: ['down', 'plan', 'rows', 'facts', 'identity'],
-        },
-        async () => {
-          const { demoComponent, demoLogFile } = await import('./demo.ts');
-          return {
-            ...demoComponent(),
-            facts: async (ctx) => ({ logFile: demoLogFile(ctx), runsAs: 'as a supervised process' }),
-          };
-        },
-      ),
-    }),
+    components: nativeComponents(),
     // No start bound: natively the `up` time is reported, not judged against the k3d cluster's.
     facts: async (ctx) => ({ processMemory: await supervisedMemory(ctx.paths) }),
     pids: supervisedPids,
-    tools: [
-      {
-        name: 'java',
-        min: '17',
-        versionCmd: ['java', '-version'],
-        install: 'apt-get install openjdk-17-jre-headless (runs Apache Kafka)',
-      },
-      {
-        name: 'mvn',
-        min: '3.6',
-        versionCmd: ['mvn', '-v'],
-        install: 'apt-get install maven (resolves the Kafka jars from Maven Central)',
-      },
-      cachedTool('prometheus', 'prometheus', '--version', 'Prometheus'),
-      cachedTool('promtool', 'promtool', '--version', "Prometheus' promtool"),
-      cachedTool('alertmanager', 'alertmanager', '--version', 'Alertmanager'),
-      {
-        name: 'prometheus-node-exporter',
-        min: '1.5',
-        versionCmd: ['prometheus-node-exporter', '--version'],
-        install: 'apt-get install prometheus-node-exporter (host CPU, memory, disk for the alerts)',
-      },
-      cachedTool('jaeger', 'jaeger', 'version', 'Jaeger'),
-      cachedTool('victoria-logs', 'victoria-logs', '-version', 'VictoriaLogs'),
-      cachedTool('otelcol', 'otelcol-platform', '--version', 'the log collector'),
-    ],
+    tools: NATIVE_TOOLS,
   };
 }
