@@ -15,9 +15,6 @@ const STILL_OVER_400_LINES = [
 ];
 const STILL_OVER_80_LINE_FUNCTIONS = [
   'tasks/cli/main.ts',
-  'tasks/console/web/pages/dashboards.ts',
-  'tasks/console/web/pages/traces.ts',
-  'tasks/console/web/traces/waterfall.ts',
   'tasks/engine/progress.ts',
   'tasks/engine/scheduler.ts',
   'tasks/phase0/04-metrics/checks.ts',

@@ -65,29 +65,16 @@ async function variableOptions(v: TemplateVariable, from: number, to: number, si
   return values.sort();
 }
 
-async function renderDashboard(root: HTMLElement, route: Route, signal: AbortSignal): Promise<() => void> {
-  const uid = route.rest[0]!;
-  const list = await getJson<DashboardEntry[]>('/api/dashboards', signal);
-  const entry = list.find((d) => d.uid === uid);
-  if (!entry) {
-    root.append(h('h1', null, 'Dashboards'), errorBox(`no dashboard with uid ${uid} under manifests/grafana/dashboards/`));
-    return () => {};
-  }
-  const d = await getJson<GrafanaDashboard>(`/api/dashboards/${encodeURIComponent(entry.file)}`, signal);
-  const params = route.params;
-  const from = params.get('from') ?? d.time?.from ?? 'now-1h';
-  const to = params.get('to') ?? d.time?.to ?? 'now';
-  const refresh = params.get('refresh') ?? (d.refresh || 'off');
-  const go = (change: Record<string, string | string[]>) => {
-    const next = new URLSearchParams(params);
-    for (const [k, v] of Object.entries(change)) {
-      next.delete(k);
-      for (const one of Array.isArray(v) ? v : [v]) next.append(k, one);
-    }
-    location.hash = routeHref('dashboards', [uid], next);
-  };
+type Go = (change: Record<string, string | string[]>) => void;
 
-  const variables = d.templating?.list ?? [];
+/** A select per template variable, its options from Prometheus over the range; what is selected (from the URL, else the default). */
+async function variablesToolbar(
+  variables: TemplateVariable[],
+  params: URLSearchParams,
+  range: { from: string; to: string },
+  go: Go,
+  signal: AbortSignal,
+): Promise<{ toolbar: HTMLElement; selected: Record<string, string[]>; options: Record<string, string[]> }> {
   const selected: Record<string, string[]> = {};
   const options: Record<string, string[]> = {};
   const toolbar = h('div', { class: 'toolbar' });
@@ -97,7 +84,7 @@ async function renderDashboard(root: HTMLElement, route: Route, signal: AbortSig
     selected[v.name] = fromUrl.length ? fromUrl : defaultSelection(v);
     let opts: string[] = [];
     try {
-      opts = await variableOptions(v, parseTime(from, nowS()), parseTime(to, nowS()), signal);
+      opts = await variableOptions(v, parseTime(range.from, nowS()), parseTime(range.to, nowS()), signal);
     } catch (e) {
       toolbar.append(h('span', { class: 'error' }, `$${v.name}: ${(e as Error).message}`));
     }
@@ -116,6 +103,34 @@ async function renderDashboard(root: HTMLElement, route: Route, signal: AbortSig
     for (const o of s.options) o.selected = selected[v.name]!.includes(o.value) || (o.value === '$__all' && selected[v.name]!.includes('All'));
     toolbar.append(h('label', null, `${v.label ?? v.name} `, s));
   }
+  return { toolbar, selected, options };
+}
+
+async function renderDashboard(root: HTMLElement, route: Route, signal: AbortSignal): Promise<() => void> {
+  const uid = route.rest[0]!;
+  const list = await getJson<DashboardEntry[]>('/api/dashboards', signal);
+  const entry = list.find((d) => d.uid === uid);
+  if (!entry) {
+    root.append(h('h1', null, 'Dashboards'), errorBox(`no dashboard with uid ${uid} under manifests/grafana/dashboards/`));
+    return () => {};
+  }
+  const d = await getJson<GrafanaDashboard>(`/api/dashboards/${encodeURIComponent(entry.file)}`, signal);
+  const params = route.params;
+  const from = params.get('from') ?? d.time?.from ?? 'now-1h';
+  const to = params.get('to') ?? d.time?.to ?? 'now';
+  const refresh = params.get('refresh') ?? (d.refresh || 'off');
+  const go: Go = (change) => {
+    const next = new URLSearchParams(params);
+    for (const [k, v] of Object.entries(change)) {
+      next.delete(k);
+      for (const one of Array.isArray(v) ? v : [v]) next.append(k, one);
+    }
+    location.hash = routeHref('dashboards', [uid], next);
+  };
+
+  const variables = d.templating?.list ?? [];
+  const { toolbar, selected, options } = await variablesToolbar(variables, params, { from, to }, go, signal);
+  const nowS = () => Date.now() / 1000;
   toolbar.append(
     h('span', { style: 'flex: 1' }),
     select(RANGES.includes(from) ? RANGES : [from, ...RANGES], from, (r) => `Last ${r.slice(4)}`, (r) => go({ from: r, to: 'now' }), { 'aria-label': 'time range' }),

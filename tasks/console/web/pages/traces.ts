@@ -14,13 +14,10 @@ import {
   type TraceSummary,
 } from '../traces/model.ts';
 import {
-  LOOKBACKS,
-  isTraceId,
   operationsUrl,
   parseLogLines,
   searchUrl,
   searchWindow,
-  serviceLogsQuery,
   servicesUrl,
   traceLogWindow,
   traceLogsQuery,
@@ -29,6 +26,7 @@ import {
   vmuiUrl,
   type SearchForm,
 } from '../traces/queries.ts';
+import { searchForm, traceIdForm } from '../traces/search-forms.ts';
 import { renderLogLines, renderWaterfall, revealSpan } from '../traces/waterfall.ts';
 
 interface JaegerList<T> {
@@ -142,6 +140,28 @@ function resultsTable(summaries: TraceSummary[]): HTMLElement {
   );
 }
 
+/** Runs the search the form describes and lists what Jaeger found, newest first. */
+async function showResults(results: HTMLElement, form: SearchForm, signal: AbortSignal): Promise<void> {
+  const window = searchWindow(form, Date.now());
+  if ('error' in window) return void results.replaceChildren(errorBox(window.error));
+  results.replaceChildren(h('div', { class: 'muted' }, 'Searching…'));
+  const found = await getJson<JaegerList<JaegerTrace>>(searchUrl(form, window), signal);
+  const summaries = (found.data ?? []).map(summarize).sort((a, b) => b.startUs - a.startUs);
+  const what = `${form.service}${form.operation ? ` · ${form.operation}` : ''}`;
+  const time = (ms: number) => new Date(ms).toLocaleString(undefined, { hour12: false });
+  results.replaceChildren(
+    h(
+      'p',
+      { class: 'muted' },
+      `${summaries.length} trace${summaries.length === 1 ? '' : 's'} of ${what}, ${time(window.startMs)} – ${time(window.endMs)}`,
+    ),
+    jaegerErrors(found) ? errorBox(`Jaeger: ${jaegerErrors(found)}`) : '',
+    summaries.length
+      ? resultsTable(summaries)
+      : h('p', { class: 'nodata' }, `No trace of ${what} in this time range.`),
+  );
+}
+
 function renderSearch(root: HTMLElement, route: Route, signal: AbortSignal): void {
   const status = h('div', { class: 'muted' }, 'Loading services from Jaeger…');
   const results = h('div', { class: 'trace-search-results' });
@@ -165,122 +185,71 @@ function renderSearch(root: HTMLElement, route: Route, signal: AbortSignal): voi
     const go = (f: SearchForm) => {
       location.hash = routeHref('traces', [], formParams(f));
     };
-    const service = h(
-      'select',
-      { name: 'service', 'aria-label': 'service' },
-      ...names.map((n) => h('option', { value: n, selected: n === form.service }, n)),
+    status.replaceWith(
+      h('div', { class: 'trace-forms' }, searchForm(form, names, ops.data ?? [], info?.links.logs, go), traceIdForm()),
     );
-    const operation = h(
-      'select',
-      { name: 'operation', 'aria-label': 'operation' },
-      h('option', { value: '' }, 'all operations'),
-      ...(ops.data ?? []).sort().map((o) => h('option', { value: o, selected: o === form.operation }, o)),
-    );
-    const lookback = h(
-      'select',
-      { name: 'lookback', 'aria-label': 'time range' },
-      ...LOOKBACKS.map(([v, t]) => h('option', { value: v, selected: v === form.lookback }, t)),
-    );
-    const from = h('input', {
-      type: 'datetime-local',
-      name: 'from',
-      value: form.from ?? '',
-      'aria-label': 'from',
-    });
-    const to = h('input', { type: 'datetime-local', name: 'to', value: form.to ?? '', 'aria-label': 'to' });
-    const custom = h('span', { class: 'custom-range', hidden: form.lookback !== 'custom' }, from, ' – ', to);
-    const limit = h('input', {
-      type: 'number',
-      name: 'limit',
-      min: 1,
-      max: 500,
-      value: form.limit,
-      'aria-label': 'limit',
-      style: 'width:5rem',
-    });
-    const idBox = h('input', {
-      type: 'search',
-      name: 'trace-id',
-      placeholder: 'trace id',
-      'aria-label': 'trace id',
-      style: 'width:19rem',
-    });
-    idBox.addEventListener('input', () => idBox.setCustomValidity(''));
-    const read = (): SearchForm => ({
-      service: service.value,
-      operation: operation.value,
-      lookback: lookback.value,
-      from: from.value,
-      to: to.value,
-      limit: Number(limit.value) || 20,
-    });
-    service.addEventListener('change', () => go({ ...read(), operation: '' }));
-    lookback.addEventListener('change', () => (custom.hidden = lookback.value !== 'custom'));
-    const searchForm = h(
-      'form',
-      { class: 'toolbar', onsubmit: (ev: Event) => (ev.preventDefault(), go(read())) },
-      service,
-      operation,
-      lookback,
-      custom,
-      h('label', null, 'limit ', limit),
-      h('button', { type: 'submit' }, 'Search'),
-      info?.links.logs
-        ? h(
-            'a',
-            {
-              href: vmuiUrl(info.links.logs, serviceLogsQuery(form.service), {
-                lookback: form.lookback === 'custom' ? '1h' : form.lookback,
-              }),
-              target: '_blank',
-              rel: 'noopener',
-              class: 'vmui-link',
-            },
-            `${form.service} logs in VictoriaLogs ↗`,
-          )
-        : null,
-    );
-    const idForm = h(
-      'form',
-      {
-        class: 'toolbar',
-        onsubmit: (ev: Event) => {
-          ev.preventDefault();
-          const id = idBox.value.trim().toLowerCase();
-          if (isTraceId(id)) {
-            location.hash = routeHref('traces', [id]);
-          } else {
-            idBox.setCustomValidity('a trace id is 16 or 32 hex digits');
-            idBox.reportValidity();
-          }
-        },
-      },
-      idBox,
-      h('button', { type: 'submit' }, 'Open trace'),
-    );
-    status.replaceWith(h('div', { class: 'trace-forms' }, searchForm, idForm));
     lastSearch = formParams(form).toString();
-
-    const window = searchWindow(form, Date.now());
-    if ('error' in window) return void results.replaceChildren(errorBox(window.error));
-    results.replaceChildren(h('div', { class: 'muted' }, 'Searching…'));
-    const found = await getJson<JaegerList<JaegerTrace>>(searchUrl(form, window), signal);
-    const summaries = (found.data ?? []).map(summarize).sort((a, b) => b.startUs - a.startUs);
-    const what = `${form.service}${form.operation ? ` · ${form.operation}` : ''}`;
-    results.replaceChildren(
-      h(
-        'p',
-        { class: 'muted' },
-        `${summaries.length} trace${summaries.length === 1 ? '' : 's'} of ${what}, ${new Date(window.startMs).toLocaleString(undefined, { hour12: false })} – ${new Date(window.endMs).toLocaleString(undefined, { hour12: false })}`,
-      ),
-      jaegerErrors(found) ? errorBox(`Jaeger: ${jaegerErrors(found)}`) : '',
-      summaries.length
-        ? resultsTable(summaries)
-        : h('p', { class: 'nodata' }, `No trace of ${what} in this time range.`),
-    );
+    await showResults(results, form, signal);
   })().catch((e: unknown) => {
     if (!signal.aborted) root.append(errorBox((e as Error).message));
   });
+}
+
+/** The trace's title line: root service and operation, id, start, duration, spans, services. */
+function traceHead(traceId: string, w: ReturnType<typeof toWaterfall>, s: ReturnType<typeof summarize>): HTMLElement {
+  return h(
+    'div',
+    { class: 'trace-head' },
+    h('h1', null, `${s.rootService}: ${s.rootOperation}`),
+    h(
+      'div',
+      { class: 'muted' },
+      h('span', { class: 'mono' }, traceId),
+      ` · started ${when(w.startUs)} · ${formatDuration(w.durationUs)} · ${s.spans} spans · ${w.services.join(', ')}`,
+    ),
+  );
+}
+
+/** The trace's lines from VictoriaLogs into `box`, each linked to its span in the waterfall. */
+async function fillLogLines(
+  box: HTMLElement,
+  traceId: string,
+  w: ReturnType<typeof toWaterfall>,
+  logWindow: ReturnType<typeof traceLogWindow>,
+  reveal: (spanId: string) => void,
+  signal: AbortSignal,
+): Promise<ReturnType<typeof parseLogLines>> {
+  let lines: ReturnType<typeof parseLogLines>;
+  try {
+    lines = parseLogLines(await getText(traceLogsUrl(traceId, logWindow), signal));
+  } catch (e) {
+    if (!signal.aborted) box.replaceChildren(errorBox(`log lines: ${(e as Error).message}`));
+    return [];
+  }
+  const between = `between ${new Date(logWindow.startMs).toISOString()} and ${new Date(logWindow.endMs).toISOString()}`;
+  box.replaceChildren(
+    lines.length
+      ? renderLogLines(lines, w.startUs, reveal)
+      : h('p', { class: 'nodata' }, `No log line carries trace_id ${traceId} in VictoriaLogs (${between}).`),
+  );
+  box.dataset.lines = String(lines.length);
+  return lines;
+}
+
+/** The trace Jaeger holds, or the error box saying why there is none. */
+async function loadTrace(traceId: string, signal: AbortSignal): Promise<JaegerTrace | HTMLElement> {
+  const r = await fetchText(traceUrl(traceId), signal);
+  // Jaeger answers 404 with its own JSON error for an id it does not hold.
+  if (r.status === 404)
+    return errorBox(
+      `Jaeger holds no trace ${traceId}: it may not have arrived yet, or its retention has passed (${failure(traceUrl(traceId), r.status, r.text).message})`,
+    );
+  if (r.status >= 400) throw failure(traceUrl(traceId), r.status, r.text);
+  const answer = JSON.parse(r.text) as JaegerList<JaegerTrace>;
+  return (
+    answer.data?.[0] ??
+    errorBox(`Jaeger holds no trace ${traceId}${jaegerErrors(answer) ? `: ${jaegerErrors(answer)}` : ''}`)
+  );
 }
 
 function renderTrace(root: HTMLElement, traceId: string, signal: AbortSignal): void {
@@ -288,25 +257,9 @@ function renderTrace(root: HTMLElement, traceId: string, signal: AbortSignal): v
   const status = h('div', { class: 'muted' }, `Loading trace ${traceId} from Jaeger…`);
   root.append(h('div', { class: 'toolbar' }, back), status);
   void (async () => {
-    const r = await fetchText(traceUrl(traceId), signal);
-    // Jaeger answers 404 with its own JSON error for an id it does not hold.
-    if (r.status === 404)
-      return void status.replaceWith(
-        errorBox(
-          `Jaeger holds no trace ${traceId}: it may not have arrived yet, or its retention has passed (${failure(traceUrl(traceId), r.status, r.text).message})`,
-        ),
-      );
-    if (r.status >= 400) throw failure(traceUrl(traceId), r.status, r.text);
-    const answer = JSON.parse(r.text) as JaegerList<JaegerTrace>;
-    const trace = answer.data?.[0];
-    if (!trace)
-      return void status.replaceWith(
-        errorBox(
-          `Jaeger holds no trace ${traceId}${jaegerErrors(answer) ? `: ${jaegerErrors(answer)}` : ''}`,
-        ),
-      );
+    const trace = await loadTrace(traceId, signal);
+    if (trace instanceof HTMLElement) return void status.replaceWith(trace);
     const w = toWaterfall(trace);
-    const s = summarize(trace);
     const logWindow = traceLogWindow(w.startUs, w.durationUs);
     const info = await consoleInfo().catch(() => undefined);
     const vmui = info?.links.logs
@@ -321,49 +274,17 @@ function renderTrace(root: HTMLElement, traceId: string, signal: AbortSignal): v
           'Open these lines in VictoriaLogs ↗',
         )
       : h('span', { class: 'muted' }, 'no VictoriaLogs on this target');
-    const logsBox = h(
-      'div',
-      { class: 'trace-logs-box' },
-      h('div', { class: 'muted' }, 'Loading the log lines…'),
-    );
+    const logsBox = h('div', { class: 'trace-logs-box' }, h('div', { class: 'muted' }, 'Loading the log lines…'));
+    // A span's detail reads the lines when it opens: they arrive after the waterfall is drawn.
     let lines: ReturnType<typeof parseLogLines> = [];
-    const waterfallBox = h(
-      'div',
-      null,
-      renderWaterfall(w, (spanId) => lines.filter((l) => l.spanId === spanId)),
-    );
+    const waterfallBox = h('div', null, renderWaterfall(w, (spanId) => lines.filter((l) => l.spanId === spanId)));
     status.replaceWith(
-      h(
-        'div',
-        { class: 'trace-head' },
-        h('h1', null, `${s.rootService}: ${s.rootOperation}`),
-        h(
-          'div',
-          { class: 'muted' },
-          h('span', { class: 'mono' }, traceId),
-          ` · started ${when(w.startUs)} · ${formatDuration(w.durationUs)} · ${s.spans} spans · ${w.services.join(', ')}`,
-        ),
-      ),
+      traceHead(traceId, w, summarize(trace)),
       waterfallBox,
       h('h2', null, 'Log lines of this trace ', vmui),
       logsBox,
     );
-    try {
-      lines = parseLogLines(await getText(traceLogsUrl(traceId, logWindow), signal));
-    } catch (e) {
-      if (signal.aborted) return;
-      return void logsBox.replaceChildren(errorBox(`log lines: ${(e as Error).message}`));
-    }
-    logsBox.replaceChildren(
-      lines.length
-        ? renderLogLines(lines, w.startUs, (spanId) => revealSpan(waterfallBox, spanId))
-        : h(
-            'p',
-            { class: 'nodata' },
-            `No log line carries trace_id ${traceId} in VictoriaLogs (between ${new Date(logWindow.startMs).toISOString()} and ${new Date(logWindow.endMs).toISOString()}).`,
-          ),
-    );
-    logsBox.dataset.lines = String(lines.length);
+    lines = await fillLogLines(logsBox, traceId, w, logWindow, (id) => revealSpan(waterfallBox, id), signal);
   })().catch((e: unknown) => {
     if (signal.aborted) return;
     if (status.isConnected) status.replaceWith(errorBox((e as Error).message));

@@ -59,6 +59,70 @@ function spanDetail(row: WaterfallRow, lines: LogLine[]): HTMLElement {
   );
 }
 
+/** One span's row: name indented by depth, its bar, events and duration; a click opens its detail. */
+function spanRow(
+  row: Waterfall['rows'][number],
+  w: Waterfall,
+  total: number,
+  linesOf: (spanId: string) => LogLine[],
+): HTMLElement {
+  const colour = serviceColour(row.service, w.services);
+  const el = h(
+    'div',
+    {
+      class: `wf-row wf-span${row.error ? ' wf-error' : ''}`,
+      'data-span-id': row.spanId,
+      'data-parent-id': row.parentId,
+      'data-service': row.service,
+      'data-operation': row.operation,
+      'data-kind': row.kind,
+      tabindex: 0,
+      title: `${row.service}: ${row.operation} (${formatDuration(row.durationUs)})`,
+    },
+    h(
+      'div',
+      { class: 'wf-name', style: `padding-left:${0.4 + row.depth * 1.1}rem` },
+      h('span', { class: 'wf-chip', style: `background:${colour}` }),
+      h('span', { class: 'wf-service' }, row.service),
+      h('span', { class: 'wf-op' }, row.operation),
+      row.kind !== 'internal' ? h('span', { class: 'wf-kind' }, row.kind) : null,
+    ),
+    h(
+      'div',
+      { class: 'wf-time' },
+      h('div', {
+        class: 'wf-bar',
+        style: `left:${pct(row.offsetUs, total)};width:max(2px,${pct(row.durationUs, total)});background:${colour}`,
+      }),
+      ...row.events.map((e) =>
+        h('span', { class: 'wf-event', style: `left:${pct(e.offsetUs, total)}`, title: e.name }),
+      ),
+      h(
+        'span',
+        {
+          class: 'wf-label',
+          style:
+            row.offsetUs / total > 0.7
+              ? `right:${pct(total - row.offsetUs, total)};margin-right:4px`
+              : `left:calc(${pct(row.offsetUs + row.durationUs, total)} + 4px)`,
+        },
+        formatDuration(row.durationUs),
+      ),
+    ),
+  );
+  const toggle = () => {
+    const open = el.nextElementSibling?.classList.contains('span-detail');
+    if (open) el.nextElementSibling!.remove();
+    else el.after(spanDetail(row, linesOf(row.spanId)));
+    el.classList.toggle('open', !open);
+  };
+  el.addEventListener('click', toggle);
+  el.addEventListener('keydown', (ev) => {
+    if ((ev as KeyboardEvent).key === 'Enter') toggle();
+  });
+  return el;
+}
+
 /**
  * The waterfall. `linesOf` gives a span's log lines when its detail opens: the lines come from
  * another store and arrive later, and the waterfall is not redrawn for them.
@@ -86,63 +150,7 @@ export function renderWaterfall(
     ),
   );
   const body = h('div', { class: 'wf-body' });
-  for (const row of w.rows) {
-    const colour = serviceColour(row.service, w.services);
-    const el = h(
-      'div',
-      {
-        class: `wf-row wf-span${row.error ? ' wf-error' : ''}`,
-        'data-span-id': row.spanId,
-        'data-parent-id': row.parentId,
-        'data-service': row.service,
-        'data-operation': row.operation,
-        'data-kind': row.kind,
-        tabindex: 0,
-        title: `${row.service}: ${row.operation} (${formatDuration(row.durationUs)})`,
-      },
-      h(
-        'div',
-        { class: 'wf-name', style: `padding-left:${0.4 + row.depth * 1.1}rem` },
-        h('span', { class: 'wf-chip', style: `background:${colour}` }),
-        h('span', { class: 'wf-service' }, row.service),
-        h('span', { class: 'wf-op' }, row.operation),
-        row.kind !== 'internal' ? h('span', { class: 'wf-kind' }, row.kind) : null,
-      ),
-      h(
-        'div',
-        { class: 'wf-time' },
-        h('div', {
-          class: 'wf-bar',
-          style: `left:${pct(row.offsetUs, total)};width:max(2px,${pct(row.durationUs, total)});background:${colour}`,
-        }),
-        ...row.events.map((e) =>
-          h('span', { class: 'wf-event', style: `left:${pct(e.offsetUs, total)}`, title: e.name }),
-        ),
-        h(
-          'span',
-          {
-            class: 'wf-label',
-            style:
-              row.offsetUs / total > 0.7
-                ? `right:${pct(total - row.offsetUs, total)};margin-right:4px`
-                : `left:calc(${pct(row.offsetUs + row.durationUs, total)} + 4px)`,
-          },
-          formatDuration(row.durationUs),
-        ),
-      ),
-    );
-    const toggle = () => {
-      const open = el.nextElementSibling?.classList.contains('span-detail');
-      if (open) el.nextElementSibling!.remove();
-      else el.after(spanDetail(row, linesOf(row.spanId)));
-      el.classList.toggle('open', !open);
-    };
-    el.addEventListener('click', toggle);
-    el.addEventListener('keydown', (ev) => {
-      if ((ev as KeyboardEvent).key === 'Enter') toggle();
-    });
-    body.append(el);
-  }
+  for (const row of w.rows) body.append(spanRow(row, w, total, linesOf));
   const out = h('div', { class: 'waterfall', 'data-trace-id': w.traceId }, axis, body);
   // The bench (bench/console.ts) reads how long building the waterfall took.
   out.dataset.buildMs = (performance.now() - t0).toFixed(2);
