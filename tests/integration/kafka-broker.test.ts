@@ -22,6 +22,7 @@ import { REPO_ROOT } from '../../tasks/paths.ts';
 import { ensureTopics, orchestratorKafka, retryRetriable, SEED_TOPICS } from '../../tasks/topics.ts';
 import { brokerReady, roundTripChecks, topicChecks } from '../../tasks/phase0/03-event-bus/checks.ts';
 import { durabilityChecks } from '../../tasks/phase0/03-event-bus/durability-checks.ts';
+import { ACCESS_CHECKS } from '../../tasks/phase0/03-event-bus/access-checks.ts';
 import type { Paths, PlatformContext } from '../../tasks/context.ts';
 import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import type { Component } from '../../tasks/targets/target.ts';
@@ -71,6 +72,8 @@ function runOn(b: { bootstrap: string; paths: Paths }, checks: DefinedCheck[], r
   } satisfies PlatformContext;
   return runChecks(ctx, checks);
 }
+
+const internalAccess = ACCESS_CHECKS.find((c) => c.spec.id === '0-3.internal-access')!;
 
 const lifecycle = suite<{ broker?: TestBroker }>('kafka: real broker lifecycle');
 
@@ -147,6 +150,34 @@ lifecycle('keyed round trip on every seed topic: keys, values, order per partiti
   for (const c of checks) {
     assert.is(c.status, 'pass', `${c.id}: ${c.reason}`);
     assert.is(c.measured, 30);
+  }
+});
+
+lifecycle('0-3.internal-access: a skip until a service consumes the demo topic, then its group is the proof', async ({ broker }) => {
+  const b = broker!;
+  const [none] = await runOn(b, [internalAccess]);
+  assert.is(none?.status, 'skip');
+  assert.match(none?.reason ?? '', /no consumer group holds demo\.events partitions now/);
+  const kafka = orchestratorKafka(b.bootstrap, 'demo-service');
+  const admin = kafka.admin();
+  await admin.connect();
+  await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'demo.events', numPartitions: 3, replicationFactor: 1 }] }));
+  await admin.disconnect();
+  const consumer = kafka.consumer({ groupId: 'demo-service' });
+  try {
+    const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
+    await consumer.connect();
+    await consumer.subscribe({ topic: 'demo.events' });
+    await consumer.run({ eachMessage: async () => undefined });
+    await joined;
+    const [c] = await runOn(b, [internalAccess]);
+    assert.is(c?.status, 'pass', c?.reason);
+    assert.is(c?.measured, 1);
+    assert.match(c?.evidence ?? '', /group demo-service: demo-service from .*, demo\.events partitions 0,1,2/);
+    assert.is(c?.proof, 'substitute', 'no cluster in this target: a named stand-in');
+    assert.match(c?.substitute?.for ?? '', /inside the k3d cluster/);
+  } finally {
+    await consumer.disconnect();
   }
 });
 
