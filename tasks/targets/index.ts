@@ -24,7 +24,7 @@ export async function createTarget(name: TargetName, settings: SettingsArg): Pro
  * config), for benchmarks and tests; `stop` ends it and removes the directory.
  */
 export async function startScratchJaeger() {
-  return (await import('./native/observability.ts')).startScratchJaeger();
+  return (await import('./native/scratch-jaeger.ts')).startScratchJaeger();
 }
 
 /**

@@ -7,7 +7,7 @@ import { trace } from '@opentelemetry/api';
 import { Kafka, logLevel } from 'kafkajs';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { startScratchJaeger } from '../../tasks/targets/native/observability.ts';
+import { startScratchJaeger } from '../../tasks/targets/native/scratch-jaeger.ts';
 import { poll } from '../../validation/lib/http.ts';
 import { tracedProcess, tracedSend } from '../../templates/service/src/lib/kafka-tracing.ts';
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
