@@ -13,34 +13,25 @@ import { resolvePaths } from '../../tasks/paths.ts';
 import { serviceTemplate } from '../../tasks/phase0/10-service-template/index.ts';
 import { e2eValidation } from '../../tasks/phase0/13-e2e-validation/index.ts';
 import { nativeTarget } from '../../tasks/targets/native/index.ts';
-import { canBind, freePort } from '../../tasks/ports.ts';
+import { canBind } from '../../tasks/ports.ts';
+import { freePortEnv } from '../support/free-ports.ts';
 import type { ComponentId } from '../../tasks/targets/target.ts';
-import { PORT_KEYS as OBS_PORT_KEYS } from '../../tasks/targets/native/observability-ports.ts';
 import { e2eChecks } from '../../tasks/phase0/13-e2e-validation/checks.ts';
 
-const PORT_KEYS = [
-  'KAFKA_PORT',
-  'KAFKA_CONTROLLER_PORT',
-  'KAFKA_METRICS_PORT',
-  'PROMETHEUS_PORT',
-  'LAG_EXPORTER_PORT',
-  'NODE_EXPORTER_PORT',
-  'DEMO_PORT',
-  // Jaeger, VictoriaLogs and the log collector (OTLP_GRPC_PORT among them).
-  ...Object.values(OBS_PORT_KEYS).map(([key]) => key),
-] as const;
 const ORDER: ComponentId[] = ['event-bus', 'logs', 'traces', 'metrics', 'demo'];
 
 test('native stack: POST /events → SSE, Prometheus, one trace, log lines with its trace_id; REQ figures measured; 0-10 verify on a generated service', async () => {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'e2e-native-'));
-  const ports = new Set<number>();
-  while (ports.size < PORT_KEYS.length) ports.add(await freePort());
+  // Every port setting on a free port: a list of its own here missed ALERTMANAGER_PORT, so this
+  // stack's Alertmanager took 9093 and docker-standin, running beside it, found it busy.
+  const portEnv = await freePortEnv();
+  const ports = Object.values(portEnv).map(Number);
   const env: Record<string, string> = {
+    ...portEnv,
     PLATFORM_DIR: dir,
     PLATFORM_CACHE: resolvePaths().cache,
     KAFKA_HEAP_MB: '384',
   };
-  [...ports].forEach((p, i) => (env[PORT_KEYS[i]!] = String(p)));
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const paths = resolvePaths();

@@ -34,6 +34,7 @@ import {
 } from '../../tasks/targets/docker/topics-manifest.ts';
 import { CLUSTER, k3dPortForwards, k3dSteps, k3dTarget } from '../../tasks/targets/k3d/index.ts';
 import { isListening, freePort } from '../../tasks/ports.ts';
+import { freePortEnv } from '../support/free-ports.ts';
 import { stop } from '../../tasks/targets/native/supervisor.ts';
 import type { Component, Target } from '../../tasks/targets/target.ts';
 import { SEED_TOPICS } from '../../tasks/topics.ts';
@@ -73,16 +74,9 @@ async function fixture(
   });
   delete process.env.STANDIN_FAIL;
   delete process.env.STANDIN_NO_ENGINE;
-  const env: Record<string, string> = {};
-  for (const k of [
-    'PROMETHEUS_PORT',
-    'GRAFANA_PORT',
-    'LOKI_PORT',
-    'TEMPO_PORT',
-    'OTLP_GRPC_PORT',
-    'DEMO_PORT',
-  ])
-    env[k] = String(await freePort());
+  // Every port setting free (port-forwards included: the e2e stack's Alertmanager held 9093 when
+  // the two files ran side by side).
+  const env: Record<string, string> = await freePortEnv();
   // Built at run time so no secret-looking literal sits in the repository.
   env.GRAFANA_ADMIN_PASSWORD = `standin-${process.pid}-${Date.now().toString(36)}`;
   const lines: string[] = [];

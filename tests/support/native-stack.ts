@@ -8,23 +8,9 @@ import os from 'node:os';
 import path from 'node:path';
 import type { PlatformContext } from '../../tasks/context.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
-import { freePort } from '../../tasks/ports.ts';
 import { nativeTarget } from '../../tasks/targets/native/index.ts';
-import { PORT_KEYS as OBS_PORT_KEYS } from '../../tasks/targets/native/observability-ports.ts';
 import type { ComponentId } from '../../tasks/targets/target.ts';
-
-export const STACK_PORT_KEYS = [
-  'KAFKA_PORT',
-  'KAFKA_CONTROLLER_PORT',
-  'KAFKA_METRICS_PORT',
-  'PROMETHEUS_PORT',
-  'LAG_EXPORTER_PORT',
-  'NODE_EXPORTER_PORT',
-  'DEMO_PORT',
-  // The console (in Grafana's place natively).
-  'GRAFANA_PORT',
-  ...Object.values(OBS_PORT_KEYS).map(([key]) => key),
-] as const;
+import { freePortEnv } from './free-ports.ts';
 
 /** `up`'s order for the native components (each waits for what it needs). */
 export const STACK_ORDER: ComponentId[] = ['event-bus', 'logs', 'traces', 'metrics', 'demo'];
@@ -39,14 +25,13 @@ export interface NativeStack {
 
 export async function startNativeStack(order: ComponentId[] = STACK_ORDER): Promise<NativeStack> {
   const dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'native-stack-'));
-  const ports = new Set<number>();
-  while (ports.size < STACK_PORT_KEYS.length) ports.add(await freePort());
+  // Every port setting (a list of its own here missed ALERTMANAGER_PORT once: 9093 taken).
   const env: Record<string, string> = {
+    ...(await freePortEnv()),
     PLATFORM_DIR: dir,
     PLATFORM_CACHE: resolvePaths().cache,
     KAFKA_HEAP_MB: '384',
   };
-  [...ports].forEach((p, i) => (env[STACK_PORT_KEYS[i]!] = String(p)));
   const saved = Object.fromEntries(Object.keys(env).map((k) => [k, process.env[k]]));
   Object.assign(process.env, env);
   const lines: string[] = [];
