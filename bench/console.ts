@@ -14,8 +14,6 @@ import { spawn } from 'node:child_process';
 import fsp from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ROOT_CONTEXT, SpanKind, trace, type Tracer } from '@opentelemetry/api';
 import type { Page } from 'playwright-core';
 import type { PlatformContext } from '../tasks/context.ts';
@@ -31,6 +29,7 @@ import { startTracing } from '../templates/service/src/lib/tracing.ts';
 import { launchBrowser, newPage } from '../validation/lib/browser.ts';
 import { http, poll } from '../validation/lib/http.ts';
 import { dashboardPanelsDrawn, listDashboards, spansDrawnAt } from '../validation/lib/console-pages.ts';
+import { runIfMain, stringFlags, writeJson } from './lib/cli.ts';
 
 const BOUNDS = { startMs: 1_000, dashboardMs: 1_500, traceMs: 300, rssMb: 80 } as const;
 const TRACE_SPANS = 50;
@@ -41,16 +40,7 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  let v: Record<string, string | undefined>;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: { runs: { type: 'string' }, json: { type: 'string' } },
-      strict: true,
-    }).values as Record<string, string | undefined>;
-  } catch (e) {
-    throw new UsageError(`bench/console.ts: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const v = stringFlags('bench/console.ts', argv, ['runs', 'json']);
   const runs = v.runs === undefined ? 5 : Number(v.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100)
     throw new UsageError(`bench/console.ts: --runs must be an integer 1-100 (got ${v.runs})`);
@@ -310,23 +300,11 @@ export async function main(argv: string[]): Promise<number> {
       rssBeforeMb: mb(before.rssBytes),
       pid: row?.pid ?? before.pid,
     });
-    if (o.json) {
-      await fsp.mkdir(path.dirname(o.json), { recursive: true });
-      await fsp.writeFile(o.json, JSON.stringify(out, null, 2) + '\n');
-      console.log(`wrote ${o.json}`);
-    }
+    if (o.json) await writeJson(o.json, out);
     return Object.values(out.verdicts).every(Boolean) ? 0 : 1;
   } finally {
     await browser.close();
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : String(e));
-      process.exit(e instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);

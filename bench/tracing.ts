@@ -7,16 +7,13 @@
 // 2. throughput: spans/s through the whole pipeline (SDK → OTLP gRPC → Jaeger → its Badger store),
 //    Jaeger running as its own process like on the native target; counts what it stored (its
 //    exporter's sent-spans counter).
-import fsp from 'node:fs/promises';
 import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { parseArgs } from 'node:util';
 import { ExportResultCode } from '@opentelemetry/core';
 import type { SpanExporter } from '@opentelemetry/sdk-trace';
 import { UsageError } from '../tasks/engine/task.ts';
 import { startScratchJaeger } from '../tasks/targets/index.ts';
 import { startTracing, type Tracing } from '../templates/service/src/lib/tracing.ts';
+import { runIfMain, stringFlags, writeJson } from './lib/cli.ts';
 
 interface Options {
   traces: number;
@@ -26,21 +23,7 @@ interface Options {
 }
 
 function parse(argv: string[]): Options {
-  let v: Record<string, string | undefined>;
-  try {
-    v = parseArgs({
-      args: argv,
-      options: {
-        traces: { type: 'string' },
-        'trace-size': { type: 'string' },
-        'export-spans': { type: 'string' },
-        json: { type: 'string' },
-      },
-      strict: true,
-    }).values as Record<string, string | undefined>;
-  } catch (e) {
-    throw new UsageError(`bench/tracing.ts: ${(e as Error).message.split('\n')[0]}`);
-  }
+  const v = stringFlags('bench/tracing.ts', argv, ['traces', 'trace-size', 'export-spans', 'json']);
   const int = (name: string, dflt: number, min: number) => {
     const raw = v[name];
     const n = raw === undefined ? dflt : Number(raw);
@@ -224,11 +207,7 @@ export async function main(argv: string[]): Promise<number> {
       `bounds: aim < 50 µs/span → ${worstWall < 50 ? 'met' : 'MISSED'} (mean wall ${worstWall.toFixed(2)} µs, CPU ${worstCpu.toFixed(2)} µs); ` +
         `seed < 5 ms/trace → ${worstTrace < 5000 ? 'met' : 'MISSED'} (mean ${(worstTrace / 1000).toFixed(3)} ms; p99 ${(p99 / 1000).toFixed(3)} ms)`,
     );
-    if (o.json) {
-      await fsp.mkdir(path.dirname(o.json), { recursive: true });
-      await fsp.writeFile(o.json, JSON.stringify(out, null, 2) + '\n');
-      console.log(`wrote ${o.json}`);
-    }
+    if (o.json) await writeJson(o.json, out);
     // More than sent is possible: the exporter re-sends a batch whose answer timed out under load.
     return tp.received >= tp.sent ? 0 : 1;
   } finally {
@@ -236,12 +215,4 @@ export async function main(argv: string[]): Promise<number> {
   }
 }
 
-if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
-  main(process.argv.slice(2)).then(
-    (code) => process.exit(code),
-    (e: unknown) => {
-      console.error(e instanceof Error ? e.message : String(e));
-      process.exit(e instanceof UsageError ? 2 : 1);
-    },
-  );
-}
+runIfMain(import.meta.url, main);
