@@ -5,9 +5,10 @@
 // the totals are summed into the closing line `N passed, N failed, N skipped` (CI reads
 // it). Files that call sharedTestBroker() share one Kafka broker the runner starts (their own
 // topics and groups; files that restart or kill a broker start their own).
-// Workers default to the cores + 1: the integration files spend much of their time waiting (a
+// Workers default to twice the cores: the integration files spend much of their time waiting (a
 // scrape interval, a broker's controlled shutdown, a stall timeout: metrics-native used 2.0 s of
-// CPU in 23.9 s), so one worker more than the cores keeps both cores busy.
+// CPU in 23.9 s). On 2 cores, quiet machine: 4 workers 197.4 s wall (233.3 s CPU, 118 % of one
+// core), 3 workers 224.0 s (docs/measurements/ci-run-issue22-2026-12-04.json).
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
 //        TEST_WORKERS=n, TEST_SHARD=i/n (CI jobs side by side), TEST_TIMEOUT_S, TEST_FILE_TIMEOUT_S
 //
@@ -116,7 +117,7 @@ async function parent(): Promise<void> {
   const dirs = args.length > 0 ? args : ['tests'];
   const watchdogS = Number(process.env.TEST_TIMEOUT_S ?? 1800);
   const fileTimeoutS = Number(process.env.TEST_FILE_TIMEOUT_S ?? 900);
-  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, os.availableParallelism() + 1));
+  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, 2 * os.availableParallelism()));
   const errors: string[] = [];
 
   const files: { file: string; name: string; shared: boolean; starts: boolean }[] = [];
