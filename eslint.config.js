@@ -7,7 +7,6 @@ import tseslint from 'typescript-eslint';
 // on the day the rule came in; each entry goes when its file is split, and the lists end empty.
 const SIZED = ['tasks.ts', 'tasks/**/*.ts', 'validation/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
 const STILL_OVER_400_LINES = [
-  'tasks/engine/scheduler.ts',
   'tasks/phase0/04-metrics/checks.ts',
   'validation/docker/render.ts',
   'validation/report/report.ts',
@@ -15,7 +14,6 @@ const STILL_OVER_400_LINES = [
 const STILL_OVER_80_LINE_FUNCTIONS = [
   'tasks/cli/main.ts',
   'tasks/engine/progress.ts',
-  'tasks/engine/scheduler.ts',
   'tasks/phase0/04-metrics/checks.ts',
   'validation/docker/render.ts',
 ];
