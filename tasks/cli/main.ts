@@ -4,6 +4,7 @@
 import { parseArgs, type ParseArgsConfig } from 'node:util';
 import type { CliIO, CommandSpec, OptionSpec, ParsedArgs } from './command.ts';
 import { commands } from './commands/index.ts';
+import { handleInterrupts } from './interrupt.ts';
 import { GLOBAL_OPTIONS } from './options.ts';
 import { setRuntime, type Runtime } from './runtime.ts';
 import { targetChooser } from './target-choice.ts';
@@ -31,23 +32,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
 
   const controller = new AbortController();
   opts.signal?.addEventListener('abort', () => controller.abort(opts.signal?.reason), { once: true });
-  let presses = 0;
-  const onSignal = (sig: NodeJS.Signals) => {
-    presses++;
-    if (presses === 1) {
-      err(
-        `${PROG}: ${sig === 'SIGINT' ? 'Ctrl-C' : sig}: stopping running tasks and their processes, writing state (press Ctrl-C again to force)`,
-      );
-      controller.abort(new Error(`interrupted (${sig})`));
-      return;
-    }
-    err(`${PROG}: forced exit; processes of the running tasks may be left behind`);
-    process.exit(130);
-  };
-  if (opts.signals !== false) {
-    process.on('SIGINT', onSignal);
-    process.on('SIGTERM', onSignal);
-  }
+  const interrupts = handleInterrupts(PROG, controller, err, opts.signals !== false);
 
   const [name, ...rest] = argv;
   try {
@@ -90,19 +75,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     if (process.env.DEBUG) err(e instanceof Error ? (e.stack ?? '') : String(e));
     return 1;
   } finally {
-    if (opts.signals !== false) {
-      if (controller.signal.aborted) {
-        // A node that ignored its signal may still hold the event loop open after the run
-        // returned; keep the second-press handler and exit anyway (unref: no wait if all is done).
-        setTimeout(() => {
-          err(`${PROG}: something of the interrupted run is still running; exiting`);
-          process.exit(130);
-        }, 2_000).unref();
-      } else {
-        process.off('SIGINT', onSignal);
-        process.off('SIGTERM', onSignal);
-      }
-    }
+    interrupts.settle();
   }
 }
 
