@@ -1,5 +1,5 @@
 // Option specs shared by several commands, and the parsing of their values.
-import type { OptionSpec, ParsedArgs } from './command.ts';
+import { defineCommand, type CommandSpec, type OptionSpec, type ParsedArgs } from './command.ts';
 import { UsageError } from '../engine/task.ts';
 import { DEFAULT_CONCURRENCY } from '../engine/scheduler.ts';
 
@@ -15,6 +15,29 @@ export const targetOption: Record<string, OptionSpec> = {
       'k3d | compose | native | auto (default auto: k3d when a Docker engine answers, else native)',
   },
 };
+
+/**
+ * A command whose one option is --target: its usage line and option table follow from its name.
+ * `targetHelp` words the option for the commands that prepare or inspect a target's tools rather
+ * than run it (their usage names the three targets).
+ */
+export function targetCommand(
+  spec: Omit<CommandSpec, 'usage' | 'options'> & { targetHelp?: string },
+): CommandSpec {
+  const { targetHelp, ...rest } = spec;
+  return defineCommand({
+    ...rest,
+    ...(targetHelp
+      ? {
+          usage: `${spec.name} [--target k3d|compose|native]`,
+          options: { target: { type: 'string', description: targetHelp } },
+        }
+      : {
+          usage: `${spec.name}${spec.positionals ? ' [ids…]' : ''} [--target T] [--json]`,
+          options: { ...targetOption },
+        }),
+  });
+}
 
 export const runOptions: Record<string, OptionSpec> = {
   concurrency: {

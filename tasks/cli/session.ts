@@ -135,3 +135,21 @@ export async function runSelection(
 }
 
 export const exitCodeOf = (r: RunResult) => (r.interrupted ? 130 : r.ok ? 0 : 1);
+
+/**
+ * `up` and `verify` from their words: the graph, the nodes the ids pick, the numeric flags checked
+ * before the session opens (a typo is a usage error, not a half-started run), then the run.
+ */
+export async function runFromArgs(
+  command: RunCommand,
+  pick: (graph: PhaseGraph, ids: readonly string[]) => readonly Task<PlatformContext>[],
+  args: ParsedArgs,
+  io: CliIO,
+): Promise<{ graph: PhaseGraph; session: Session; result: RunResult }> {
+  const graph = await loadGraph();
+  const selection = pick(graph, args.positionals);
+  positiveInt(args, 'concurrency');
+  positiveInt(args, 'deadline');
+  const session = await openSession(io, graph);
+  return { graph, session, result: await runSelection(session, command, selection, args, io) };
+}

@@ -1,15 +1,12 @@
 // `clean`: down, then remove data, logs, pid files and the state file. Downloaded tools
 // (the cache, .tools/) stay: they are slow to fetch and hold no platform state.
 import fsp from 'node:fs/promises';
-import { defineCommand } from '../command.ts';
-import { targetOption } from '../options.ts';
+import { targetCommand } from '../options.ts';
 import { downCommand } from './down.ts';
 
-export const clean = defineCommand({
+export const clean = targetCommand({
   name: 'clean',
   summary: 'down, then remove data, logs, pid files and state (keeps the downloaded-tools cache)',
-  usage: 'clean [--target T] [--json]',
-  options: { ...targetOption },
   async run(args, io) {
     const { s, failures } = await downCommand(args, io);
     if (failures) {

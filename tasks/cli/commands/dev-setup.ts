@@ -2,20 +2,17 @@
 // passwords, git hooks + gitleaks, what the chosen target installs). Idempotent; timed.
 import fs from 'node:fs';
 import path from 'node:path';
-import { defineCommand } from '../command.ts';
+import { targetCommand } from '../options.ts';
 import { resolvePaths } from '../../paths.ts';
 import { redact } from '../../config/redact.ts';
 import type { PlatformContext } from '../../context.ts';
 
 const secs = (ms: number) => `${(ms / 1000).toFixed(1)}s`;
 
-export const devSetupCommand = defineCommand({
+export const devSetupCommand = targetCommand({
   name: 'dev-setup',
   summary: 'prepare this clone: Node, npm deps, .env (random local passwords), git hooks, target installs',
-  usage: 'dev-setup [--target k3d|compose|native]',
-  options: {
-    target: { type: 'string', description: 'target whose components to install (default: auto)' },
-  },
+  targetHelp: 'target whose components to install (default: auto)',
   run: async (_args, io) => {
     const { runSetup } = await import('../../config/setup.ts');
     const paths = resolvePaths();

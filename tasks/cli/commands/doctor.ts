@@ -1,14 +1,11 @@
 // `tasks.ts doctor`: the tools the chosen target needs, with required and found versions, and how
 // to get what is missing. Exit 1 when a required tool is missing or too old.
-import { defineCommand } from '../command.ts';
+import { targetCommand } from '../options.ts';
 
-export const doctorCommand = defineCommand({
+export const doctorCommand = targetCommand({
   name: 'doctor',
   summary: 'check the tools the target needs: required and found versions, how to get what is missing',
-  usage: 'doctor [--target k3d|compose|native]',
-  options: {
-    target: { type: 'string', description: 'target to check for (default: auto, as up would choose)' },
-  },
+  targetHelp: 'target to check for (default: auto, as up would choose)',
   // doctor reads the target's tool list only, so it works before .env exists or while it is broken.
   targetFrom: 'defaults',
   run: async (_args, io) => {

@@ -1,6 +1,6 @@
 // `down`: stop what the target runs, last component first; data survives (clean removes it).
-import { defineCommand, type CliIO, type ParsedArgs } from '../command.ts';
-import { targetOption } from '../options.ts';
+import type { CliIO, ParsedArgs } from '../command.ts';
+import { targetCommand } from '../options.ts';
 import { componentOrder, commandContext, openSession, type Session } from '../session.ts';
 
 /** Stops every component that can stop, in reverse dependency order; returns the failures. */
@@ -32,11 +32,9 @@ export async function downCommand(args: ParsedArgs, io: CliIO): Promise<{ s: Ses
   return { s, failures };
 }
 
-export const down = defineCommand({
+export const down = targetCommand({
   name: 'down',
   summary: 'stop the platform (last component first); data survives',
-  usage: 'down [--target T] [--json]',
-  options: { ...targetOption },
   async run(args, io) {
     return (await downCommand(args, io)).failures ? 1 : 0;
   },

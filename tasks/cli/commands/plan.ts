@@ -1,16 +1,13 @@
 // `plan [ids…]`: what `up` would do, without doing it: order, layers, which nodes would be
 // skipped (already up, or not applicable here), and the commands components would run.
-import { defineCommand } from '../command.ts';
-import { targetOption } from '../options.ts';
+import { targetCommand } from '../options.ts';
 import { componentOrder, commandContext, loadGraph, openSession, select } from '../session.ts';
 import { layers } from '../../engine/graph.ts';
 
-export const plan = defineCommand({
+export const plan = targetCommand({
   name: 'plan',
   summary: 'show what up would do (order, layers, skips, component commands) without running anything',
-  usage: 'plan [ids…] [--target T] [--json]',
   positionals: true,
-  options: { ...targetOption },
   async run(args, io) {
     const graph = await loadGraph();
     const selection = select(graph, args.positionals);

@@ -1,8 +1,7 @@
 // `status`: a process-compose style table of the active target's processes, then each node's
 // last outcome from the state file. Every component is asked at once and each answer is bounded
 // in time: one hung process costs ROW_TIMEOUT_MS, not the whole command, and shows as unhealthy.
-import { defineCommand } from '../command.ts';
-import { targetOption } from '../options.ts';
+import { targetCommand } from '../options.ts';
 import { componentOrder, commandContext, openSession, readState } from '../session.ts';
 import { fmtMs } from '../../engine/scheduler.ts';
 import type { PlatformContext } from '../../context.ts';
@@ -50,12 +49,10 @@ export function table(header: string[], rows: string[][]): string[] {
   return [line(header), ...rows.map(line)];
 }
 
-export const status = defineCommand({
+export const status = targetCommand({
   name: 'status',
   summary:
     "show the target's processes (state, pid, port, uptime, restarts, memory) and each node's last outcome",
-  usage: 'status [--target T] [--json]',
-  options: { ...targetOption },
   async run(args, io) {
     const s = await openSession(io);
     const graph = s.graph;

@@ -1,17 +1,14 @@
 // `topics-create`: the seed's six topics (tasks/topics.ts) on the active target's broker.
 // Idempotent: creates what is missing, says "already present, unchanged" for the rest; a topic
 // with another partition count is an error naming both numbers (exit 1), never altered.
-import { defineCommand } from '../command.ts';
-import { targetOption } from '../options.ts';
+import { targetCommand } from '../options.ts';
 import { openSession } from '../session.ts';
 import { UsageError } from '../../engine/task.ts';
 import { isAvailable } from '../../targets/target.ts';
 
-export const topicsCreate = defineCommand({
+export const topicsCreate = targetCommand({
   name: 'topics-create',
   summary: "create the seed's six Kafka topics (idempotent; a partition mismatch fails with both numbers)",
-  usage: 'topics-create [--target T] [--json]',
-  options: { ...targetOption },
   async run(args, io) {
     const { describeOutcome, ensureTopics, SEED_TOPICS } = await import('../../topics.ts');
     const s = await openSession(io);

@@ -1,7 +1,7 @@
 // `up [ids…]`: bring the platform up: the selected nodes and what they need, status first.
 import { defineCommand } from '../command.ts';
-import { positiveInt, runOptions, targetOption } from '../options.ts';
-import { exitCodeOf, loadGraph, openSession, runSelection, select } from '../session.ts';
+import { runOptions, targetOption } from '../options.ts';
+import { exitCodeOf, runFromArgs, select } from '../session.ts';
 
 export const up = defineCommand({
   name: 'up',
@@ -14,11 +14,6 @@ export const up = defineCommand({
     force: { type: 'boolean', description: 'run nodes even when their status says they are done' },
   },
   async run(args, io) {
-    const graph = await loadGraph();
-    const selection = select(graph, args.positionals);
-    positiveInt(args, 'concurrency');
-    positiveInt(args, 'deadline');
-    const session = await openSession(io, graph);
-    return exitCodeOf(await runSelection(session, 'up', selection, args, io));
+    return exitCodeOf((await runFromArgs('up', select, args, io)).result);
   },
 });

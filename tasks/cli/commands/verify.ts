@@ -2,8 +2,8 @@
 // turns them into docs/phase-0-validation-report.md and validation/report.json.
 import { defineCommand } from '../command.ts';
 import path from 'node:path';
-import { flag, positiveInt, runOptions, str, targetOption } from '../options.ts';
-import { exactly, exitCodeOf, loadGraph, openSession, readState, runSelection } from '../session.ts';
+import { flag, runOptions, str, targetOption } from '../options.ts';
+import { exactly, exitCodeOf, readState, runFromArgs } from '../session.ts';
 
 export const verify = defineCommand({
   name: 'verify',
@@ -27,12 +27,7 @@ export const verify = defineCommand({
     },
   },
   async run(args, io) {
-    const graph = await loadGraph();
-    const selection = exactly(graph, args.positionals);
-    positiveInt(args, 'concurrency');
-    positiveInt(args, 'deadline');
-    const session = await openSession(io, graph);
-    const result = await runSelection(session, 'verify', selection, args, io);
+    const { graph, session, result } = await runFromArgs('verify', exactly, args, io);
     const checks = result.nodes.flatMap((n) => n.checks ?? []);
     const counts = ['pass', 'fail', 'skip']
       .map((s) => `${checks.filter((c) => c.status === s).length} ${s}`)
