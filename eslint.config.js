@@ -7,12 +7,10 @@ import tseslint from 'typescript-eslint';
 // on the day the rule came in; each entry goes when its file is split, and the lists end empty.
 const SIZED = ['tasks.ts', 'tasks/**/*.ts', 'validation/**/*.ts', 'bench/**/*.ts', 'scripts/**/*.ts'];
 const STILL_OVER_400_LINES = [
-  'tasks/phase0/04-metrics/checks.ts',
   'validation/docker/render.ts',
   'validation/report/report.ts',
 ];
 const STILL_OVER_80_LINE_FUNCTIONS = [
-  'tasks/phase0/04-metrics/checks.ts',
   'validation/docker/render.ts',
 ];
 

@@ -15,7 +15,8 @@ import type { Paths, PlatformContext } from '../../tasks/context.ts';
 import { startMetrics, stopMetrics } from '../../tasks/targets/native/prometheus.ts';
 import { readPid, rssOfTree } from '../../tasks/targets/native/supervisor.ts';
 import { unavailable, type Endpoints } from '../../tasks/targets/target.ts';
-import { metricsChecks, Prom } from '../../tasks/phase0/04-metrics/checks.ts';
+import { metricsChecks } from '../../tasks/phase0/04-metrics/checks.ts';
+import { Prom } from '../../validation/lib/prometheus.ts';
 import { sharedTestBroker } from '../support/kafka-broker.ts';
 import { freePortEnv } from '../support/free-ports.ts';
 import { alertingChecks } from '../../tasks/phase0/04-metrics/alerting-checks.ts';
@@ -134,11 +135,9 @@ test('native Prometheus scrapes the real broker and the lag exporter; the 0-4 ch
       tempo: unavailable('not part of this test'),
       demo: { url: `http://127.0.0.1:${demo}` },
     };
-    const checks = [
-      ...(await metricsChecks({ root: paths.root, endpoints, env })),
-      // The checks declared as data read the endpoints and paths from a context: this test's.
-      ...(await runChecks({ target: { endpoints: () => endpoints }, paths } as unknown as PlatformContext, alertingChecks)),
-    ];
+    // The checks read the endpoints, paths and settings from a context: this test's (no cluster).
+    const ctx = { target: { endpoints: () => endpoints, components: {} }, paths, env } as unknown as PlatformContext;
+    const checks = [...(await metricsChecks(ctx)), ...(await runChecks(ctx, alertingChecks))];
     const by = new Map(checks.map((c) => [c.id, c]));
     for (const id of [
       '0-4.prometheus-ready',

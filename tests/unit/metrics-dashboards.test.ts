@@ -6,7 +6,8 @@ import * as assert from 'uvu/assert';
 import fs from 'node:fs';
 import path from 'node:path';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { dashboardSchemaChecks } from '../../tasks/phase0/04-metrics/checks.ts';
+import { dashboardSchema } from '../../tasks/phase0/04-metrics/file-checks.ts';
+import type { PlatformContext } from '../../tasks/context.ts';
 import {
   dashboardErrors,
   dashboardQueries,
@@ -22,7 +23,7 @@ const raw = (f: string) =>
     panels: Record<string, unknown>[];
   };
 
-test('the seed four dashboards load and pass the schema', () => {
+test('the seed four dashboards load and pass the schema', async () => {
   const ds = loadDashboards(dir);
   assert.equal(ds.map((d) => d.title).sort(), [
     'Example-App Overview',
@@ -30,8 +31,8 @@ test('the seed four dashboards load and pass the schema', () => {
     'Resource Usage',
     'Service Metrics',
   ]);
-  const [c] = dashboardSchemaChecks(REPO_ROOT);
-  assert.is(c?.status, 'pass', c?.reason);
+  const c = await dashboardSchema.run({ paths: { root: REPO_ROOT } } as unknown as PlatformContext);
+  assert.is(c.status, 'pass', c.reason);
 });
 
 test('the schema rejects a missing uid, a panel without queries, and a panel on another datasource', () => {

@@ -9,7 +9,9 @@ import { execa } from 'execa';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { loadVersions } from '../../tasks/config/versions.ts';
 import { PROMTOOL_MISSING, promtoolBin } from '../../tasks/phase0/04-metrics/promtool.ts';
-import { promtoolChecks } from '../../tasks/phase0/04-metrics/checks.ts';
+import { promtoolChecks } from '../../tasks/phase0/04-metrics/file-checks.ts';
+import type { PlatformContext } from '../../tasks/context.ts';
+import { runChecks } from '../../validation/lib/define-check.ts';
 import {
   dashboardConfigMapsFile,
   prometheusRulesFile,
@@ -17,6 +19,9 @@ import {
   renderPrometheusRules,
 } from '../../scripts/metrics-k8s.ts';
 import { allRuleGroups, loadRuleGroups, SEED_ALERTS } from '../../tasks/phase0/04-metrics/rules.ts';
+
+/** The two promtool checks run on the rules under `root`. */
+const promtoolAt = (root: string) => runChecks({ paths: { root } } as unknown as PlatformContext, promtoolChecks);
 
 function tempRootWithRules(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-rules-'));
@@ -27,7 +32,7 @@ function tempRootWithRules(): string {
 }
 
 test('promtool check rules and promtool test rules pass on the repo rules', async () => {
-  const checks = await promtoolChecks(REPO_ROOT);
+  const checks = await promtoolAt(REPO_ROOT);
   assert.equal(
     checks.map((c) => c.id),
     ['0-4.promtool-check', '0-4.promtool-test'],
@@ -65,7 +70,7 @@ test('the alert unit tests fail when a threshold or a for duration is wrong', as
       const text = fs.readFileSync(file, 'utf8');
       assert.ok(text.includes(from), `alerts.yml no longer contains "${from}"`);
       fs.writeFileSync(file, text.replace(from, to));
-      const [checkRules, testRules] = await promtoolChecks(root);
+      const [checkRules, testRules] = await promtoolAt(root);
       assert.is(checkRules?.status, 'pass');
       assert.is(testRules?.status, 'fail', `mutation "${to}" was not caught`);
     } finally {
@@ -87,7 +92,7 @@ test('promtool check rules fails on an expression that does not parse', async ()
           'sum by (job) (rate(http_requests_total[5m])',
         ),
     );
-    const [checkRules] = await promtoolChecks(root);
+    const [checkRules] = await promtoolAt(root);
     assert.is(checkRules?.status, 'fail');
   } finally {
     fs.rmSync(root, { recursive: true, force: true });

@@ -99,6 +99,14 @@ test('problems fail the check; a skip from the measurement keeps its reason', as
     skip: 'the target records no start time',
   })).run(ctxWith({}));
   assert.equal([skip.status, skip.reason], ['skip', 'the target records no start time']);
+  assert.is(skip.measured, undefined);
+  // A partial measurement (8 of 9 exported, the 9th a service not running) keeps its figure.
+  const partial = await defineCheck({ id: '0-4.x', title: 'x', proof: 'live' }, () => ({
+    measured: '8/9',
+    unit: 'metrics exported',
+    skip: 'demo-service is not up',
+  })).run(ctxWith({}));
+  assert.equal([partial.status, partial.measured, partial.unit], ['skip', '8/9', 'metrics exported']);
 });
 
 test("proof comes from the endpoint: live on a stand-in's endpoint is substitute, naming it", async () => {

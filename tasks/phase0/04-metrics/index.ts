@@ -79,15 +79,7 @@ export const metrics = defineTask({
   needs: [cluster, eventBus],
   component: 'metrics',
   verify: async (ctx) => [
-    ...(await (
-      await import('./checks.ts')
-    ).metricsChecks({
-      root: ctx.paths.root,
-      endpoints: ctx.target.endpoints(),
-      env: ctx.env,
-      signal: ctx.signal,
-      kubernetes: ctx.target.components.cluster !== undefined,
-    })),
+    ...(await (await import('./checks.ts')).metricsChecks(ctx)),
     ...(await (await import('../../../validation/lib/define-check.ts')).runChecks(ctx, [
       // Issue 24: the alerting pipeline and the releases it runs.
       ...(await import('./alerting-checks.ts')).alertingChecks,
