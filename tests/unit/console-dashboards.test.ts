@@ -27,6 +27,7 @@ import {
   type GrafanaDashboard,
   type QueryContext,
 } from '../../tasks/console/dashboards/model.ts';
+import { logsPanelUrl, logsqlOf } from '../../tasks/console/dashboards/logs-query.ts';
 
 const dir = path.join(REPO_ROOT, 'manifests', 'grafana', 'dashboards');
 const dashboards = fs
@@ -51,7 +52,7 @@ test('every committed panel can be drawn: a supported type with at least one que
   }
 });
 
-test("every committed query comes out with no variable or macro left, the Service Metrics' $job as All's .*", () => {
+test("every committed query comes out with no variable or macro left, the Service Metrics' $job as All's .+", () => {
   for (const { file, d } of dashboards) {
     const q: QueryContext = { ...hour, variables: d.templating?.list ?? [] };
     for (const p of panelsOf(d)) for (const x of panelQueries(p, q)) assert.not.match(x.expr, /\$|\[\[/, `${file}: ${p.title}: ${x.expr}`);
@@ -60,7 +61,7 @@ test("every committed query comes out with no variable or macro left, the Servic
   const vars = sm.templating!.list!;
   const first = panelsOf(sm)[0]!;
   assert.equal(defaultSelection(vars[0]!), ['$__all']);
-  assert.is(panelQueries(first, { ...hour, variables: vars })[0]!.expr, 'job:http_requests:rate5m{job=~".*"}');
+  assert.is(panelQueries(first, { ...hour, variables: vars })[0]!.expr, 'job:http_requests:rate5m{job=~".+"}');
   // One service chosen: a regex with its special characters escaped; two: an alternation.
   assert.is(panelQueries(first, { ...hour, variables: vars, selected: { job: ['demo.service'] } })[0]!.expr, 'job:http_requests:rate5m{job=~"demo\\.service"}');
   assert.is(panelQueries(first, { ...hour, variables: vars, selected: { job: ['a', 'b'] } })[0]!.expr, 'job:http_requests:rate5m{job=~"(a|b)"}');
@@ -134,6 +135,29 @@ test("legends fill {{label}}; without a format a series is named in Prometheus' 
   assert.is(reduce([1, 2, null], 'last'), null);
   assert.is(reduce([1, 5, 3], 'max'), 5);
   assert.is(reduce([null, null]), null);
+});
+
+test("a logs panel's Loki query becomes LogsQL: the stream selector as it is, line filters as regex filters", () => {
+  assert.is(logsqlOf('{service=~"demo-service"}'), '{service=~"demo-service"}');
+  // |= is a substring: its text escaped into a regex; != negates; |~ and !~ keep their RE2.
+  assert.is(logsqlOf('{service="a"} |= "POST /events" != "a.b"'), '{service="a"} ~"POST /events" -~"a\\\\.b"');
+  assert.is(logsqlOf('{service="a"} |~ `err(or)?` !~ "debug"'), '{service="a"} ~"err(or)?" -~"debug"');
+  assert.throws(() => logsqlOf('{service="a"} | json'), /"\| json" is not supported by the console/);
+  assert.throws(() => logsqlOf('rate({service="a"}[5m])'), /stream selector/);
+  assert.match(panelProblem({ type: 'logs', targets: [{ expr: 'sum(count_over_time({a="b"}[1m]))' }] })!, /stream selector/);
+  const url = new URL(logsPanelUrl('{service="a"}', { from: 0, to: 60 }), 'http://console');
+  assert.is(url.pathname, '/api/logsql/query');
+  assert.is(url.searchParams.get('query'), '{service="a"} | sort by (_time desc) | limit 200');
+  assert.is(url.searchParams.get('end'), '1970-01-01T00:01:00.000Z');
+});
+
+test("the Service Metrics dashboard's logs panel follows its service variable (All is .+: Loki refuses an empty-matching selector)", () => {
+  const sm = dashboards.find((x) => x.d.uid === 'example-app-service-metrics')!.d;
+  const logs = panelsOf(sm).find((p) => p.type === 'logs')!;
+  assert.is(panelProblem(logs), undefined);
+  assert.equal(panelQueries(logs, { ...hour, variables: sm.templating!.list! }).map((q) => logsqlOf(q.expr)), ['{service=~".+"}']);
+  const one = { ...hour, variables: sm.templating!.list!, selected: { job: ['demo-service'] } };
+  assert.equal(panelQueries(logs, one).map((q) => q.expr), ['{service=~"demo-service"}']);
 });
 
 test.run();

@@ -1,10 +1,19 @@
 // Every panel of the committed dashboards asked through the console's own server, the path the
-// browser takes (/api/prom/query_range): what each panel would show (data, no data, or the error
-// on it). Used by the 0-4 console check and the integration test; the browser tests look at the
+// browser takes (/api/prom/query_range; a logs panel /api/logsql/query): what each panel would
+// show (data, no data, or the error on it). Used by the 0-4 console check and the integration test; the browser tests look at the
 // drawn page itself.
 import fsp from 'node:fs/promises';
 import path from 'node:path';
-import { intervalS, panelProblem, panelQueries, panelsOf, type GrafanaDashboard, type TemplateVariable } from './model.ts';
+import {
+  intervalS,
+  panelProblem,
+  panelQueries,
+  panelsOf,
+  type GrafanaDashboard,
+  type GrafanaPanel,
+  type TemplateVariable,
+} from './model.ts';
+import { logsPanelUrl, logsqlOf } from './logs-query.ts';
 
 export interface PanelAnswer {
   dashboard: string;
@@ -32,6 +41,39 @@ interface PromBody {
   data?: { result?: { values?: [number, string][] }[] };
 }
 
+type Range = { from: number; to: number; step: number };
+type Answer = { series: number; points: number; reason?: string };
+
+/** A logs panel's lines through the console (/api/logsql): its lines count as its points. */
+async function evaluateLogs(consoleUrl: string, queries: string[], range: Range, signal: AbortSignal): Promise<Answer> {
+  let points = 0;
+  for (const q of queries) {
+    const res = await fetch(`${consoleUrl}${logsPanelUrl(logsqlOf(q), range)}`, { signal });
+    const text = await res.text();
+    if (!res.ok) return { series: 0, points, reason: `${q}: HTTP ${res.status}: ${text.slice(0, 200)}` };
+    points += text.split('\n').filter((l) => l.trim()).length;
+  }
+  return { series: points ? 1 : 0, points };
+}
+
+async function evaluatePromQL(consoleUrl: string, exprs: string[], range: Range, signal: AbortSignal): Promise<Answer> {
+  let series = 0;
+  let points = 0;
+  for (const expr of exprs) {
+    const q = new URLSearchParams({ query: expr, start: String(range.from), end: String(range.to), step: String(range.step) });
+    const res = await fetch(`${consoleUrl}/api/prom/query_range?${q}`, { signal });
+    const body = (await res.json().catch(() => ({}))) as PromBody;
+    if (!res.ok || body.status !== 'success') return { series, points, reason: `${expr}: ${body.error ?? `HTTP ${res.status}`}` };
+    const result = body.data?.result ?? [];
+    series += result.length;
+    points += result.reduce((n, r) => n + (r.values?.length ?? 0), 0);
+  }
+  return { series, points };
+}
+
+const evaluateOne = (consoleUrl: string, p: GrafanaPanel, exprs: string[], range: Range, signal: AbortSignal) =>
+  (p.type === 'logs' ? evaluateLogs : evaluatePromQL)(consoleUrl, exprs, range, signal);
+
 /** Asks the console for every panel's queries over the last `rangeS` seconds (variables at their defaults). */
 export async function evaluatePanels(
   consoleUrl: string,
@@ -52,28 +94,15 @@ export async function evaluatePanels(
         out.push({ ...base, state: 'error', series: 0, points: 0, exprs: [], reason: problem });
         continue;
       }
-      const queries = panelQueries(p, { rangeS, intervalS: step, variables });
-      let series = 0;
-      let points = 0;
-      let reason: string | undefined;
-      for (const q of queries) {
-        const url = `${consoleUrl}/api/prom/query_range?${new URLSearchParams({ query: q.expr, start: String(start), end: String(end), step: String(step) })}`;
-        const res = await fetch(url, { signal: opts.signal ?? AbortSignal.timeout(15_000) });
-        const body = (await res.json().catch(() => ({}))) as PromBody;
-        if (!res.ok || body.status !== 'success') {
-          reason = `${q.expr}: ${body.error ?? `HTTP ${res.status}`}`;
-          break;
-        }
-        const result = body.data?.result ?? [];
-        series += result.length;
-        points += result.reduce((n, r) => n + (r.values?.length ?? 0), 0);
-      }
+      const exprs = panelQueries(p, { rangeS, intervalS: step, variables }).map((q) => q.expr);
+      const signal = opts.signal ?? AbortSignal.timeout(15_000);
+      const { series, points, reason } = await evaluateOne(consoleUrl, p, exprs, { from: start, to: end, step }, signal);
       out.push({
         ...base,
         state: reason ? 'error' : points > 0 ? 'data' : 'nodata',
         series,
         points,
-        exprs: queries.map((q) => q.expr),
+        exprs,
         ...(reason ? { reason } : {}),
       });
     }

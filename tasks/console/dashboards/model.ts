@@ -4,6 +4,8 @@
 // and Grafana's query macros. Pure functions, shared by the browser code, the server-side check
 // (tasks/phase0/04-metrics/console-checks.ts) and the unit tests.
 
+import { logsqlOf } from './logs-query.ts';
+
 export interface ThresholdStep {
   color: string;
   value: number | null;
@@ -62,7 +64,7 @@ export interface GrafanaDashboard {
 }
 
 /** The panel types the console draws; any other is shown as such on its panel. */
-export const SUPPORTED_PANEL_TYPES = ['timeseries', 'stat'] as const;
+export const SUPPORTED_PANEL_TYPES = ['timeseries', 'stat', 'logs'] as const;
 
 /** Grafana's Prometheus datasource default scrape interval ("timeInterval"), also the project's. */
 export const DEFAULT_SCRAPE_S = 15;
@@ -89,6 +91,15 @@ export function panelProblem(p: GrafanaPanel): string | undefined {
     return `panel type "${p.type}" is not supported by the console (it draws ${SUPPORTED_PANEL_TYPES.join(' and ')})`;
   }
   if (!p.targets?.some((t) => !t.hide && t.expr?.trim())) return 'the panel has no query';
+  if (p.type === 'logs') {
+    for (const t of p.targets.filter((x) => !x.hide && x.expr?.trim())) {
+      try {
+        logsqlOf(t.expr!);
+      } catch (e) {
+        return (e as Error).message;
+      }
+    }
+  }
   return undefined;
 }
 

@@ -1,6 +1,7 @@
 // The Grafana dashboards (manifests/grafana/dashboards/*.json): loading, an ajv schema for the
 // parts the platform relies on (uid, title, panels, each panel's datasource and PromQL targets),
-// and the list of every query with where it came from.
+// and the list of every PromQL query with where it came from (a logs panel's Loki query is not
+// PromQL: Grafana sends it to Loki, the console to VictoriaLogs; 0-5.logs-beside-metrics reads it).
 import fs from 'node:fs';
 import path from 'node:path';
 import { Ajv } from 'ajv';
@@ -20,8 +21,8 @@ export const DASHBOARD_SCHEMA = {
         properties: {
           id: { type: 'integer' },
           title: { type: 'string', minLength: 1 },
-          type: { enum: ['timeseries', 'stat', 'gauge', 'table', 'bargauge'] },
-          datasource: { $ref: '#/$defs/prometheus' },
+          type: { enum: ['timeseries', 'stat', 'gauge', 'table', 'bargauge', 'logs'] },
+          datasource: { $ref: '#/$defs/datasource' },
           gridPos: { type: 'object', required: ['h', 'w', 'x', 'y'] },
           targets: {
             type: 'array',
@@ -32,7 +33,7 @@ export const DASHBOARD_SCHEMA = {
               properties: {
                 refId: { type: 'string', minLength: 1 },
                 expr: { type: 'string', minLength: 1 },
-                datasource: { $ref: '#/$defs/prometheus' },
+                datasource: { $ref: '#/$defs/datasource' },
               },
             },
           },
@@ -41,11 +42,15 @@ export const DASHBOARD_SCHEMA = {
     },
   },
   $defs: {
-    // Every panel names the provisioned datasource by uid (manifests/grafana/datasources).
-    prometheus: {
+    // Every panel names a provisioned datasource by uid (manifests/grafana/datasources):
+    // Prometheus, or Loki for a logs panel.
+    datasource: {
       type: 'object',
       required: ['type', 'uid'],
-      properties: { type: { const: 'prometheus' }, uid: { const: 'prometheus' } },
+      oneOf: [
+        { properties: { type: { const: 'prometheus' }, uid: { const: 'prometheus' } } },
+        { properties: { type: { const: 'loki' }, uid: { const: 'loki' } } },
+      ],
     },
   },
 } as const;
@@ -54,7 +59,12 @@ export interface Dashboard {
   file: string;
   uid: string;
   title: string;
-  panels: { id: number; title: string; targets: { refId: string; expr: string }[] }[];
+  panels: {
+    id: number;
+    title: string;
+    datasource: { type: string; uid: string };
+    targets: { refId: string; expr: string }[];
+  }[];
 }
 
 export interface DashboardQuery {
@@ -97,7 +107,9 @@ export function loadDashboards(dir: string): Dashboard[] {
 
 export function dashboardQueries(dashboards: readonly Dashboard[]): DashboardQuery[] {
   return dashboards.flatMap((d) =>
-    d.panels.flatMap((p) =>
+    d.panels
+      .filter((p) => p.datasource.type === 'prometheus')
+      .flatMap((p) =>
       p.targets.map((t) => ({ dashboard: d.title, panel: p.title, refId: t.refId, expr: t.expr })),
     ),
   );

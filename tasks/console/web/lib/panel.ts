@@ -1,4 +1,5 @@
-// One dashboard panel: its queries against Prometheus, drawn as a time series or a stat. What
+// One dashboard panel: its queries against Prometheus, drawn as a time series or a stat (a logs
+// panel asks VictoriaLogs: logs-panel.ts). What
 // cannot be drawn says why on the panel itself (unsupported type, broken PromQL, Prometheus down),
 // and only that panel fails. data-state on the panel (loading, drawn, nodata, error) and
 // data-points say what it shows, for the browser tests and the verify checks.
@@ -15,6 +16,7 @@ import {
 } from '../../dashboards/model.ts';
 import { h } from './dom.ts';
 import { drawChart } from './chart.ts';
+import { drawLogs } from './logs-panel.ts';
 import { queryRange, type Series } from './prom.ts';
 
 export interface PanelRange {
@@ -60,6 +62,11 @@ export async function renderPanel(
     return settle(el, 'error', 0, problem);
   }
   const rangeS = range.to - range.from;
+  if (p.type === 'logs') {
+    const out = await drawLogs(body, p, range, { ...vars, rangeS, intervalS: intervalS(rangeS, 1000) }, signal);
+    if (!signal.aborted) settle(el, out.state, out.points, out.reason);
+    return;
+  }
   const width = Math.max(100, body.clientWidth || 400);
   const step = intervalS(rangeS, p.maxDataPoints ?? width);
   const queries = panelQueries(p, { ...vars, rangeS, intervalS: step });

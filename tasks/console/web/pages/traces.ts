@@ -3,7 +3,7 @@
 // those lines in VictoriaLogs' own UI (vmui): the console does not carry a logs UI of its own.
 // Everything goes through the console's server (/api/jaeger, /api/logsql): one origin.
 import '../traces/traces.css';
-import { ApiError, consoleInfo, getJson } from '../lib/api.ts';
+import { consoleInfo, failure, fetchText, getJson, getText } from '../lib/api.ts';
 import { errorBox, h } from '../lib/dom.ts';
 import { routeHref, type Page, type Route } from '../lib/page.ts';
 import {
@@ -36,39 +36,6 @@ interface JaegerList<T> {
 
 /** The last search, so the trace view's "back" returns to it. */
 let lastSearch = '';
-
-/** An answer's status and text; throws only when the console's server cannot be reached. */
-async function fetchText(path: string, signal: AbortSignal): Promise<{ status: number; text: string }> {
-  let res: Response;
-  try {
-    res = await fetch(path, { signal });
-  } catch (e) {
-    if (signal.aborted) throw e;
-    throw new ApiError(
-      `the console's server is not answering (${(e as Error).message}); start the platform with make up`,
-    );
-  }
-  return { status: res.status, text: await res.text() };
-}
-
-/** The one line of a failed answer: the console's own `{error}`, a backend's JSON errors, or its text. */
-function failure(path: string, status: number, text: string): ApiError {
-  try {
-    const b = JSON.parse(text) as { error?: string; errors?: { msg: string }[] };
-    if (b.error) return new ApiError(b.error);
-    if (b.errors?.length) return new ApiError(b.errors.map((e) => e.msg).join('; '));
-  } catch {
-    // not JSON: the store's own plain-text error, kept as is
-  }
-  return new ApiError(`${path}: HTTP ${status}: ${text.slice(0, 200)}`);
-}
-
-/** A text answer (LogsQL answers JSON lines). */
-async function getText(path: string, signal: AbortSignal): Promise<string> {
-  const r = await fetchText(path, signal);
-  if (r.status >= 400) throw failure(path, r.status, r.text);
-  return r.text;
-}
 
 const jaegerErrors = (r: JaegerList<unknown>) => (r.errors ?? []).map((e) => e.msg).join('; ');
 

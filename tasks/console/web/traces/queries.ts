@@ -138,6 +138,7 @@ export interface LogLine {
   level: string;
   service: string;
   spanId: string;
+  traceId: string;
   message: string;
   /** The line's other fields, without the store's own (`_stream`, `_stream_id`) and the ones above. */
   fields: [string, string][];
@@ -172,6 +173,7 @@ export function parseLogLines(body: string): LogLine[] {
         level: (r.level ?? r.severity_text ?? '').toUpperCase(),
         service: r.service ?? '',
         spanId: r.span_id ?? '',
+        traceId: r.trace_id ?? '',
         message: r._msg ?? '',
         fields: Object.entries(r).filter(([k]) => !SHOWN.has(k)),
       };
