@@ -49,6 +49,12 @@ export interface KafkaSettings {
    * -XX:TieredStopAtLevel=1, which halves the CPU of a boot; see tests/support/kafka-broker.ts).
    */
   jvmArgs?: readonly string[];
+  /**
+   * More broker settings, appended to the manifest's server.properties (not a setting of `up`:
+   * the test brokers shorten the waits of a broker killed and started again; see
+   * tests/support/kafka-broker.ts).
+   */
+  serverProperties?: Readonly<Record<string, string>>;
 }
 
 function intSetting(env: Readonly<Record<string, string | undefined>>, name: string, dflt: number, min = 1, max = 65535): number {
@@ -104,7 +110,8 @@ async function renderConfig(paths: Paths, s: KafkaSettings): Promise<string> {
     CONTROLLER_PORT: String(s.controllerPort),
     DATA_DIR: kafkaDataDir(paths),
   };
-  const text = template.replace(/\$\{(\w+)\}/g, (m, k: string) => values[k] ?? m);
+  const extra = Object.entries(s.serverProperties ?? {}).map(([k, v]) => `${k}=${v}\n`);
+  const text = template.replace(/\$\{(\w+)\}/g, (m, k: string) => values[k] ?? m) + extra.join('');
   const left = /\$\{\w+\}/.exec(text);
   if (left) throw new Error(`unknown placeholder ${left[0]} in manifests/native/kafka/server.properties`);
   const file = configFile(paths);
