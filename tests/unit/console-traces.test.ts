@@ -206,7 +206,7 @@ test('logs: one LogsQL query by trace id over the trace ± 5 min, and the same i
   assert.equal([svc.get('query'), svc.get('g0.relative_time')], ['{service="demo-service"}', 'last_1_hour']);
 });
 
-test('log lines: VictoriaLogs JSON lines as time, level, service, span, message and the other fields', () => {
+test('log lines: VictoriaLogs JSON lines as time, level, service, span, trace, message and the other fields', () => {
   const body =
     '{"_msg":"event produced","_stream":"{service=\\"demo-service\\"}","_stream_id":"01","_time":"2026-12-04T18:06:46.803Z","level":"INFO","service":"demo-service","span_id":"4683b92a21dead67","trace_id":"' +
     T +
@@ -217,6 +217,7 @@ test('log lines: VictoriaLogs JSON lines as time, level, service, span, message 
       level: 'INFO',
       service: 'demo-service',
       spanId: '4683b92a21dead67',
+      traceId: T,
       message: 'event produced',
       fields: [['topic', 'demo.events']],
     },
