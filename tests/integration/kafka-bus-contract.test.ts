@@ -203,19 +203,35 @@ for (const client of KAFKA_CLIENTS) {
       const bus = newBus(client, b);
       const topic = uniqueTopic(client, 'bad');
       try {
-        await bus.ensureTopics([{ topic, partitions: 1 }]);
+        await bus.ensureTopics([{ topic, partitions: 2 }]);
+        // Keys for both partitions; each partition already holds one message of this producer, so
+        // the refused one leaves a gap in an idempotent producer's numbering of its partition.
+        const keys = Array.from({ length: 10 }, (_, i) => `k${i}`);
+        const same = keys.filter((k) => javaPartition(k, 2) === javaPartition('big', 2));
+        const other = keys.find((k) => javaPartition(k, 2) !== javaPartition('big', 2))!;
+        await bus.produce(topic, { key: same[0]!, value: 'before' });
+        await bus.produce(topic, { key: other, value: 'before' });
         // The broker's default message.max.bytes is 1 MiB + 12 bytes: 2 MiB is over it.
         const big = 'x'.repeat(2 * 1024 * 1024);
-        const [tooBig, small] = await Promise.allSettled([
+        const [tooBig, ...small] = await Promise.allSettled([
           bus.produce(topic, { key: 'big', value: big }),
-          bus.produce(topic, { key: 'small', value: 'fine' }),
+          bus.produce(topic, { key: same[1]!, value: 'fine' }),
+          bus.produce(topic, { key: other, value: 'fine' }),
         ]);
         assert.is(tooBig.status, 'rejected');
         const err = (tooBig as PromiseRejectedResult).reason as Error;
         assert.instance(err, MessageTooLargeError, `${err.name}: ${err.message}`);
         assert.match(err.message, /larger than the broker accepts/);
-        assert.is(small.status, 'fulfilled', 'a small message sent alongside was refused too');
-        assert.is(await messagesIn(b.bootstrap, topic), 1, 'something of the refused message was written');
+        assert.equal(
+          small.map((s) => s.status),
+          ['fulfilled', 'fulfilled'],
+          'a small message sent alongside was refused too',
+        );
+        assert.is(
+          await messagesIn(b.bootstrap, topic),
+          4,
+          'the topic should hold the 2 earlier and the 2 small messages: nothing of the refused one, nothing twice',
+        );
 
         // A topic that does not exist: refused within the bound (no auto-creation).
         const t0 = Date.now();

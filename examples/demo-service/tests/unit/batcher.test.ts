@@ -1,5 +1,6 @@
 // The produce batcher with a recording send(): concurrent calls share one request, each caller
-// gets its own delivery, a large message travels alone, a failed batch fails only its callers.
+// gets its own delivery, a large message travels alone and with nothing else in flight, a failed
+// batch fails only its callers.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { createBatcher, type Queued } from '../../src/kafka/batcher.ts';
@@ -72,6 +73,48 @@ test('a batch is cut at maxBatchBytes', async () => {
     r.batches.reduce((n, b) => n + b.length, 0),
     10,
   );
+});
+
+test('a message over soloBytes goes out only when nothing is in flight, and nothing goes beside it', async () => {
+  const log: string[] = [];
+  let inFlight = 0;
+  const produce = createBatcher({
+    maxInFlight: 5,
+    maxBatchBytes: 1000,
+    maxBatchMessages: 100,
+    soloBytes: 200,
+    lingerMs: 0,
+    async send(batch): Promise<Delivery[]> {
+      const name = batch.map((b) => b.message.key).join('+');
+      log.push(`start ${name} (${inFlight} in flight)`);
+      inFlight++;
+      await new Promise((r) => setTimeout(r, 5));
+      inFlight--;
+      log.push(`end ${name}`);
+      if (name === 'big') throw new Error('too large');
+      return batch.map((b, i) => ({ topic: b.topic, partition: 0, offset: String(i) }));
+    },
+  });
+  const first = produce('t', { key: 'a', value: 'a' });
+  await new Promise((res) => setImmediate(res));
+  const rest = [
+    produce('t', { key: 'big', value: 'x'.repeat(300) }),
+    produce('t', { key: 'b', value: 'b' }),
+    produce('t', { key: 'c', value: 'c' }),
+  ];
+  const results = await Promise.allSettled([first, ...rest]);
+  assert.equal(
+    results.map((x) => x.status),
+    ['fulfilled', 'rejected', 'fulfilled', 'fulfilled'],
+  );
+  assert.equal(log, [
+    'start a (0 in flight)',
+    'end a',
+    'start big (0 in flight)',
+    'end big',
+    'start b+c (0 in flight)',
+    'end b+c',
+  ]);
 });
 
 test.run();
