@@ -25,17 +25,30 @@ export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
   });
 }
 
-/** A free ephemeral port on 127.0.0.1 (for tests that run their own servers). */
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = net.createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const addr = srv.address();
-      const port = typeof addr === 'object' && addr ? addr.port : 0;
-      srv.close(() => resolve(port));
-    });
-  });
+/**
+ * A port free on 127.0.0.1 right now, for a process started beside the stack (tests, benches,
+ * scratch servers). Taken below the kernel's ephemeral range: a port the kernel handed out for
+ * `listen(0)` is also one it hands out as the local end of outgoing connections, so between our
+ * pick and the server's bind a test's client could take it (seen: Jaeger's "bind: address already
+ * in use" on a picked port while 4 test files ran side by side). The platform's own settings sit
+ * under 20000, so the pool starts there.
+ */
+export async function freePort(): Promise<number> {
+  const [low, high] = await ephemeralRange();
+  const [from, to] = low - 1 >= POOL_START + 1000 ? [POOL_START, low - 1] : [high + 1, 65535];
+  for (let attempt = 0; attempt < 100; attempt++) {
+    const port = from + Math.floor(Math.random() * (to - from + 1));
+    if (await canBind(port)) return port;
+  }
+  throw new Error(`no free port on 127.0.0.1 in ${from}-${to} after 100 tries`);
+}
+
+const POOL_START = 20_000;
+
+async function ephemeralRange(): Promise<[number, number]> {
+  const text = await fs.readFile('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').catch(() => '');
+  const [low, high] = text.trim().split(/\s+/).map(Number);
+  return low && high ? [low, high] : [32768, 60999];
 }
 
 /** The pid and command line of the process listening on a TCP port, where /proc lets us see it. */

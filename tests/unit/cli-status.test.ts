@@ -16,14 +16,7 @@ import type { Component, ProcessRow } from '../../tasks/targets/target.ts';
 import { isAlive, readPid, start, stop } from '../../tasks/targets/native/supervisor.ts';
 import { fixtureTarget } from '../fixtures/engine/target.ts';
 import { tempDir } from '../fixtures/engine/nodes.ts';
-
-async function freePort(): Promise<number> {
-  const srv = net.createServer();
-  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
-  const port = (srv.address() as net.AddressInfo).port;
-  await new Promise((r) => srv.close(r));
-  return port;
-}
+import { freePort } from '../../tasks/ports.ts';
 
 /** HTTP GET with a short bound: true on 200. */
 async function answers(port: number): Promise<boolean> {
