@@ -42,13 +42,24 @@ contract.after(async (ctx) => {
 let seq = 0;
 const uniqueTopic = (client: string, what: string) => `contract-${client}-${what}-${process.pid}-${++seq}`;
 
-function newBus(client: KafkaClient, broker: TestBroker): EventBus {
+function newBus(client: KafkaClient, broker: TestBroker, log = logger): EventBus {
   return createBus(client, {
     clientId: `contract-${client}`,
     brokers: [broker.bootstrap],
     timeoutMs: TIMEOUT_MS,
-    logger,
+    logger: log,
   });
+}
+
+/** A debug logger whose lines are kept, for a failure to show what the client went through. */
+function keptLogger() {
+  const lines: string[] = [];
+  const log = createLogger({
+    service: 'bus-contract',
+    level: 'debug',
+    destination: { write: (line: string) => void lines.push(line.trimEnd()) },
+  });
+  return { log, tail: (n = 30) => lines.slice(-n).join('\n') };
 }
 
 /** Messages in the topic: the sum of its partitions' high watermarks (topics are new per test). */
@@ -254,7 +265,8 @@ for (const client of KAFKA_CLIENTS) {
     `${client}: broker down → BusUnavailableError, /ready and POST 503; broker back → produce and consume again`,
     async ({ broker }) => {
       const b = broker!;
-      const raw = newBus(client, b);
+      const kept = keptLogger();
+      const raw = newBus(client, b, kept.log);
       const metrics = createMetrics();
       const tracer = trace.getTracer('contract');
       const bus = instrumentBus(raw, { tracer, metrics });
@@ -302,7 +314,9 @@ for (const client of KAFKA_CLIENTS) {
         );
         const r = await app.inject({ method: 'POST', url: '/produce' });
         assert.is(r.statusCode, 201, r.body);
-        await until('consumed after recovery', 30_000, () => got.length >= 2);
+        await until('consumed after recovery', 30_000, () => got.length >= 2).catch((e: Error) => {
+          throw new Error(`${e.message}; consumed: ${got.join(', ')}; the client's last lines:\n${kept.tail()}`);
+        });
       } finally {
         await app.close();
         await bus.close();
