@@ -18,6 +18,7 @@ import { createLogger, REDACTED } from '../../../templates/service/src/lib/loggi
 import { hoursOf, pushLine, queryRange, type LokiHit } from '../../../validation/lib/logs.ts';
 import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
 import { percentile } from '../../../validation/lib/percentile.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 
 const SEED_FIELDS = ['timestamp', 'level', 'service', 'trace_id', 'message'] as const;
 
@@ -115,12 +116,7 @@ async function pushAndFind(lokiUrl: string): Promise<{ logql: string; foundMs: n
     ...(hit?.line.marker === marker ? { hit } : {}),
   };
 }
-const pushed = new WeakMap<PlatformContext, ReturnType<typeof pushAndFind>>();
-const pushedOf = (ctx: PlatformContext, url: string) => {
-  let p = pushed.get(ctx);
-  if (!p) pushed.set(ctx, (p = pushAndFind(url)));
-  return p;
-};
+const pushedOf = perVerify((_: PlatformContext, url: string) => pushAndFind(url));
 
 const lokiQuery = defineCheck(
   {

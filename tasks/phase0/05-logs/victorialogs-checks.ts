@@ -11,26 +11,23 @@ import { hoursOf } from '../../../validation/lib/logs.ts';
 import { countBy, logsql, quote, runningFlag } from '../../../validation/lib/logsql.ts';
 import { percentile } from '../../../validation/lib/percentile.ts';
 import { defineCheck, type DefinedCheck, type Measurement } from '../../../validation/lib/define-check.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 
 const SUBSTITUTE = 'VictoriaLogs (for Loki)';
 const SEED_LEVEL = /^(TRACE|DEBUG|INFO|WARN|WARNING|ERROR|FATAL)$/;
 
 /** Lines per service in the store; the collector polls files twice a second and batches for 500 ms: give a fresh store a moment. */
-const stored = new WeakMap<PlatformContext, Promise<Map<string, number> | { error: string }>>();
-function storedOf(ctx: PlatformContext, base: string) {
-  let s = stored.get(ctx);
-  if (!s) {
+const storedOf = perVerify(
+  (_: PlatformContext, base: string): Promise<Map<string, number> | { error: string }> => {
     const count = async () => {
       const m = await countBy(base, '*', 'service');
       return m.size ? m : undefined;
     };
-    s = poll(count, 15_000, 1_000)
+    return poll(count, 15_000, 1_000)
       .then(async (m) => m ?? (await countBy(base, '*', 'service')))
       .catch((e: unknown) => ({ error: `${base}: ${errText(e)}` }));
-    stored.set(ctx, s);
-  }
-  return s;
-}
+  },
+);
 
 /** The services with lines, or the skip saying the store did not answer. */
 async function services(ctx: PlatformContext, base: string): Promise<string[] | Measurement> {

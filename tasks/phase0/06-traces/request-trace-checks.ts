@@ -19,6 +19,7 @@ import { withSpan } from '../../../templates/service/src/lib/tracing.ts';
 import { logsql, quote } from '../../../validation/lib/logsql.ts';
 import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
 import { waitForTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 
 export const SUBSTITUTE = 'Jaeger (for Tempo)';
 /** The seed's bound for "a trace is visible after the request". */
@@ -108,12 +109,7 @@ const WANT: [string, string][] = [
 ];
 
 /** One demo request per verify, traced with our own traceparent; every check below reads it. */
-const demoTrips = new WeakMap<PlatformContext, Promise<DemoTrip>>();
-const demoTrip = (ctx: PlatformContext) => {
-  let t = demoTrips.get(ctx);
-  if (!t) demoTrips.set(ctx, (t = tracedDemoRequest(ctx)));
-  return t;
-};
+const demoTrip = perVerify((ctx: PlatformContext): Promise<DemoTrip> => tracedDemoRequest(ctx));
 
 async function tracedDemoRequest(ctx: PlatformContext): Promise<DemoTrip> {
   const ep = ctx.target.endpoints();

@@ -17,6 +17,7 @@ import { logsql, quote } from '../../../validation/lib/logsql.ts';
 import { lookupTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
 import type { Check } from '../../engine/task.ts';
 import { GATEWAY, sendVerifyTrace, structureProblems, type SentTrace } from './checks.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 
 type Trip =
   | { skip: string }
@@ -32,12 +33,7 @@ type Trip =
     };
 
 /** One round trip per verify: every check below reads the same outcome. */
-const trips = new WeakMap<PlatformContext, Promise<Trip>>();
-const tripOf = (ctx: PlatformContext) => {
-  let t = trips.get(ctx);
-  if (!t) trips.set(ctx, (t = roundTrip(ctx)));
-  return t;
-};
+const tripOf = perVerify((ctx: PlatformContext): Promise<Trip> => roundTrip(ctx));
 
 async function roundTrip(ctx: PlatformContext): Promise<Trip> {
   const ep = ctx.target.endpoints();

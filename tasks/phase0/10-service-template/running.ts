@@ -12,6 +12,7 @@ import { lookupTrace } from '../../../validation/lib/traces.ts';
 import { SUBSTITUTES } from '../../../validation/lib/checks.ts';
 import { defineCheck, type Measurement } from '../../../validation/lib/define-check.ts';
 import { generatedOk, isGenerated } from './generated.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 
 const METRICS = [
   'http_request_duration_seconds',
@@ -61,17 +62,12 @@ async function start(ctx: PlatformContext): Promise<Running | Measurement> {
   return { name: g.name, child, base, output: () => out, ready: !!ready };
 }
 
-const runs = new WeakMap<PlatformContext, Promise<Running | Measurement>>();
-function runningOf(ctx: PlatformContext): Promise<Running | Measurement> {
-  let r = runs.get(ctx);
-  if (!r) runs.set(ctx, (r = start(ctx)));
-  return r;
-}
+const runningOf = perVerify((ctx: PlatformContext): Promise<Running | Measurement> => start(ctx));
 const isRunning = (x: Running | Measurement): x is Running => 'child' in x;
 
 /** SIGTERM, SIGKILL after 15 s; the exit code, or undefined when it had already exited. */
 export async function stopService(ctx: PlatformContext): Promise<number | null | undefined> {
-  const r = await runs.get(ctx)?.catch(() => undefined);
+  const r = await runningOf.peek(ctx)?.catch(() => undefined);
   if (!r || !isRunning(r) || r.child.exitCode !== null || r.child.signalCode !== null) return undefined;
   const exited = once(r.child, 'exit');
   r.child.kill('SIGTERM');

@@ -8,6 +8,7 @@ import { DEMO_SERVICE, isAvailable } from '../../targets/target.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { http, poll } from '../../../validation/lib/http.ts';
 import { openEventStream } from './sse.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 
 /**
  * The demo may still be reconnecting when verify reaches it (0-3's durability check restarts the
@@ -138,11 +139,7 @@ async function follow(ctx: PlatformContext, demo: string): Promise<Followed> {
   }
 }
 
-const followed = new WeakMap<PlatformContext, Promise<Followed>>();
-
 /** The one followed request of this verify (started by the first check that asks). */
-export function followOf(ctx: PlatformContext, demo: string): Promise<Followed> {
-  let f = followed.get(ctx);
-  if (!f) followed.set(ctx, (f = follow(ctx, demo)));
-  return f;
-}
+export const followOf = perVerify((ctx: PlatformContext, demo: string): Promise<Followed> =>
+  follow(ctx, demo),
+);
