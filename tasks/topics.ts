@@ -2,6 +2,7 @@
 // broker's `topics-create`, the k3d topic Job and the Compose init, and the verify checks.
 // Creating them is idempotent: missing topics are created, matching ones left alone, and a
 // topic whose partition count differs from the seed is reported with both numbers.
+import './kafkajs-quiet.ts';
 import { Kafka, logLevel, type Admin } from 'kafkajs';
 
 export interface TopicSpec {
@@ -38,16 +39,6 @@ export function describeOutcome(o: TopicOutcome): string {
       return `${o.name}: exists with ${o.actual} partitions, the seed says ${o.expected}; delete it or fix tasks/topics.ts`;
   }
 }
-
-// kafkajs 2.2.4 (unmaintained) schedules its request-queue check with a negative delay when it is
-// not throttled; Node >= 23 then prints a TimeoutNegativeWarning (the delay is clamped to 1 ms, so
-// nothing is wrong). Drop exactly that warning so it does not clutter every CLI run.
-const emitWarning = process.emitWarning.bind(process);
-process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
-  const type = typeof rest[0] === 'string' ? rest[0] : (rest[0] as { type?: string } | undefined)?.type;
-  if (type === 'TimeoutNegativeWarning') return;
-  (emitWarning as (w: string | Error, ...r: unknown[]) => void)(warning, ...rest);
-}) as typeof process.emitWarning;
 
 /**
  * A kafkajs client tuned for orchestration: short timeouts, no retry storm, no log noise.

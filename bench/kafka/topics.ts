@@ -1,6 +1,7 @@
 // Topic set-up for a run: a fresh topic per client (so results never mix), or an existing
 // one the user named. A named topic that does not exist is a usage error unless
 // --create-topic: the bench never relies on broker-side auto-creation.
+import '../../tasks/kafkajs-quiet.ts';
 import kafkajs from 'kafkajs';
 import { UsageError } from '../../tasks/engine/task.ts';
 import { within } from './clients/types.ts';

@@ -1,5 +1,6 @@
 // kafkajs (2.2.4, unmaintained): no linger.ms or batch.size, so the runner batches by hand
 // (one send() per batch of messages, all to one partition) and keeps several sends in flight.
+import '../../../tasks/kafkajs-quiet.ts';
 import kafkajs from 'kafkajs';
 import type { ClientConfig, ConsumerDriver, ProducerDriver } from './types.ts';
 import { within } from './types.ts';

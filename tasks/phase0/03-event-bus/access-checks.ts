@@ -1,6 +1,7 @@
 // 0-3.ac2 (access from within the cluster) and 0-3.ac9 (the guide explains the access patterns),
 // as data. In-cluster access is shown by a service the platform runs consuming from the broker;
 // natively that service is a host process on the one listener 0-3.ac3 proves, a named stand-in.
+import '../../kafkajs-quiet.ts';
 import kafkajs from 'kafkajs';
 import { orchestratorKafka } from '../../topics.ts';
 import { DEMO_TOPIC } from '../../targets/target.ts';

@@ -1,6 +1,7 @@
 // Kafka I/O the 0-3 checks share: keyed messages produced in order with acks=all, end offsets,
 // a range read back with a fresh consumer group (deleted afterwards), and the comparison of what
 // came back with what was sent.
+import '../../kafkajs-quiet.ts';
 import { randomUUID } from 'node:crypto';
 import { Partitioners, type Kafka } from 'kafkajs';
 import { retryRetriable } from '../../topics.ts';

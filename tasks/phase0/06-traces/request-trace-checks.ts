@@ -4,6 +4,7 @@
 // that crosses producer → Kafka → consumer in two processes (this verify process produces onto
 // the demo's topic with a traceparent; the demo service, another process, consumes it). Their log
 // lines are found in VictoriaLogs by the same trace id.
+import '../../kafkajs-quiet.ts';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { SpanKind } from '@opentelemetry/api';
 import { Kafka, logLevel } from 'kafkajs';
