@@ -14,15 +14,17 @@ import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { parseArgs } from 'node:util';
+import { exitOnHelp } from './lib/cli.ts';
 
 const ROOT = path.resolve(import.meta.dirname, '..');
 
+const USAGE =
+  'usage: node bench/cli.ts [--runs N] [--warmup N] [--entry fast|npx|all] [--command C]… [--json]';
 const usage = (msg: string): never => {
-  console.error(
-    `bench/cli: ${msg}; usage: node bench/cli.ts [--runs N] [--warmup N] [--entry fast|npx|all] [--command C]… [--json]`,
-  );
+  console.error(`bench/cli: ${msg}; ${USAGE}`);
   process.exit(2);
 };
+exitOnHelp(process.argv.slice(2), USAGE);
 
 let values;
 try {

@@ -39,8 +39,11 @@ interface Options {
   json?: string;
 }
 
+const USAGE =
+  'usage: node bench/console.ts [--runs 5] [--json FILE]\n  the running console (start the stack first: node tasks.ts up): start time, dashboards and a 50-span trace drawn in Chromium, RSS';
+
 function parse(argv: string[]): Options {
-  const v = stringFlags('bench/console.ts', argv, ['runs', 'json']);
+  const v = stringFlags('bench/console.ts', argv, ['runs', 'json'], USAGE);
   const runs = v.runs === undefined ? 5 : Number(v.runs);
   if (!Number.isInteger(runs) || runs < 1 || runs > 100)
     throw new UsageError(`bench/console.ts: --runs must be an integer 1-100 (got ${v.runs})`);

@@ -7,6 +7,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
+import { exitOnHelp } from './lib/cli.ts';
 
 interface CallFrame {
   functionName: string;
@@ -124,7 +125,10 @@ export function renderSummary(s: ProfileSummary, title: string): string {
   ].join('\n');
 }
 
+const USAGE = 'usage: node bench/cpu-profile.ts PROFILE.cpuprofile [--top 25] [--json] [--title T]';
+
 function main(argv: string[]): number {
+  exitOnHelp(argv, USAGE);
   let parsed;
   try {
     parsed = parseArgs({
@@ -139,7 +143,7 @@ function main(argv: string[]): number {
   const file = parsed.positionals[0];
   const top = Number(parsed.values.top ?? 25);
   if (!file || !Number.isInteger(top) || top < 1) {
-    console.error('usage: node bench/cpu-profile.ts PROFILE.cpuprofile [--top 25] [--json] [--title T]');
+    console.error(USAGE);
     return 2;
   }
   let profile: CpuProfile;

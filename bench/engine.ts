@@ -10,11 +10,21 @@ import os from 'node:os';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { parseArgs } from 'node:util';
+import { exitOnHelp } from './lib/cli.ts';
 import { buildGraph, criticalPath } from '../tasks/engine/graph.ts';
 import { runGraph } from '../tasks/engine/scheduler.ts';
 import { defineTask, type BaseContext, type Task } from '../tasks/engine/task.ts';
 
-const { values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } });
+exitOnHelp(process.argv.slice(2), 'usage: npx tsx bench/engine.ts [--runs 5]');
+let values: { runs: string };
+try {
+  ({ values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } }));
+} catch (e) {
+  console.error(
+    `bench/engine: ${(e as Error).message.split('\n')[0]}; usage: npx tsx bench/engine.ts [--runs 5]`,
+  );
+  process.exit(2);
+}
 const RUNS = Number(values.runs);
 if (!Number.isInteger(RUNS) || RUNS < 1) {
   console.error(`bench/engine: --runs must be a whole number >= 1, got '${values.runs}'`);

@@ -22,8 +22,11 @@ interface Options {
   json?: string;
 }
 
+const USAGE =
+  "usage: npx tsx bench/tracing.ts [--traces 20000] [--trace-size 5] [--export-spans 100000] [--json FILE]\n  the tracing SDK's cost per request (discarding exporter, then OTLP gRPC to a scratch Jaeger) and the export rate";
+
 function parse(argv: string[]): Options {
-  const v = stringFlags('bench/tracing.ts', argv, ['traces', 'trace-size', 'export-spans', 'json']);
+  const v = stringFlags('bench/tracing.ts', argv, ['traces', 'trace-size', 'export-spans', 'json'], USAGE);
   const int = (name: string, dflt: number, min: number) => {
     const raw = v[name];
     const n = raw === undefined ? dflt : Number(raw);

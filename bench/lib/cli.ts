@@ -6,6 +6,13 @@ import { fileURLToPath } from 'node:url';
 import { parseArgs } from 'node:util';
 import { UsageError } from '../../tasks/engine/task.ts';
 
+/** `--help` or `-h` among the arguments: the usage on stdout, exit 0, before any flag is judged. */
+export function exitOnHelp(argv: readonly string[], usage: string): void {
+  if (!argv.includes('--help') && !argv.includes('-h')) return;
+  console.log(usage);
+  process.exit(0);
+}
+
 /** Runs `main` with the arguments when `moduleUrl` (import.meta.url) is the script node was started with. */
 export function runIfMain(moduleUrl: string, main: (argv: string[]) => Promise<number>): void {
   if (!process.argv[1] || path.resolve(process.argv[1]) !== fileURLToPath(moduleUrl)) return;
@@ -26,7 +33,13 @@ export async function writeJson(file: string, data: unknown): Promise<void> {
 }
 
 /** String flags parsed strictly; a wrong one is a UsageError naming the script, one line. */
-export function stringFlags(script: string, argv: string[], names: readonly string[]): Record<string, string | undefined> {
+export function stringFlags(
+  script: string,
+  argv: string[],
+  names: readonly string[],
+  usage?: string,
+): Record<string, string | undefined> {
+  if (usage) exitOnHelp(argv, usage);
   try {
     return parseArgs({
       args: argv,
