@@ -194,6 +194,12 @@ function processSpec(
       `-Xmx${s.heapMb}m`,
       '-XX:+UseG1GC',
       '-XX:MaxGCPauseMillis=20',
+      // Give heap back after a burst: an idle collection every 15 s, and shrink when over 30 %
+      // is free. After the 0-3 benches (100,000 messages, then 5 s at 10,000/s) the broker held
+      // 515 MB (360 MB heap committed, 180 MB used) without these, 413 MB (256 MB) with them.
+      '-XX:G1PeriodicGCInterval=15000',
+      '-XX:MinHeapFreeRatio=10',
+      '-XX:MaxHeapFreeRatio=30',
       '-XX:+ExitOnOutOfMemoryError',
       '-Djava.awt.headless=true',
       ...(s.jvmArgs ?? []),
