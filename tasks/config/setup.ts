@@ -81,9 +81,9 @@ async function gitHooks(root: string, ctx: PlatformContext): Promise<[boolean, s
 export interface SetupOptions {
   /**
    * Install the tools only checks and tests use: the Docker paths' render-check tools (helm,
-   * kubeconform, the k3d and Compose loaders) and chromium. `dev-setup` does (CI sets up
-   * everything at once); `up` does not: no target's `up` runs them, and the render checks build
-   * theirs on first use.
+   * kubeconform, the k3d and Compose loaders), chromium and, natively, promtool. `dev-setup` does
+   * (CI sets up everything at once); `up` does not: no target's `up` runs them, and the checks
+   * build theirs on first use. On a cold machine promtool alone is minutes of `up` on 2 cores.
    */
   checkTools?: boolean;
 }
@@ -135,7 +135,7 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
     if (!c?.install) continue;
     later.push(() =>
       step(`${ctx.target.name} ${id}`, async () => {
-        const r = await c.install!(ctx);
+        const r = await c.install!(ctx, { checkTools: !!opts.checkTools });
         return r ? [r.changed, r.detail] : [false, 'installed or already present'];
       }),
     );

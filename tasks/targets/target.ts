@@ -90,9 +90,10 @@ export interface Component<Ctx extends BaseContext = BaseContext> {
   /**
    * Fetch what it needs (jars, packages, charts); idempotent and quick when already done. Called
    * by 0-1's setup, which records whether the step changed anything (a build, a download): an
-   * install that knows says so, one that returns nothing is recorded as unchanged.
+   * install that knows says so, one that returns nothing is recorded as unchanged. `checkTools`:
+   * also what only checks and tests use (dev-setup sets it; `up` does not).
    */
-  install?(ctx: Ctx): Promise<InstallResult | void>;
+  install?(ctx: Ctx, opts?: { checkTools?: boolean }): Promise<InstallResult | void>;
   /** Already up and healthy? Must be cheap: it runs on every `up`. */
   status(ctx: Ctx): Promise<boolean>;
   /** Bring it up and wait until it is ready at the protocol level (never a bare sleep). */

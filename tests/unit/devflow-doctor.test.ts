@@ -39,10 +39,11 @@ test('a real tool is found with its version; a missing one and a too-old one say
   assert.match(table, /git\s+>= 999\s+\S+\s+too old\s+upgrade git/);
 });
 
-test('the native target needs java >= 17, mvn, prometheus and promtool besides the common tools', () => {
+test('the native target needs java >= 17, mvn, prometheus and alertmanager besides the common tools; promtool and helm are check tools', () => {
   const names = toolsFor(nativeTarget({})).map((t) => t.name);
-  for (const n of ['node', 'npm', 'git', 'go', 'gitleaks', 'java', 'mvn', 'prometheus', 'promtool']) assert.ok(names.includes(n), n);
+  for (const n of ['node', 'npm', 'git', 'go', 'gitleaks', 'java', 'mvn', 'prometheus', 'alertmanager']) assert.ok(names.includes(n), n);
   assert.not.ok(names.includes('helm'));
+  assert.not.ok(names.includes('promtool'), 'up does not build promtool, so doctor must not require it');
   assert.ok(toolsFor({ name: 'k3d', tools: [] }).some((t) => t.name === 'helm'), 'k3d needs helm');
   const k3dOwn = toolsFor({ name: 'k3d', tools: [{ name: 'docker', versionCmd: ['docker', 'version'], install: 'x' }] }).map((t) => t.name);
   assert.ok(k3dOwn.includes('docker engine'), 'a Docker target always checks that the engine answers');

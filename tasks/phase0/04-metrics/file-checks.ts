@@ -4,6 +4,8 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { execa } from 'execa';
+import type { PlatformContext } from '../../context.ts';
+import { perVerify } from '../../../validation/lib/per-verify.ts';
 import { defineCheck, type DefinedCheck, type Measurement } from '../../../validation/lib/define-check.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { dashboardErrors, dashboardsDir } from './dashboards.ts';
@@ -13,9 +15,25 @@ import { RULE_FILES, rulesDir, SEED_ALERTS } from './rules.ts';
 export const DOCS_FILE = path.join('docs', 'developer-guide', 'observability-metrics.md');
 const SEED_DASHBOARDS = ['Example-App Overview', 'Service Metrics', 'Kafka Metrics', 'Resource Usage'];
 
+/**
+ * promtool in the tools cache, built from the Go module proxy on first use (`up` does not build it,
+ * dev-setup does): the first verify after a cold `up` spends the build here, once per verify.
+ */
+const promtoolReady = perVerify(async (ctx: PlatformContext): Promise<string | undefined> => {
+  if (fs.existsSync(promtoolBin(ctx.paths.cache))) return undefined;
+  const { installBackends } = await import('../../targets/native/go-backends.ts');
+  const log = ctx.note ?? ctx.log;
+  return installBackends(ctx.paths, { signal: ctx.signal, log, only: ['promtool'] }).then(
+    () => undefined,
+    (e: unknown) => `${PROMTOOL_MISSING} (building it failed: ${errText(e)})`,
+  );
+});
+
 /** One promtool run on the rules source (its args), judged by its exit code. */
-async function promtool(root: string, args: readonly string[]): Promise<Measurement> {
-  const r = await execa(promtoolBin(), args, { reject: false, timeout: 60_000, cwd: root });
+async function promtool(ctx: PlatformContext, args: readonly string[]): Promise<Measurement> {
+  const notBuilt = await promtoolReady(ctx);
+  if (notBuilt) return { problems: [notBuilt] };
+  const r = await execa(promtoolBin(ctx.paths.cache), args, { reject: false, timeout: 60_000, cwd: ctx.paths.root });
   if (r.code === 'ENOENT') return { problems: [PROMTOOL_MISSING] };
   const text = `${r.stdout}\n${r.stderr}`.trim();
   const verdicts = text
@@ -34,12 +52,12 @@ const ruleFiles = (root: string) => RULE_FILES.map((f) => path.join(rulesDir(roo
 export const promtoolChecks: readonly DefinedCheck[] = [
   defineCheck(
     { id: '0-4.promtool-check', criteria: ['0-4.ac5'], title: 'promtool check rules', proof: 'rendered' },
-    (_, ctx) => promtool(ctx.paths.root, ['check', 'rules', ...ruleFiles(ctx.paths.root)]),
+    (_, ctx) => promtool(ctx, ['check', 'rules', ...ruleFiles(ctx.paths.root)]),
   ),
   defineCheck(
     { id: '0-4.promtool-test', criteria: ['0-4.ac5'], title: 'promtool test rules: the six alert unit tests', proof: 'rendered' },
     (_, ctx) =>
-      promtool(ctx.paths.root, ['test', 'rules', path.join(ctx.paths.root, 'manifests', 'prometheus', 'tests', 'alerts.test.yml')]),
+      promtool(ctx, ['test', 'rules', path.join(ctx.paths.root, 'manifests', 'prometheus', 'tests', 'alerts.test.yml')]),
   ),
 ];
 

@@ -173,7 +173,10 @@ const nativeComponents = () =>
     ),
   });
 
-/** What `doctor` checks for the native target. */
+/**
+ * What `doctor` checks for the native target: what `up` needs. Not promtool: only the rule checks
+ * and tests run it (dev-setup builds it, the checks on first use).
+ */
 const NATIVE_TOOLS: Target<PlatformContext>['tools'] = [
   {
     name: 'java',
@@ -188,7 +191,6 @@ const NATIVE_TOOLS: Target<PlatformContext>['tools'] = [
     install: 'apt-get install maven (resolves the Kafka jars from Maven Central)',
   },
   cachedTool('prometheus', 'prometheus', '--version', 'Prometheus'),
-  cachedTool('promtool', 'promtool', '--version', "Prometheus' promtool"),
   cachedTool('alertmanager', 'alertmanager', '--version', 'Alertmanager'),
   {
     name: 'prometheus-node-exporter',

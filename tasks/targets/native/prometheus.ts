@@ -222,15 +222,17 @@ async function onPath(cmd: string): Promise<boolean> {
 }
 
 /**
- * Builds Prometheus, promtool and Alertmanager when missing or stale (go-backends.ts), and installs
- * Debian's node exporter when missing (root), else says exactly what to run.
+ * Builds Prometheus and Alertmanager (and promtool with `withPromtool`: only the rule checks and
+ * tests run it) when missing or stale (go-backends.ts), and installs Debian's node exporter when
+ * missing (root), else says exactly what to run.
  */
 export async function installPrometheus(
   paths: Paths,
-  opts: { signal?: AbortSignal; log: (line: string) => void },
+  opts: { signal?: AbortSignal; log: (line: string) => void; withPromtool?: boolean },
 ): Promise<InstallResult> {
   const { installBackends } = await import('./go-backends.ts');
-  const built = await installBackends(paths, { ...opts, only: METRICS_BACKENDS });
+  const only = opts.withPromtool ? METRICS_BACKENDS : METRICS_BACKENDS.filter((b) => b !== 'promtool');
+  const built = await installBackends(paths, { signal: opts.signal, log: opts.log, only });
   const entries = Object.entries(built);
   const result = {
     changed: entries.some(([, how]) => how === 'built'),
@@ -313,7 +315,8 @@ export function prometheusComponent(kafkaBootstrap: (ctx: PlatformContext) => st
       const startup = await readStartup(ctx.paths);
       return startup ? { startup } : {};
     },
-    install: (ctx) => installPrometheus(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log }),
+    install: (ctx, o) =>
+      installPrometheus(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log, withPromtool: !!o?.checkTools }),
     async status(ctx) {
       const stack = metricsStack(ctx.paths, ctx.env, kafkaBootstrap(ctx));
       for (const spec of inStartOrder(stack)) {
