@@ -21,8 +21,12 @@ import type { BackendName } from './go-backends.ts';
 export const NODE_EXPORTER_APT = ['prometheus-node-exporter'] as const;
 export const APT_COMMAND = `apt-get install -y ${NODE_EXPORTER_APT.join(' ')}`;
 export const RETENTION = '30d';
-/** Built from the Go module proxy (go-backends.ts) at the Docker paths' releases. */
-export const METRICS_BACKENDS: readonly BackendName[] = ['promtool', 'prometheus', 'alertmanager'];
+/**
+ * Built from the Go module proxy (go-backends.ts) at the Docker paths' releases. What `up` runs;
+ * promtool (the rule checks' and tests') is built beside them by dev-setup only.
+ */
+const RUN_BACKENDS: readonly BackendName[] = ['prometheus', 'alertmanager'];
+export const METRICS_BACKENDS: readonly BackendName[] = ['promtool', ...RUN_BACKENDS];
 
 export interface MetricsPorts {
   prometheus: number;
@@ -231,7 +235,7 @@ export async function installPrometheus(
   opts: { signal?: AbortSignal; log: (line: string) => void; withPromtool?: boolean },
 ): Promise<InstallResult> {
   const { installBackends } = await import('./go-backends.ts');
-  const only = opts.withPromtool ? METRICS_BACKENDS : METRICS_BACKENDS.filter((b) => b !== 'promtool');
+  const only = opts.withPromtool ? METRICS_BACKENDS : RUN_BACKENDS;
   const built = await installBackends(paths, { signal: opts.signal, log: opts.log, only });
   const entries = Object.entries(built);
   const result = {
@@ -281,7 +285,7 @@ export function metricsStack(paths: Paths, env: Env, kafkaBootstrap: string): Me
 /** The binaries `up` runs, or one UsageError line with the command that provides them. */
 export async function requireBinaries(paths: Paths): Promise<void> {
   const { requireBackend } = await import('./go-backends.ts');
-  for (const name of METRICS_BACKENDS) await requireBackend(name, paths);
+  for (const name of RUN_BACKENDS) await requireBackend(name, paths);
   if (!(await onPath('prometheus-node-exporter')))
     throw new UsageError(
       `prometheus-node-exporter not found on PATH; install with: sudo ${APT_COMMAND} (or run setup as root)`,
