@@ -1,14 +1,16 @@
 // The test runner CI and `make test` use. Test files run in parallel worker processes (TEST_WORKERS,
-// default: the cores, at least 2), the slowest first (durations of the last run, in
+// default: three per core, at least 2), the slowest first (durations of the last run, in
 // .platform/test-durations.json); each file's output is printed together when it ends, with its
 // duration and CPU (its worker and what that reaped: the figure the machine's load does not inflate);
 // the totals are summed into the closing line `N passed, N failed, N skipped` (CI reads
 // it). Files that call sharedTestBroker() share one Kafka broker the runner starts (their own
 // topics and groups; files that restart or kill a broker start their own).
-// Workers default to twice the cores: the integration files spend much of their time waiting (a
-// scrape interval, a broker's controlled shutdown, a stall timeout: metrics-native used 2.0 s of
-// CPU in 23.9 s). On 2 cores, quiet machine: 4 workers 197.4 s wall (233.3 s CPU, 118 % of one
-// core), 3 workers 224.0 s (docs/measurements/ci-run-issue22-2026-12-04.json).
+// Workers default to three per core: the integration files spend much of their time waiting (a
+// scrape interval, a broker's controlled shutdown, a stall timeout: metrics-native used 1.7 s of
+// CPU in 23.1 s; console-browser 30 s in 105 s). On 2 cores, quiet machine, `make test`
+// (2026-12-05, 416 tests): stack down 4 workers 144.5 s, 6 workers 137.1 s; right after `make up`
+// 4 workers 156 s, 6 workers 133 s (load average 21 at its end). Earlier: 3 workers 224.0 s
+// against 4 workers' 197.4 s (docs/measurements/ci-run-issue22-2026-12-04.json).
 // Usage: tsx tests/run.ts [dir …] [--pattern REGEX]   (default dir: tests)
 //        TEST_WORKERS=n, TEST_SHARD=i/n (CI jobs side by side), TEST_TIMEOUT_S, TEST_FILE_TIMEOUT_S
 //
@@ -117,7 +119,7 @@ async function parent(): Promise<void> {
   const dirs = args.length > 0 ? args : ['tests'];
   const watchdogS = Number(process.env.TEST_TIMEOUT_S ?? 1800);
   const fileTimeoutS = Number(process.env.TEST_FILE_TIMEOUT_S ?? 900);
-  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, 2 * os.availableParallelism()));
+  const workers = Math.max(1, Number(process.env.TEST_WORKERS) || Math.max(2, 3 * os.availableParallelism()));
   const errors: string[] = [];
 
   const files: { file: string; name: string; shared: boolean; starts: boolean }[] = [];
