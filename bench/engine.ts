@@ -15,14 +15,13 @@ import { buildGraph, criticalPath } from '../tasks/engine/graph.ts';
 import { runGraph } from '../tasks/engine/scheduler.ts';
 import { defineTask, type BaseContext, type Task } from '../tasks/engine/task.ts';
 
-exitOnHelp(process.argv.slice(2), 'usage: npx tsx bench/engine.ts [--runs 5]');
+const USAGE = 'usage: npx tsx bench/engine.ts [--runs 5]';
+exitOnHelp(process.argv.slice(2), USAGE);
 let values: { runs: string };
 try {
   ({ values } = parseArgs({ options: { runs: { type: 'string', default: '5' } } }));
 } catch (e) {
-  console.error(
-    `bench/engine: ${(e as Error).message.split('\n')[0]}; usage: npx tsx bench/engine.ts [--runs 5]`,
-  );
+  console.error(`bench/engine: ${(e as Error).message.split('\n')[0]}; ${USAGE}`);
   process.exit(2);
 }
 const RUNS = Number(values.runs);
