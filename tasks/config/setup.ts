@@ -8,7 +8,7 @@ import { execa } from '../lazy-execa.ts';
 import type { PlatformContext } from '../context.ts';
 import { UsageError } from '../engine/task.ts';
 import { atLeast } from './tools.ts';
-import { allSettledOrThrow, inBuildSlot, track } from './activity.ts';
+import { allSettledOrThrow } from './activity.ts';
 import { GENERATED, loadSettings } from './settings.ts';
 
 export interface StepResult {
@@ -65,25 +65,23 @@ async function npmDeps(root: string, ctx: PlatformContext): Promise<[boolean, st
   return [true, 'npm ci'];
 }
 
-async function gitHooks(root: string, ctx: PlatformContext): Promise<[boolean, string]> {
+async function gitHooks(root: string, ctx: PlatformContext, build: boolean): Promise<[boolean, string]> {
   const inRepo = await execa('git', ['rev-parse', '--is-inside-work-tree'], { cwd: root, reject: false });
   if (inRepo.stdout.trim() !== 'true') return [false, 'not a git checkout: hooks not installed'];
-  const gitleaksBuilt = fs.existsSync(path.join(ctx.paths.cache, 'bin', 'gitleaks'));
-  const run = () => execa(path.join(root, 'scripts', 'install-git-hooks.sh'), [], { cwd: root, all: true, reject: false, cancelSignal: ctx.signal, env: { PLATFORM_CACHE: ctx.paths.cache } });
-  // The script is quick once gitleaks is built; the first time it builds for a minute or more.
-  const r = gitleaksBuilt ? await run() : await inBuildSlot(() => track(ctx.note ?? ctx.log, 'building gitleaks (Go, for the git hooks)', run));
-  for (const l of (r.all ?? '').split('\n')) if (l) ctx.log(l);
-  if (r.exitCode !== 0) throw new Error(`git hooks: scripts/install-git-hooks.sh failed (exit ${r.exitCode}): ${(r.all ?? '').trim().split('\n').pop()}; see ${ctx.logFile}`);
-  const out = (r.all ?? '').trim();
-  return [out !== '', out === '' ? 'core.hooksPath=.githooks, gitleaks present' : out.split('\n').join('; ')];
+  const { installGitHooks } = await import('./gitleaks.ts');
+  const r = await installGitHooks(root, ctx.paths.cache, { build, signal: ctx.signal, note: ctx.note ?? ctx.log });
+  for (const l of r.lines) ctx.log(l);
+  if (r.exitCode !== 0) throw new Error(`git hooks: scripts/install-git-hooks.sh failed (exit ${r.exitCode}): ${r.lines.at(-1) ?? ''}; see ${ctx.logFile}`);
+  return [r.lines.length > 0, r.lines.length === 0 ? 'core.hooksPath=.githooks, gitleaks present' : r.lines.join('; ')];
 }
 
 export interface SetupOptions {
   /**
-   * Install the tools only checks and tests use: the Docker paths' render-check tools (helm,
-   * kubeconform, the k3d and Compose loaders), chromium and, natively, promtool. `dev-setup` does
+   * Install the tools only checks, tests and commits use: the Docker paths' render-check tools (helm,
+   * kubeconform, the k3d and Compose loaders), chromium, gitleaks and, natively, promtool. `dev-setup` does
    * (CI sets up everything at once); `up` does not: no target's `up` runs them, and the checks
-   * build theirs on first use. On a cold machine promtool alone is minutes of `up` on 2 cores.
+   * build theirs on first use (gitleaks: the first commit too). On a cold machine promtool alone
+   * is minutes of `up` on 2 cores, gitleaks a minute.
    */
   checkTools?: boolean;
 }
@@ -117,7 +115,7 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
   });
   // The rest is independent (gitleaks, the render tools, each component's build or download):
   // side by side, the Go builds sharing the build slots (activity.ts). Steps are recorded as they end.
-  const later: (() => Promise<void>)[] = [() => step('git hooks', () => gitHooks(root, ctx))];
+  const later: (() => Promise<void>)[] = [() => step('git hooks', () => gitHooks(root, ctx, !!opts.checkTools))];
   // The console's browser tests and checks drive chromium; no `up` does. Not beside the
   // target installs: apt takes one lock, and installPrometheus may hold it.
   if (opts.checkTools) await step('browser (chromium)', async () => (await import('./browser-setup.ts')).setupBrowser(ctx));

@@ -7,7 +7,10 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Target, ToolRequirement } from '../targets/target.ts';
 import { resolvePaths } from '../paths.ts';
 
-export type ToolStatus = 'ok' | 'too old' | 'missing';
+export type ToolStatus = 'ok' | 'too old' | 'missing' | 'on first use';
+
+/** A row that needs nothing done: present and new enough, or built when first needed. */
+export const toolReady = (r: Pick<ToolRow, 'status'>) => r.status === 'ok' || r.status === 'on first use';
 
 export interface ToolRow {
   name: string;
@@ -26,7 +29,13 @@ export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequireme
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
     { name: 'go', min: '1.24', versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },
     // `go install` builds print no version; the installer's stamp file records it.
-    { name: 'gitleaks', min: '8.19', versionCmd: ['sh', '-c', '"$0" version >/dev/null && cat "$0.version"', path.join(bin, 'gitleaks')], install: 'make dev-setup (scripts/install-git-hooks.sh builds it into .tools/cache/bin)' },
+    {
+      name: 'gitleaks',
+      min: '8.19',
+      versionCmd: ['sh', '-c', '"$0" version >/dev/null && cat "$0.version"', path.join(bin, 'gitleaks')],
+      install: 'make dev-setup (scripts/install-git-hooks.sh builds it into .tools/cache/bin)',
+      firstUse: 'not built yet: the first commit or verify builds it (or make dev-setup)',
+    },
   ];
 }
 
@@ -74,7 +83,10 @@ export async function probe(t: ToolRequirement, signal?: AbortSignal): Promise<T
   const [cmd, ...args] = t.versionCmd;
   const r = await execa(cmd, args, { reject: false, timeout: 10_000, all: true, ...(signal ? { cancelSignal: signal } : {}) });
   const base = { name: t.name, required: t.min ? `>= ${t.min}` : 'any', install: t.install };
-  if (r.exitCode !== 0 || r.failed) return { ...base, found: '-', status: 'missing' };
+  if (r.exitCode !== 0 || r.failed)
+    return t.firstUse
+      ? { ...base, found: '-', status: 'on first use', install: t.firstUse }
+      : { ...base, found: '-', status: 'missing' };
   // `go install` builds of gitleaks print no version; present and runnable is what counts.
   const found = parseVersion(r.all ?? '') ?? 'present';
   const status: ToolStatus = t.min && found !== 'present' && !atLeast(found, t.min) ? 'too old' : 'ok';

@@ -184,6 +184,11 @@ export interface ToolRequirement {
   versionCmd: [string, ...string[]];
   /** How to get it when missing: one line. */
   install: string;
+  /**
+   * Set when a missing tool is no fault: what builds it when it is first needed (gitleaks after a
+   * bare `up`: the first commit or verify). Its row then says `on first use`, not `missing`.
+   */
+  firstUse?: string;
 }
 
 export interface Target<Ctx extends BaseContext = BaseContext> {

@@ -10,6 +10,7 @@ import { execa } from 'execa';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { resolvePaths, REPO_ROOT } from '../../tasks/paths.ts';
+import { gitleaksBuilt, installGitHooks } from '../../tasks/config/gitleaks.ts';
 
 const gitleaks = path.join(resolvePaths().cache, 'bin', 'gitleaks');
 const alnum = (n: number, alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567') =>
@@ -67,6 +68,30 @@ test('a clean commit passes the hook', async () => {
     assert.match(log.stdout, /add app\.ts/);
   } finally {
     fs.rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+test("up's hooks-only install turns the hook on and leaves the gitleaks build to the first commit, which builds it", async () => {
+  const dir = await tempRepo();
+  const cache = fs.mkdtempSync(path.join(os.tmpdir(), 'devflow-cache-'));
+  try {
+    await execa('git', ['config', '--unset', 'core.hooksPath'], { cwd: dir });
+    fs.mkdirSync(path.join(dir, 'scripts'));
+    fs.copyFileSync(path.join(REPO_ROOT, 'scripts', 'install-git-hooks.sh'), path.join(dir, 'scripts', 'install-git-hooks.sh'));
+    const up = await installGitHooks(dir, cache, { build: false });
+    assert.is(up.exitCode, 0, up.lines.join('\n'));
+    assert.match(up.lines.join('\n'), /core\.hooksPath set to \.githooks[\s\S]*not built yet: the first commit builds it/);
+    assert.is((await execa('git', ['config', '--get', 'core.hooksPath'], { cwd: dir })).stdout, '.githooks');
+    assert.not.ok(gitleaksBuilt(cache), 'the hooks-only install builds nothing');
+    fs.writeFileSync(path.join(dir, 'a.txt'), 'hello\n');
+    // Go's caches are the machine's (warm after dev-setup): the build here is a link, seconds.
+    const r = await execa('sh', ['-c', 'git add a.txt && git commit -qm a'], { cwd: dir, reject: false, env: { PLATFORM_CACHE: cache } });
+    assert.is(r.exitCode, 0, r.stderr);
+    assert.match(r.stderr, /gitleaks is not built yet; building it once/);
+    assert.ok(gitleaksBuilt(cache), 'the first commit built gitleaks into the tools cache');
+  } finally {
+    fs.rmSync(dir, { recursive: true, force: true });
+    fs.rmSync(cache, { recursive: true, force: true });
   }
 });
 

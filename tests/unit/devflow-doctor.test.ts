@@ -2,7 +2,7 @@
 // comparison, missing and too-old tools, and the command's exit code following its table.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
-import { atLeast, formatTable, parseVersion, probe, toolsFor } from '../../tasks/config/tools.ts';
+import { atLeast, formatTable, parseVersion, probe, toolReady, toolsFor } from '../../tasks/config/tools.ts';
 import { nativeTarget } from '../../tasks/targets/native/index.ts';
 import { main } from '../../tasks/cli/main.ts';
 
@@ -39,6 +39,22 @@ test('a real tool is found with its version; a missing one and a too-old one say
   assert.match(table, /git\s+>= 999\s+\S+\s+too old\s+upgrade git/);
 });
 
+test('a missing tool that is built on first use (gitleaks after a bare up) is ready, and says what builds it', async () => {
+  const later = await probe({
+    name: 'later',
+    versionCmd: ['definitely-not-installed-tool-x', '--version'],
+    install: 'make dev-setup',
+    firstUse: 'not built yet: the first commit builds it',
+  });
+  assert.is(later.status, 'on first use');
+  assert.ok(toolReady(later));
+  assert.not.ok(toolReady({ status: 'missing' }));
+  assert.not.ok(toolReady({ status: 'too old' }));
+  assert.match(formatTable([later]).join('\n'), /later\s+any\s+-\s+on first use\s+not built yet: the first commit builds it/);
+  const gitleaks = toolsFor(nativeTarget({})).find((t) => t.name === 'gitleaks');
+  assert.ok(gitleaks?.firstUse, 'gitleaks is built on first use, so doctor does not fail a bare up for it');
+});
+
 test('the native target needs java >= 17, mvn, prometheus and alertmanager besides the common tools; promtool and helm are check tools', () => {
   const names = toolsFor(nativeTarget({})).map((t) => t.name);
   for (const n of ['node', 'npm', 'git', 'go', 'gitleaks', 'java', 'mvn', 'prometheus', 'alertmanager']) assert.ok(names.includes(n), n);
@@ -55,7 +71,7 @@ test('doctor --target native prints the table and exits 1 exactly when a row is 
   const out = text.split('\n');
   assert.match(text, /doctor: target native \(chosen with --target\)/);
   assert.match(text, /\njava\s+>= 17\s+\d+/);
-  const rows = out.slice(2).filter((l) => /\s(ok|missing|too old)(\s|$)/.test(l));
+  const rows = out.slice(2).filter((l) => /\s(ok|missing|too old|on first use)(\s|$)/.test(l));
   const bad = rows.filter((l) => /\s(missing|too old)(\s|$)/.test(l));
   assert.is(code, bad.length > 0 ? 1 : 0, text);
 });

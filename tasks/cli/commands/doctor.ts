@@ -9,13 +9,13 @@ export const doctorCommand = targetCommand({
   // doctor reads the target's tool list only, so it works before .env exists or while it is broken.
   targetFrom: 'defaults',
   run: async (_args, io) => {
-    const { formatTable, probeAll, toolsFor } = await import('../../config/tools.ts');
+    const { formatTable, probeAll, toolReady, toolsFor } = await import('../../config/tools.ts');
     const { target, why } = await io.target();
     const rows = await probeAll(toolsFor(target), io.signal);
     io.out(`doctor: target ${target.name} (${why})`);
     for (const line of formatTable(rows)) io.out(line);
     for (const r of rows) io.event({ type: 'tool', target: target.name, ...r });
-    const bad = rows.filter((r) => r.status !== 'ok');
+    const bad = rows.filter((r) => !toolReady(r));
     if (bad.length > 0) {
       io.out(
         `doctor: ${bad.length} of ${rows.length} tools need attention: ${bad.map((r) => `${r.name} (${r.status})`).join(', ')}`,

@@ -5,12 +5,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { PlatformContext } from '../../context.ts';
-import { probeAll, toolsFor, DOCKER_TOOLS, type ToolRow } from '../../config/tools.ts';
+import { probeAll, toolReady, toolsFor, DOCKER_TOOLS, type ToolRow } from '../../config/tools.ts';
 import { loadSettings, SECRET_KEYS } from '../../config/settings.ts';
 import { coldSetupRecordPath, setupRecordPath, type SetupRecord } from '../../config/setup.ts';
 import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
 import { GUIDE } from '../../../validation/lib/docs.ts';
 import { SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { gitleaksReady } from '../../../validation/lib/gitleaks.ts';
 import { gitHooksInstalled } from './hooks.ts';
 
 export { gitHooksInstalled };
@@ -124,7 +125,7 @@ const doctor = (target: string, tools: () => Promise<ToolRow[]>) =>
     { id: '0-1.doctor', criteria: ['0-1.ac7'], title: `doctor: every tool the ${target} target needs works`, proof: 'live' },
     async () => {
       const rows = await tools();
-      const bad = rows.filter((r) => r.status !== 'ok');
+      const bad = rows.filter((r) => !toolReady(r));
       return {
         measured: rows.length - bad.length,
         threshold: `${rows.length}`,
@@ -192,7 +193,13 @@ const once = <T>(f: () => Promise<T>): (() => Promise<T>) => {
 
 /** The 0-1 checks for one verify run (the tool probes are shared within it). */
 export function devEnvironmentChecks(ctx: PlatformContext): DefinedCheck[] {
-  const tools = once(() => probeAll(toolsFor(ctx.target), ctx.signal));
+  // gitleaks is built on first use (a bare `up` leaves it to the first commit or verify), so the
+  // table is probed after that build: its row then says what the hooks will run.
+  const tools = once(async () => {
+    const unbuilt = await gitleaksReady(ctx);
+    if (unbuilt) ctx.log(unbuilt);
+    return probeAll(toolsFor(ctx.target), ctx.signal);
+  });
   const dockerSide = once(() => probeAll(DOCKER_TOOLS.k3d, ctx.signal));
   return [
     prerequisites,

@@ -13,6 +13,8 @@ import { GUIDE } from '../../../validation/lib/docs.ts';
 import { SUBSTITUTES } from '../../../validation/lib/checks.ts';
 import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
 import { secretMountProof } from './k8s-mount.ts';
+import { gitleaksReady } from '../../../validation/lib/gitleaks.ts';
+import { gitleaksPath } from '../../config/gitleaks.ts';
 
 const read = (f: string) => (fs.existsSync(f) ? fs.readFileSync(f, 'utf8') : '');
 
@@ -188,8 +190,10 @@ const history = defineCheck(
   },
   async (_, ctx) => {
     const root = ctx.paths.root;
-    const gitleaks = path.join(ctx.paths.cache, 'bin', 'gitleaks');
-    if (!fs.existsSync(gitleaks)) return { skip: 'gitleaks not installed: run make dev-setup' };
+    // Built here on first use when a bare `up` left it to the first commit or verify.
+    const unbuilt = await gitleaksReady(ctx);
+    if (unbuilt) return { problems: [unbuilt] };
+    const gitleaks = gitleaksPath(ctx.paths.cache);
     const args = [
       'git',
       '--redact',
