@@ -20,7 +20,7 @@ help: ## Show available commands
 
 # Order-only (`| node_modules`): installs on a fresh clone, never reinstalls over a working tree.
 node_modules:
-	npm ci --no-audit --no-fund
+	scripts/heartbeat.sh "npm ci" npm ci --no-audit --no-fund
 
 dev-setup: | node_modules ## Set up the development environment (tools, .env, git hooks, downloads)
 	$(TASKS) dev-setup $(ARGS)

@@ -28,6 +28,8 @@ have="$(node --version 2>/dev/null || echo none)"
 echo "ensure-node: machine node is $have (< $want_major.$want_minor); installing Node 24 LTS into .tools/node (system node untouched)" >&2
 mkdir -p "$tools"
 # The `node` package ships the binary through an install script; --prefix keeps it project-local.
-npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error node@24 >&2
+# heartbeat.sh: npm says nothing while it downloads, and this can take 10 s or more.
+"$root/scripts/heartbeat.sh" "ensure-node: installing Node 24" \
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error node@24 >&2
 ok "$tools/node_modules/.bin/node" || { echo "ensure-node: installed node did not run; see $tools" >&2; exit 2; }
 echo "$tools/node_modules/.bin"

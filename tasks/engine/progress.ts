@@ -19,7 +19,12 @@ export interface ProgressIO {
   onTitle?: (id: string, title: string) => void;
   /** TTY mode: drive listr2 without drawing (tests). */
   silent?: boolean;
+  /** Plain mode: the longest silence while a node works before a `still running` line (tests shorten it). */
+  quietMs?: number;
 }
+
+/** Plain output is never silent for longer while a node runs (logs, CI, a non-TTY terminal). */
+export const QUIET_MS = 10_000;
 
 export interface Progress {
   onEvent: (e: EngineEvent) => void;
@@ -45,9 +50,38 @@ function plainProgress(io: ProgressIO): Progress {
   const redact = io.redact ?? noRedaction;
   const label = (id: string, name: string) => `[${id} ${name}]`;
   const names = new Map<string, string>();
+  // A node working without notes (Kafka starting, a check waiting on a scrape) would leave the
+  // log silent: after quietMs without a line, one line names what runs and for how long.
+  const quietMs = io.quietMs ?? QUIET_MS;
+  const running = new Map<string, number>();
+  let lastLine = Date.now();
+  let timer: NodeJS.Timeout | undefined;
+  const say = (s: string) => {
+    lastLine = Date.now();
+    io.out(redact(s));
+  };
+  const stop = () => {
+    if (timer) clearInterval(timer);
+    timer = undefined;
+  };
+  const tick = Math.max(10, Math.floor(quietMs / 10));
+  const watch = () => {
+    timer ??= setInterval(() => {
+      const now = Date.now();
+      // A tick early, so that the gap between two lines never exceeds quietMs.
+      if (running.size === 0 || now - lastLine < quietMs - tick) return;
+      const secs = (t0: number) => `${Math.round((now - t0) / 1000)} s`;
+      say(`still running: ${[...running].map(([id, t0]) => `${label(id, names.get(id) ?? '')} ${secs(t0)}`).join(', ')}`);
+    }, tick);
+    timer.unref();
+  };
   return {
     onEvent(e) {
-      const say = (s: string) => io.out(redact(s));
+      if (e.type === 'node-start') {
+        if (!running.has(e.id)) running.set(e.id, e.at);
+        watch();
+      } else if (e.type === 'node-end') running.delete(e.id);
+      else if (e.type === 'run-end') stop();
       switch (e.type) {
         case 'run-start':
           e.nodes.forEach((n) => names.set(n.id, n.name));
@@ -84,6 +118,6 @@ function plainProgress(io: ProgressIO): Progress {
           say(summaryLine(e));
       }
     },
-    done: async () => {},
+    done: async () => stop(),
   };
 }

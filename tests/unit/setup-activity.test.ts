@@ -71,4 +71,21 @@ test('a node note reaches plain progress output under the node label, and its lo
   assert.ok(lines.some((l) => /^\[a [^\]]*\] {3}building thing: started$/.test(l)), lines.join('\n'));
 });
 
+test('plain progress is never silent for longer than its quiet time while a node works without notes', async () => {
+  const lines: { at: number; line: string }[] = [];
+  const progress = createProgress('plain', { out: (l) => lines.push({ at: Date.now(), line: l }), err: () => {}, quietMs: 100 });
+  const a = node('a', [], { run: () => sleep(450) });
+  const g = buildGraph([a]);
+  await runGraph(g, g.order, { command: 'up', makeContext: baseContext, logDir: tempDir(), onEvent: progress.onEvent });
+  await progress.done();
+  const still = lines.filter((l) => /^still running: \[a [^\]]*\] \d+ s$/.test(l.line));
+  assert.ok(still.length >= 3, lines.map((l) => l.line).join('\n'));
+  const gaps = lines.slice(1).map((l, i) => l.at - lines[i]!.at);
+  // Generous for a loaded machine's timers; without the heartbeat the gap is the whole 450 ms.
+  assert.ok(Math.max(...gaps) <= 300, `gaps ${gaps.join(', ')} ms`);
+  const after = lines.length;
+  await sleep(250);
+  assert.is(lines.length, after, 'nothing more once the run has ended');
+});
+
 test.run();
