@@ -56,11 +56,12 @@ export default tseslint.config(
                 "a node or shared check imports only tasks/targets/target.ts: ask the component (facts(), checks()) instead of a target's internals",
             },
             {
-              // A task folder's node (index.ts) may name another's node in `needs`; a probe two
-              // tasks use lives in validation/lib/, never in a sibling task's folder.
-              group: ['../[0-9][0-9]-*/**', '!../[0-9][0-9]-*/index.ts', '**/phase0/[0-9][0-9]-*/**'],
+              // A node names what it needs by seed id (tasks/phase0/define.ts); a probe two tasks
+              // use lives in validation/lib/, never in a sibling task's folder. phase0/index.ts
+              // imports every folder, so importing it is importing them all.
+              group: ['../[0-9][0-9]-*/**', '**/phase0/[0-9][0-9]-*/**', '../index.ts', '**/phase0/index.ts'],
               message:
-                'no task folder imports another (only its node, index.ts): move a shared probe to validation/lib/',
+                'no task folder imports another: name a node in `needs` by its id, move a shared probe to validation/lib/',
             },
           ],
         },

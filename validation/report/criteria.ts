@@ -14,7 +14,8 @@ export interface SeedTask {
   title: string;
 }
 
-export const SEED_TASKS: readonly SeedTask[] = [
+// `as const` so the ids form a type: a node needing `0-14` does not compile.
+export const SEED_TASKS = [
   { id: '0-1', title: 'Development Environment Setup Script' },
   { id: '0-2', title: 'Kubernetes Cluster Setup' },
   { id: '0-3', title: 'Event Bus Deployment (Redpanda)' },
@@ -28,7 +29,9 @@ export const SEED_TASKS: readonly SeedTask[] = [
   { id: '0-11', title: 'Makefile & Automation' },
   { id: '0-12', title: 'Documentation & Developer Guide' },
   { id: '0-13', title: 'End-to-End Validation & Demo Service' },
-];
+] as const satisfies readonly SeedTask[];
+
+export type SeedTaskId = (typeof SEED_TASKS)[number]['id'];
 
 // `as const` so the ids form a type: a check naming `0-4.acl` does not compile.
 const TABLE = [

@@ -2,12 +2,11 @@
 // manifests/k3d/cluster.yaml, waits for three nodes Ready and applies the namespaces; an
 // existing healthy cluster is left alone (status). Applies only where the target has a cluster.
 import { defineTask, targetChecks } from '../define.ts';
-import { devEnvironment } from '../01-dev-environment/index.ts';
 export const cluster = defineTask({
   id: '0-2',
   name: 'cluster',
   title: 'Kubernetes cluster',
-  needs: [devEnvironment],
+  needs: ['0-1'],
   component: 'cluster',
   // The cluster's checks (nodes, memory, start time) are the k3d target's own: tasks/targets/k3d/checks.ts.
   verify: (ctx) => targetChecks(ctx, 'cluster'),

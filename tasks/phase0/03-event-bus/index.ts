@@ -10,7 +10,6 @@ import { runChecks } from '../../../validation/lib/define-check.ts';
 
 // Kafka clients and the bench load when a step runs, not when the graph is built.
 const checks = () => import('./checks.ts');
-import { cluster } from '../02-cluster/index.ts';
 
 /** The restart the durability checks use: the target's own event-bus component, down then up. */
 function restartOf(ctx: PlatformContext) {
@@ -30,7 +29,7 @@ export const eventBus = defineTask({
   id: '0-3',
   name: 'event-bus',
   title: 'Event bus (Kafka API)',
-  needs: [cluster],
+  needs: ['0-2'],
   component: 'event-bus',
   status: async (ctx) => {
     if (!(await component(ctx, 'event-bus').status(ctx))) return false;

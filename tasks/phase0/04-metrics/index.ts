@@ -5,8 +5,6 @@
 import { check, type Check } from '../../engine/task.ts';
 import type { PlatformContext } from '../../context.ts';
 import { component, defineTask } from '../define.ts';
-import { cluster } from '../02-cluster/index.ts';
-import { eventBus } from '../03-event-bus/index.ts';
 
 /** Memory budget of the metrics processes on a laptop: a share of REQ-0.1's 4 GB for the platform. */
 const RSS_BUDGET_MIB = 512;
@@ -76,7 +74,7 @@ export const metrics = defineTask({
   name: 'metrics',
   title: 'Metrics',
   // The event bus first: Prometheus scrapes the broker and the lag exporter reads its offsets.
-  needs: [cluster, eventBus],
+  needs: ['0-2', '0-3'],
   component: 'metrics',
   verify: async (ctx) => [
     ...(await (await import('./checks.ts')).metricsChecks(ctx)),

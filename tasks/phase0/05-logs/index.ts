@@ -4,13 +4,12 @@
 // Alloy). Verify runs checks.ts (format, Loki) and victorialogs-checks.ts (LogsQL) against the endpoints.
 import { runChecks } from '../../../validation/lib/define-check.ts';
 import { defineTask, targetChecks } from '../define.ts';
-import { metrics } from '../04-metrics/index.ts';
 
 export const logs = defineTask({
   id: '0-5',
   name: 'logs',
   title: 'Logging (structured JSON logs)',
-  needs: [metrics],
+  needs: ['0-4'],
   component: 'logs',
   verify: async (ctx) => {
     const { FORMAT_CHECK, LOKI_CHECKS, DOCS_CHECK } = await import('./checks.ts');

@@ -5,13 +5,12 @@
 // consumer trace across two processes by id (request-trace-checks.ts), and where the console
 // stands in for Grafana, drives its trace view in a real browser (console-checks.ts).
 import { defineTask, targetChecks } from '../define.ts';
-import { logs } from '../05-logs/index.ts';
 
 export const traces = defineTask({
   id: '0-6',
   name: 'traces',
   title: 'Tracing (OTLP)',
-  needs: [logs],
+  needs: ['0-5'],
   component: 'traces',
   verify: async (ctx) => {
     const {

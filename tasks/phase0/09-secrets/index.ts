@@ -3,13 +3,12 @@
 // scratch repository and gitleaks over the whole history).
 import { runChecks } from '../../../validation/lib/define-check.ts';
 import { defineTask } from '../define.ts';
-import { devEnvironment } from '../01-dev-environment/index.ts';
 
 export const secrets = defineTask({
   id: '0-9',
   name: 'secrets',
   title: 'Secrets management',
-  needs: [devEnvironment],
+  needs: ['0-1'],
   status: async () => true,
   verify: async (ctx) => runChecks(ctx, (await import('./checks.ts')).SECRETS_CHECKS),
 });

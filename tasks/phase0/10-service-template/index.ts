@@ -5,14 +5,12 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
 import { defineTask } from '../define.ts';
-import { traces } from '../06-traces/index.ts';
-import { secrets } from '../09-secrets/index.ts';
 
 export const serviceTemplate = defineTask({
   id: '0-10',
   name: 'service-template',
   title: 'Service template and generator',
-  needs: [traces, secrets],
+  needs: ['0-6', '0-9'],
   status: async (ctx) =>
     fs.access(path.join(ctx.paths.root, 'templates', 'service', 'src', 'main.ts')).then(
       () => true,

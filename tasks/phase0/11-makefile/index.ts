@@ -4,15 +4,14 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
 import { runChecks } from '../../../validation/lib/define-check.ts';
-import { defineTask } from '../define.ts';
-import { beforeIntegration } from '../all.ts';
+import { BEFORE_INTEGRATION, defineTask } from '../define.ts';
 import { MAKEFILE_CHECKS, makefilePath } from './checks.ts';
 
 export const makefile = defineTask({
   id: '0-11',
   name: 'makefile',
   title: 'Makefile and automation',
-  needs: beforeIntegration,
+  needs: BEFORE_INTEGRATION,
   // The Makefile is part of the repository: done when it is there and make can read it.
   // node:child_process, not execa: this runs on every `up`.
   status: async (ctx) =>

@@ -3,14 +3,13 @@
 // architecture diagram, the quoted errors and the FAQ against the real tool, and the guides of
 // 0-2 (cluster management) and 0-7 (Compose vs Kubernetes), which hold on every target.
 import { runChecks } from '../../../validation/lib/define-check.ts';
-import { defineTask } from '../define.ts';
-import { beforeIntegration } from '../all.ts';
+import { BEFORE_INTEGRATION, defineTask } from '../define.ts';
 
 export const docs = defineTask({
   id: '0-12',
   name: 'docs',
   title: 'Documentation and developer guide',
-  needs: beforeIntegration,
+  needs: BEFORE_INTEGRATION,
   status: async () => true,
   verify: async (ctx) => runChecks(ctx, (await import('./checks.ts')).DOCS_CHECKS),
 });

@@ -6,14 +6,13 @@
 // records the Phase-0 requirements as measured figures; load-check.ts puts the demo under a
 // short load (0-13.demo-load, issue 25).
 import { runChecks } from '../../../validation/lib/define-check.ts';
-import { component, defineTask } from '../define.ts';
-import { beforeIntegration } from '../all.ts';
+import { BEFORE_INTEGRATION, component, defineTask } from '../define.ts';
 
 export const e2eValidation = defineTask({
   id: '0-13',
   name: 'e2e-validation',
   title: 'End-to-end validation',
-  needs: beforeIntegration,
+  needs: BEFORE_INTEGRATION,
   component: 'demo',
   // Done when the last round trip passed and the processes it used are still the same ones
   // (a file read and pid checks: no request on every `up`). A target that cannot tell its
