@@ -23,3 +23,6 @@ export function h<K extends keyof HTMLElementTagNameMap>(
 
 /** A box that says what went wrong, where the thing would have been. */
 export const errorBox = (message: string) => h('div', { class: 'error', role: 'alert' }, message);
+
+/** A table's heading row: one `th` a column. */
+export const headings = (...columns: string[]) => h('tr', null, columns.map((c) => h('th', null, c)));

@@ -2,7 +2,7 @@
 // processes (the data of `status`, asked of the orchestrator itself), the alerts Prometheus
 // holds, and links. Refreshed every few seconds while it is shown.
 import { getJson, consoleInfo } from '../lib/api.ts';
-import { errorBox, h } from '../lib/dom.ts';
+import { errorBox, h, headings } from '../lib/dom.ts';
 import { ago, duration, mib } from '../lib/format.ts';
 import type { Page } from '../lib/page.ts';
 import { promGet } from '../lib/prom.ts';
@@ -142,7 +142,7 @@ function nodesTable(graph: GraphNode[], status: Map<string, NodeStatus>): HTMLEl
   return h(
     'table',
     { class: 'nodes' },
-    h('tr', null, ['ID', 'Name', 'Last up', 'When', 'Last verify', 'Reason'].map((c) => h('th', null, c))),
+    headings('ID', 'Name', 'Last up', 'When', 'Last verify', 'Reason'),
     graph.map((n) => {
       const s = status.get(n.id);
       return h(
@@ -164,7 +164,7 @@ function processTable(rows: ProcessRow[]): HTMLElement {
   return h(
     'table',
     { class: 'processes' },
-    h('tr', null, ['Name', 'State', 'PID', 'Port', 'Uptime', 'RSS', 'Data', 'Detail'].map((c) => h('th', null, c))),
+    headings('Name', 'State', 'PID', 'Port', 'Uptime', 'RSS', 'Data', 'Detail'),
     rows.map((p) =>
       h(
         'tr',
@@ -188,7 +188,7 @@ function alertsView(alerts: Alert[]): HTMLElement {
   return h(
     'table',
     { class: 'alerts', 'data-alerts': shown.length },
-    h('tr', null, ['Alert', 'State', 'Since', 'Labels', 'Summary'].map((c) => h('th', null, c))),
+    headings('Alert', 'State', 'Since', 'Labels', 'Summary'),
     shown.map((a) =>
       h(
         'tr',

@@ -2,7 +2,7 @@
 // docs/phase-0-validation-report.md, written by `verify --report`): every criterion and
 // requirement with its status, proof, figure and evidence.
 import { getJson } from '../lib/api.ts';
-import { errorBox, h } from '../lib/dom.ts';
+import { errorBox, h, headings } from '../lib/dom.ts';
 import type { Page } from '../lib/page.ts';
 
 interface Row {
@@ -43,7 +43,7 @@ function table(rows: Row[], kind: string): HTMLElement {
   return h(
     'table',
     { class: 'report', 'data-kind': kind },
-    h('tr', null, ['ID', 'Criterion', 'Status', 'Proof', 'Figure', 'Evidence / reason'].map((c) => h('th', null, c))),
+    headings('ID', 'Criterion', 'Status', 'Proof', 'Figure', 'Evidence / reason'),
     rows.map((r) =>
       h(
         'tr',

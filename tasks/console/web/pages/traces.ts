@@ -4,7 +4,7 @@
 // Everything goes through the console's server (/api/jaeger, /api/logsql): one origin.
 import '../traces/traces.css';
 import { consoleInfo, failure, fetchText, getJson, getText } from '../lib/api.ts';
-import { errorBox, h } from '../lib/dom.ts';
+import { errorBox, h, headings } from '../lib/dom.ts';
 import { routeHref, type Page, type Route } from '../lib/page.ts';
 import {
   formatDuration,
@@ -69,15 +69,7 @@ function resultsTable(summaries: TraceSummary[]): HTMLElement {
   return h(
     'table',
     { class: 'trace-results' },
-    h(
-      'tr',
-      null,
-      h('th', null, 'started'),
-      h('th', null, 'trace'),
-      h('th', null, 'services (spans)'),
-      h('th', null, 'spans'),
-      h('th', null, 'duration'),
-    ),
+    headings('started', 'trace', 'services (spans)', 'spans', 'duration'),
     ...summaries.map((s) =>
       h(
         'tr',

@@ -2,7 +2,7 @@
 // bar = when and how long, dots = events), a span's attributes, resource and events on click, and
 // the log lines the trace wrote, each linked to its span. Plain DOM through h(); a trace of a few
 // hundred spans is a few thousand elements, which the browser lays out in milliseconds.
-import { h } from '../lib/dom.ts';
+import { h, headings } from '../lib/dom.ts';
 import { formatDuration, serviceColour, ticks, type Waterfall, type WaterfallRow } from './model.ts';
 import type { LogLine } from './queries.ts';
 
@@ -176,15 +176,7 @@ export function renderLogLines(
   return h(
     'table',
     { class: 'trace-logs' },
-    h(
-      'tr',
-      null,
-      h('th', null, 'time'),
-      h('th', null, 'level'),
-      h('th', null, 'service'),
-      h('th', null, 'span'),
-      h('th', null, 'message'),
-    ),
+    headings('time', 'level', 'service', 'span', 'message'),
     ...lines.map((l) => {
       const ms = Date.parse(l.time);
       // VictoriaLogs trims trailing zeros (`46.92Z`): shown as one fixed-width UTC time.
