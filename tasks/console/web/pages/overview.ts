@@ -6,6 +6,8 @@ import { errorBox, h, headings } from '../lib/dom.ts';
 import { ago, duration, mib } from '../lib/format.ts';
 import type { Page } from '../lib/page.ts';
 import { promGet } from '../lib/prom.ts';
+// The rows `status --json` sends are the targets' own (type only: nothing of it enters the bundle).
+import type { ProcessRow } from '../../../targets/target.ts';
 
 interface GraphNode {
   id: string;
@@ -22,17 +24,6 @@ interface NodeStatus {
   endedAt?: number;
   verifiedAt?: number;
   verifyState?: string;
-}
-
-interface ProcessRow {
-  name: string;
-  state: string;
-  pid?: number;
-  port?: number;
-  uptimeMs?: number;
-  rssBytes?: number;
-  dataBytes?: number;
-  detail?: string;
 }
 
 interface Alert {
