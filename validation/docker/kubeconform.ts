@@ -52,6 +52,37 @@ interface KubeconformOut {
   summary?: { valid: number; invalid: number; errors: number; skipped: number };
 }
 
+/**
+ * kubeconform -strict over `files` for Kubernetes `kube`, against `schemas`. Every object must
+ * have been checked: an invalid one, a failed run, or fewer valid objects than `expected` (a
+ * skipped or silently dropped one proves nothing) is a problem; `shown` names a file in one.
+ */
+export async function runKubeconform(o: {
+  bin: string;
+  kube: string;
+  schemas: readonly string[];
+  files: readonly string[];
+  expected: number;
+  shown: (file: string) => string;
+  signal?: AbortSignal;
+}): Promise<{ problems: string[]; summary: KubeconformOut['summary'] }> {
+  const args = ['-strict', '-summary', '-output', 'json', '-kubernetes-version', o.kube];
+  const r = await execa(o.bin, [...args, ...o.schemas.flatMap((l) => ['-schema-location', l]), ...o.files], {
+    reject: false,
+    ...(o.signal ? { cancelSignal: o.signal } : {}),
+  });
+  const out = JSON.parse(r.stdout || '{}') as KubeconformOut;
+  const problems = (out.resources ?? [])
+    .filter((x) => x.status !== 'statusValid')
+    .map((x) => `${o.shown(x.filename)}: ${x.kind} ${x.name}: ${x.msg}`);
+  if (r.exitCode !== 0 && problems.length === 0)
+    problems.push(`kubeconform failed (exit ${r.exitCode}): ${lastLines(r.stderr)}`);
+  const valid = out.summary?.valid ?? 0;
+  if (valid + problems.length < o.expected)
+    problems.push(`kubeconform checked ${valid} of ${o.expected} objects`);
+  return { problems, summary: out.summary };
+}
+
 export async function kubeconformPart(
   inputs: RenderInputs,
   work: string,
@@ -77,31 +108,15 @@ export async function kubeconformPart(
         locations.push(await crdSchemas(r.text, r.chart.replace(' ', '-'), inputs.cache, v, python));
       }
     }
-    const args = [
-      '-strict',
-      '-summary',
-      '-output',
-      'json',
-      '-kubernetes-version',
+    return runKubeconform({
+      bin: kubeconform,
       kube,
-      ...locations.flatMap((l) => ['-schema-location', l]),
-    ];
-    const r = await execa(kubeconform, [...args, ...files, ...plain.files], { reject: false, all: false });
-    const out = JSON.parse(r.stdout || '{}') as KubeconformOut;
-    const problems = (out.resources ?? [])
-      .filter((x) => x.status !== 'statusValid')
-      .map(
-        (x) =>
-          `${x.filename.startsWith(work) ? path.basename(x.filename) : rel(x.filename)}: ${x.kind} ${x.name}: ${x.msg}`,
-      );
-    if (r.exitCode !== 0 && problems.length === 0)
-      problems.push(`kubeconform failed (exit ${r.exitCode}): ${lastLines(r.stderr)}`);
-    // Every object must have been checked: a skipped or silently dropped one proves nothing.
-    const expected = objectCount + plain.files.reduce((n, f) => n + docs(readFileSync(f, 'utf8')).length, 0);
-    if ((out.summary?.valid ?? 0) + problems.length < expected) {
-      problems.push(`kubeconform checked ${out.summary?.valid ?? 0} of ${expected} objects`);
-    }
-    return { problems, summary: out.summary };
+      schemas: locations,
+      files: [...files, ...plain.files],
+      expected: objectCount + plain.files.reduce((n, f) => n + docs(readFileSync(f, 'utf8')).length, 0),
+      shown: (f) => (f.startsWith(work) ? path.basename(f) : rel(f)),
+      signal: inputs.signal,
+    });
   });
   return {
     id: 'kubeconform',

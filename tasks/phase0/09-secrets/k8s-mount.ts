@@ -8,12 +8,12 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { execa } from 'execa';
 import { parseAllDocuments } from 'yaml';
 import { renderSecret } from '../../config/k8s-secret.ts';
 import { SECRET_KEYS } from '../../config/settings.ts';
 import { ensureTool, kubernetesSchemaRoot } from '../../config/render-tools.ts';
 import { kubeVersion, loadVersions } from '../../config/versions.ts';
+import { runKubeconform } from '../../../validation/docker/kubeconform.ts';
 import { kubernetesSchemas } from '../../../validation/docker/schemas.ts';
 
 /** The Deployments that mount `app-secrets`, with the placeholders create-service.sh replaces. */
@@ -63,36 +63,18 @@ export async function secretMountProof(
       files.push(f);
     }
     const kubeconform = (await ensureTool(cache, 'kubeconform', v, { signal })).path;
-    const schemas = kubernetesSchemas(await kubernetesSchemaRoot(v, signal), kube, cache);
-    const r = await execa(
-      kubeconform,
-      [
-        '-strict',
-        '-summary',
-        '-output',
-        'json',
-        '-kubernetes-version',
-        kube,
-        '-schema-location',
-        schemas,
-        ...files,
-      ],
-      { reject: false, cancelSignal: signal },
-    );
-    const out = JSON.parse(r.stdout || '{}') as {
-      resources?: { filename: string; kind: string; name: string; status: string; msg: string }[];
-      summary?: { valid: number };
-    };
-    const problems = (out.resources ?? [])
-      .filter((x) => x.status !== 'statusValid')
-      .map((x) => `${path.basename(x.filename)}: ${x.kind} ${x.name}: ${x.msg}`);
-    if (r.exitCode !== 0 && problems.length === 0)
-      problems.push(`kubeconform exit ${r.exitCode}: ${r.stderr.trim().slice(0, 200)}`);
     const objects = files.flatMap((f) =>
       parseAllDocuments(fs.readFileSync(f, 'utf8')).map((d) => d.toJS() as K8sObject),
     );
-    if ((out.summary?.valid ?? 0) + problems.length < objects.length)
-      problems.push(`kubeconform checked ${out.summary?.valid ?? 0} of ${objects.length} objects`);
+    const { problems, summary } = await runKubeconform({
+      bin: kubeconform,
+      kube,
+      schemas: [kubernetesSchemas(await kubernetesSchemaRoot(v, signal), kube, cache)],
+      files,
+      expected: objects.length,
+      shown: (f) => path.basename(f),
+      signal,
+    });
     const secret = objects.find((o) => o.kind === 'Secret');
     const name = secret?.metadata?.name ?? '';
     const deployments = objects.filter((o) => o.kind === 'Deployment');
@@ -107,7 +89,7 @@ export async function secretMountProof(
     if (deployments.length !== DEPLOYMENTS.length)
       problems.push(`${deployments.length} of ${DEPLOYMENTS.length} Deployments found`);
     return {
-      evidence: `kubeconform -strict (Kubernetes ${kube}): Secret ${secret?.metadata?.namespace}/${name} (${SECRET_KEYS.length} keys) + ${DEPLOYMENTS.join(', ')}: ${out.summary?.valid ?? 0} valid; envFrom secretRef ${name} read from the parsed Deployments. Rendered only: a pod on k3d reading a key from it (ci.yml's Docker job) would prove the mount`,
+      evidence: `kubeconform -strict (Kubernetes ${kube}): Secret ${secret?.metadata?.namespace}/${name} (${SECRET_KEYS.length} keys) + ${DEPLOYMENTS.join(', ')}: ${summary?.valid ?? 0} valid; envFrom secretRef ${name} read from the parsed Deployments. Rendered only: a pod on k3d reading a key from it (ci.yml's Docker job) would prove the mount`,
       problems,
     };
   } finally {
