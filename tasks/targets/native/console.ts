@@ -11,7 +11,7 @@ import { backendsOf, consoleEnv } from '../../console/config.ts';
 import type { Component, ProcessRow } from '../target.ts';
 import { httpStatus } from './http-probe.ts';
 import fsp from 'node:fs/promises';
-import { logFileOf, readPid, start, stop, type ProcessSpec } from './supervisor.ts';
+import { logFileOf, processRow, readPid, start, stop, type ProcessSpec } from './supervisor.ts';
 
 export const CONSOLE_PROCESS = 'console';
 
@@ -87,19 +87,14 @@ export function consoleComponent(): Component<PlatformContext> {
     },
     rows: async (ctx): Promise<ProcessRow[]> => {
       const port = consolePort(ctx.env);
-      const rec = await readPid(ctx.paths, CONSOLE_PROCESS);
-      const detail = `platform console (for Grafana): http://127.0.0.1:${port}; log ${path.relative(ctx.paths.root, logFileOf(ctx.paths, CONSOLE_PROCESS))}`;
-      if (!rec) return [{ name: CONSOLE_PROCESS, state: 'stopped', port, detail }];
+      const log = path.relative(ctx.paths.root, logFileOf(ctx.paths, CONSOLE_PROCESS));
       return [
-        {
-          name: CONSOLE_PROCESS,
-          state: (await consoleReady(port)) ? 'running' : 'unhealthy',
-          pid: rec.pid,
+        await processRow(ctx.paths, CONSOLE_PROCESS, {
           port,
-          uptimeMs: Date.now() - Date.parse(rec.startedAt),
-          rssBytes: await rssOf(rec.pid),
-          detail,
-        },
+          ready: () => consoleReady(port),
+          rss: rssOf,
+          detail: `platform console (for Grafana): http://127.0.0.1:${port}; log ${log}`,
+        }),
       ];
     },
   };

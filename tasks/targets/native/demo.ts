@@ -7,7 +7,7 @@ import type { PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { DEMO_TOPIC, isAvailable, type Component, type ProcessRow } from '../target.ts';
 import { httpStatus } from './http-probe.ts';
-import { identityOf, logFileOf, readPid, rssOfTree, start, stop, type ProcessSpec } from './supervisor.ts';
+import { identityOf, logFileOf, processRow, readPid, start, stop, type ProcessSpec } from './supervisor.ts';
 
 export const DEMO_PROCESS = 'demo-service';
 export { DEMO_TOPIC };
@@ -75,19 +75,13 @@ export function demoComponent(): Component<PlatformContext> {
       return [`${env.join(' ')} ${spec.command} ${spec.args.join(' ')}`];
     },
     rows: async (ctx): Promise<ProcessRow[]> => {
-      const rec = await readPid(ctx.paths, DEMO_PROCESS);
       const port = portOf(ctx);
-      if (!rec) return [{ name: DEMO_PROCESS, state: 'stopped', port, detail: 'examples/demo-service' }];
       return [
-        {
-          name: DEMO_PROCESS,
-          state: (await demoReady(port)) ? 'running' : 'unhealthy',
-          pid: rec.pid,
+        await processRow(ctx.paths, DEMO_PROCESS, {
           port,
-          uptimeMs: Date.now() - Date.parse(rec.startedAt),
-          rssBytes: await rssOfTree(rec.pid),
+          ready: () => demoReady(port),
           detail: `examples/demo-service; log ${path.relative(ctx.paths.root, demoLogFile(ctx))}`,
-        },
+        }),
       ];
     },
   };

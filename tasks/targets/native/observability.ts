@@ -8,11 +8,11 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import type { Paths, PlatformContext } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
-import type { Component, ProcessRow } from '../target.ts';
+import type { Component } from '../target.ts';
 import type { BackendName, installBackends as InstallBackends } from './go-backends.ts';
 import { httpStatus as probeStatus } from './http-probe.ts';
 import { observabilityPorts, PORT_KEYS, type ObservabilityPorts } from './observability-ports.ts';
-import { dirSize, logFileOf, readPid, rssOfTree, start, stop, tail, type ProcessSpec } from './supervisor.ts';
+import { logFileOf, processRow, readPid, start, stop, tail, type ProcessSpec } from './supervisor.ts';
 
 type Env = Readonly<Record<string, string | undefined>>;
 
@@ -185,27 +185,13 @@ export async function startBackend(
   }
 }
 
-async function row(
+const row = (
   ctx: PlatformContext,
   name: string,
   port: number,
   ready: () => Promise<boolean>,
   detail: string,
-): Promise<ProcessRow> {
-  const rec = await readPid(ctx.paths, name);
-  const dataBytes = await dirSize(dataDirOf(ctx.paths, name));
-  if (!rec) return { name, state: 'stopped', port, dataBytes, detail };
-  return {
-    name,
-    state: (await ready().catch(() => false)) ? 'running' : 'unhealthy',
-    pid: rec.pid,
-    port,
-    uptimeMs: Date.now() - Date.parse(rec.startedAt),
-    rssBytes: await rssOfTree(rec.pid),
-    dataBytes,
-    detail,
-  };
-}
+) => processRow(ctx.paths, name, { port, ready, detail, dataDir: dataDirOf(ctx.paths, name) });
 
 const logLine = (
   ctx: PlatformContext,

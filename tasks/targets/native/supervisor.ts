@@ -8,6 +8,7 @@ import fsp from 'node:fs/promises';
 import path from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
 import type { Paths } from '../../context.ts';
+import type { ProcessRow } from '../target.ts';
 import { writeFileAtomic } from '../../engine/atomic.ts';
 import { UsageError } from '../../engine/task.ts';
 import { canBind, portOwner } from '../../ports.ts';
@@ -267,6 +268,38 @@ export async function rssOfTree(pid: number): Promise<number> {
 }
 
 /**
+ * A supervised process's `status` row: stopped without a live pid record, else running or
+ * unhealthy as `ready` answers (a throw counts as unhealthy), with its uptime and memory (its
+ * tree's unless `rss` says otherwise) and, given `dataDir`, the bytes it keeps there.
+ */
+export async function processRow(
+  paths: Paths,
+  name: string,
+  o: {
+    port?: number;
+    ready: () => Promise<boolean>;
+    detail?: string;
+    dataDir?: string;
+    rss?: (pid: number) => Promise<number | undefined>;
+  },
+): Promise<ProcessRow> {
+  const rec = await readPid(paths, name);
+  const data = o.dataDir === undefined ? {} : { dataBytes: await dirSize(o.dataDir) };
+  const detail = o.detail === undefined ? {} : { detail: o.detail };
+  if (!rec) return { name, state: 'stopped', port: o.port, ...data, ...detail };
+  return {
+    name,
+    state: (await o.ready().catch(() => false)) ? 'running' : 'unhealthy',
+    pid: rec.pid,
+    port: o.port,
+    uptimeMs: Date.now() - Date.parse(rec.startedAt),
+    rssBytes: await (o.rss ?? rssOfTree)(rec.pid),
+    ...data,
+    ...detail,
+  };
+}
+
+/**
  * Bytes on disk under a directory, like `du`: allocated blocks, not apparent sizes (Kafka
  * preallocates 10 MiB sparse index files per partition, which the apparent size would count).
  */
@@ -281,7 +314,6 @@ export async function dirSize(dir: string): Promise<number> {
   return total;
 }
 
-/** Resident memory of every supervised process that has a live pid file (each with its children). */
 /** The pid of every supervised process that is running, by name (from its pid file). */
 export async function supervisedPids(paths: Paths): Promise<Record<string, number>> {
   const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
@@ -293,6 +325,7 @@ export async function supervisedPids(paths: Paths): Promise<Record<string, numbe
   return pids;
 }
 
+/** Resident memory of every supervised process that has a live pid file (each with its children). */
 export async function supervisedMemory(paths: Paths): Promise<{ name: string; bytes: number }[]> {
   const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
   const parts: { name: string; bytes: number }[] = [];
