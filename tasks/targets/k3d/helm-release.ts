@@ -1,16 +1,21 @@
 // Seeds 0-4, 0-5 and 0-6 on k3d: components that are Helm releases in namespace infra with
-// port-forwards to their services (kube-prometheus-stack; Loki and Alloy; Tempo).
+// port-forwards to their services (kube-prometheus-stack; Loki and Alloy; Tempo), whose pods
+// `logs` and `restart` reach like every k3d workload's.
 import type { PlatformContext } from '../../context.ts';
 import { portForwardRow, stopPortForward } from '../docker/port-forward.ts';
 import type { Component, ProcessRow } from '../target.ts';
 import { forwardsUp, helmDeployed, planLines, runSteps } from './run-steps.ts';
 import { k3dSteps } from './steps.ts';
+import { workloadMethods } from './workloads.ts';
 
 export function helmComponent(
   id: 'metrics' | 'logs' | 'traces',
   releases: string[],
+  describe: string,
 ): Component<PlatformContext> {
   return {
+    ...workloadMethods(id),
+    describe,
     plan: async (ctx) => planLines(k3dSteps(ctx.env)[id]),
     async status(ctx) {
       for (const r of releases) if (!(await helmDeployed(ctx, r))) return false;

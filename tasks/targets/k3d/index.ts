@@ -34,21 +34,13 @@ export function k3dTarget(settings: Settings): Target<PlatformContext> {
         ...workloadMethods('event-bus'),
         describe: 'Redpanda StatefulSet',
       },
-      metrics: {
-        ...workloadMethods('metrics'),
-        ...helmComponent('metrics', [RELEASES.prometheus.name]),
-        describe: 'kube-prometheus-stack by Helm (Prometheus, Grafana)',
-      },
-      logs: {
-        ...workloadMethods('logs'),
-        ...helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name]),
-        describe: 'Loki and Alloy by Helm',
-      },
-      traces: {
-        ...workloadMethods('traces'),
-        ...helmComponent('traces', [RELEASES.tempo.name]),
-        describe: 'Tempo by Helm',
-      },
+      metrics: helmComponent(
+        'metrics',
+        [RELEASES.prometheus.name],
+        'kube-prometheus-stack by Helm (Prometheus, Grafana)',
+      ),
+      logs: helmComponent('logs', [RELEASES.loki.name, RELEASES.alloy.name], 'Loki and Alloy by Helm'),
+      traces: helmComponent('traces', [RELEASES.tempo.name], 'Tempo by Helm'),
       demo: {
         ...demoComponent(),
         ...workloadMethods('demo'),
