@@ -3,6 +3,7 @@
 // project uses for the seed's Python and Redpanda choices.
 import { check, type Check, type Proof, type Substitute } from '../../tasks/engine/task.ts';
 import { isAvailable, type Endpoint } from '../../tasks/targets/target.ts';
+import type { CheckSpec } from './define-check.ts';
 
 /** A skip carrying the target's reason when `e` is unavailable; undefined when the check can run. */
 export const skipFor = (
@@ -51,3 +52,14 @@ export const substitute = (s: Substitute): { proof: 'substitute'; substitute: Su
   proof: 'substitute',
   substitute: s,
 });
+
+/**
+ * 0-13.ac1, declared once for its two sides: the k3d target measures it (its demo is a
+ * Deployment), the 0-13 node reports it as a skip where the demo runs outside Kubernetes.
+ */
+export const DEMO_K8S_SPEC = {
+  id: '0-13.demo-k8s',
+  criteria: ['0-13.ac1'],
+  title: 'Demo service deployed to Kubernetes (examples/demo-service/k8s)',
+  proof: 'live',
+} as const satisfies CheckSpec;

@@ -7,7 +7,7 @@ import type { PlatformContext } from '../../context.ts';
 import type { Check } from '../../engine/task.ts';
 import { loadState, stateFile } from '../../engine/state.ts';
 import type { TargetFacts } from '../../targets/target.ts';
-import { SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { DEMO_K8S_SPEC, SUBSTITUTES } from '../../../validation/lib/checks.ts';
 import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
 
 export const MEMORY_LIMIT_MB = 4 * 1024;
@@ -109,20 +109,12 @@ export const clusterStart = defineCheck(
 );
 
 /** 0-13.ac1 elsewhere than k3d: the demo runs outside Kubernetes. */
-const demoK8sSkip = defineCheck(
-  {
-    id: '0-13.demo-k8s',
-    criteria: ['0-13.ac1'],
-    title: 'Demo service deployed to Kubernetes (examples/demo-service/k8s)',
-    proof: 'live',
-  },
-  async (_, ctx) => {
-    const how = (await ctx.target.components.demo?.facts?.(ctx))?.runsAs ?? 'outside Kubernetes';
-    return {
-      skip: `k3d only: the ${ctx.target.name} target runs the demo ${how}; its k8s manifests are validated statically in the test suite`,
-    };
-  },
-);
+const demoK8sSkip = defineCheck(DEMO_K8S_SPEC, async (_, ctx) => {
+  const how = (await ctx.target.components.demo?.facts?.(ctx))?.runsAs ?? 'outside Kubernetes';
+  return {
+    skip: `k3d only: the ${ctx.target.name} target runs the demo ${how}; its k8s manifests are validated statically in the test suite`,
+  };
+});
 
 /** 0-13.ac1: on k3d the demo runs from examples/demo-service/k8s (the k3d demo component's own check). */
 export async function demoDeployedChecks(ctx: PlatformContext): Promise<Check[]> {

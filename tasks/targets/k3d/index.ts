@@ -44,7 +44,7 @@ export function k3dTarget(settings: Settings): Target<PlatformContext> {
       demo: {
         ...demoComponent(),
         ...workloadMethods('demo'),
-        checks: async (ctx) => [await demoDeployedCheck(ctx)],
+        checks: async (ctx) => [await demoDeployedCheck.run(ctx)],
         describe: 'demo-service Deployment',
       },
     },
