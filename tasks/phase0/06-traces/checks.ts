@@ -12,8 +12,6 @@ import { Writable } from 'node:stream';
 import { SpanKind } from '@opentelemetry/api';
 import { InMemorySpanExporter } from '@opentelemetry/sdk-trace';
 import YAML from 'yaml';
-import { check, type Check } from '../../engine/task.ts';
-import type { PlatformContext, Paths } from '../../context.ts';
 import { isAvailable } from '../../targets/target.ts';
 import { createLogger } from '../../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../../templates/service/src/lib/tracing.ts';
@@ -23,7 +21,8 @@ import { exclusiveTracing } from '../../../validation/lib/tracing.ts';
 import { lookupTrace, type FoundSpan } from '../../../validation/lib/traces.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { grafanaHeaders, http } from '../../../validation/lib/http.ts';
-import { skipFor, substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { substitute, SUBSTITUTES } from '../../../validation/lib/checks.ts';
+import { defineCheck, type Measurement } from '../../../validation/lib/define-check.ts';
 
 const TASK = '0-6';
 
@@ -132,78 +131,53 @@ export function structureProblems(sent: SentTrace, found: FoundSpan[]): string[]
 
 // ---- Tempo and Grafana endpoints -----------------------------------------------------------
 
-export async function tempoReadyCheck(ctx: PlatformContext): Promise<Check> {
-  const id = `${TASK}.tempo-ready`;
-  const title = 'Tempo answers /ready';
-  const tempo = ctx.target.endpoints().tempo;
-  const skip = skipFor(id, title, tempo, ['0-6.ac1']);
-  if (skip || !isAvailable(tempo)) return skip!;
-  try {
-    const r = await http(`${tempo.url}/ready`, { timeoutMs: 5_000 });
-    return check({
-      proof: 'live',
-      id,
-      title,
-      criteria: ['0-6.ac1'],
-      status: r.status === 200 ? 'pass' : 'fail',
+export const tempoReady = defineCheck(
+  {
+    id: `${TASK}.tempo-ready`,
+    criteria: ['0-6.ac1'],
+    title: 'Tempo answers /ready',
+    needs: 'tempo',
+    proof: 'live',
+  },
+  async (tempo): Promise<Measurement> => {
+    const r = await http(`${tempo.url}/ready`, { timeoutMs: 5_000 }).catch((e: unknown) => {
+      throw new Error(`GET ${tempo.url}/ready: ${errText(e)}`);
+    });
+    return {
       measured: Math.round(r.ms),
       unit: 'ms',
       evidence: `GET ${tempo.url}/ready → ${r.status}`,
-      ...(r.status === 200 ? {} : { reason: `Tempo /ready answered ${r.status}: ${r.text.slice(0, 100)}` }),
-    });
-  } catch (e) {
-    return check({
-      proof: 'live',
-      id,
-      title,
-      criteria: ['0-6.ac1'],
-      status: 'fail',
-      reason: `GET ${tempo.url}/ready: ${errText(e)}`,
-    });
-  }
-}
+      problems: r.status === 200 ? [] : [`Tempo /ready answered ${r.status}: ${r.text.slice(0, 100)}`],
+    };
+  },
+);
 
 /** The trace through Grafana's Tempo datasource (uid `tempo`): traces are visible in Grafana. */
-export async function grafanaTempoCheck(ctx: PlatformContext, traceId: string | undefined): Promise<Check> {
-  const id = `${TASK}.grafana-tempo`;
-  const title = 'The sent trace is visible through the Grafana Tempo datasource';
-  const grafana = ctx.target.endpoints().grafana;
-  const skip = skipFor(id, title, grafana, ['0-6.ac3']);
-  if (skip || !isAvailable(grafana)) return skip!;
-  if (!traceId)
-    return check({
-      proof: 'live',
-      id,
-      title,
+export const grafanaTempo = (traceId: string | undefined) =>
+  defineCheck(
+    {
+      id: `${TASK}.grafana-tempo`,
       criteria: ['0-6.ac3'],
-      status: 'skip',
-      reason: 'no trace was sent',
-    });
-  const base = `${grafana.url}/api/datasources/proxy/uid/tempo`;
-  try {
-    const spans = await lookupTrace(base, traceId, grafanaHeaders(ctx.env));
-    return check({
+      title: 'The sent trace is visible through the Grafana Tempo datasource',
+      needs: 'grafana',
       proof: 'live',
-      id,
-      title,
-      criteria: ['0-6.ac3'],
-      status: spans.length ? 'pass' : 'fail',
-      measured: spans.length,
-      unit: 'spans',
-      evidence: `${base}/api/traces/${traceId}`,
-      ...(spans.length ? {} : { reason: 'Grafana returned no spans for the trace' }),
-    });
-  } catch (e) {
-    return check({
-      proof: 'live',
-      id,
-      title,
-      criteria: ['0-6.ac3'],
-      status: 'fail',
-      reason: `${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)`,
-    });
-  }
-}
+    },
+    async (grafana, ctx): Promise<Measurement> => {
+      if (!traceId) return { skip: 'no trace was sent' };
+      const base = `${grafana.url}/api/datasources/proxy/uid/tempo`;
+      const spans = await lookupTrace(base, traceId, grafanaHeaders(ctx.env)).catch((e: unknown) => {
+        throw new Error(
+          `${errText(e)} (set GRAFANA_ADMIN_USER/GRAFANA_ADMIN_PASSWORD if Grafana needs a login)`,
+        );
+      });
+      return {
+        measured: spans.length,
+        unit: 'spans',
+        evidence: `${base}/api/traces/${traceId}`,
+        problems: spans.length ? [] : ['Grafana returned no spans for the trace'],
+      };
+    },
+  );
 
 // ---- overhead, retention, docs ------------------------------------------------------------
 
@@ -212,9 +186,38 @@ export async function grafanaTempoCheck(ctx: PlatformContext, traceId: string | 
  * each) created and ended with the batch processor, exporting to an in-memory exporter so the
  * figure is the SDK's own cost, not the network's (export runs off the request path anyway).
  */
-export async function tracingOverheadCheck(traces = 500): Promise<Check> {
+export const tracingOverhead = defineCheck(
+  {
+    id: `${TASK}.overhead`,
+    criteria: ['0-6.ac7'],
+    title: 'Tracing overhead per trace (5 spans, batch processor)',
+    ...substitute(SUBSTITUTES.pythonOtelSdk),
+  },
+  async (): Promise<Measurement> => {
+    const traces = 500;
+    const perTrace = await timeTraces(traces);
+    perTrace.sort((a, b) => a - b);
+    const mean = perTrace.reduce((a, b) => a + b, 0) / perTrace.length;
+    const p50 = perTrace[Math.floor(perTrace.length * 0.5)] ?? NaN;
+    const p99 = perTrace[Math.floor(perTrace.length * 0.99)] ?? NaN;
+    // The mean is the cost a request pays on average; the tail on a shared 2-core machine is mostly
+    // the process being descheduled, so it is reported, not judged.
+    return {
+      measured: Math.round(mean * 1000) / 1000,
+      threshold: '< 5',
+      unit: 'ms mean per trace',
+      evidence:
+        `${traces} traces: mean ${(mean * 1000).toFixed(1)} µs/trace = ${((mean * 1000) / 5).toFixed(1)} µs/span, ` +
+        `p50 ${(p50 * 1000).toFixed(1)} µs, p99 ${(p99 * 1000).toFixed(1)} µs; load average ${os.loadavg()[0]?.toFixed(1)} (bench/tracing.ts adds CPU time and export throughput)`,
+      problems: mean < 5 ? [] : [`mean ${mean.toFixed(2)} ms per trace`],
+    };
+  },
+);
+
+/** Milliseconds each of `traces` traces took to create and end, after 50 that warm the JIT. */
+async function timeTraces(traces: number): Promise<number[]> {
   const exporter = new InMemorySpanExporter();
-  const perTrace: number[] = await exclusiveTracing(
+  return exclusiveTracing(
     { serviceName: 'verify-overhead', endpoint: 'unused', exporter, maxQueueSize: 8192 },
     async (t) => {
       const out: number[] = [];
@@ -230,33 +233,12 @@ export async function tracingOverheadCheck(traces = 500): Promise<Check> {
           }
           root.end();
         });
-        if (i >= 50) out.push(performance.now() - t0); // the first 50 warm the JIT
+        if (i >= 50) out.push(performance.now() - t0);
         if (i % 100 === 0) exporter.reset();
       }
       return out;
     },
   );
-  perTrace.sort((a, b) => a - b);
-  const mean = perTrace.reduce((a, b) => a + b, 0) / perTrace.length;
-  const p50 = perTrace[Math.floor(perTrace.length * 0.5)] ?? NaN;
-  const p99 = perTrace[Math.floor(perTrace.length * 0.99)] ?? NaN;
-  // The mean is the cost a request pays on average; the tail on a shared 2-core machine is mostly
-  // the process being descheduled, so it is reported, not judged.
-  const ok = mean < 5;
-  return check({
-    ...substitute(SUBSTITUTES.pythonOtelSdk),
-    id: `${TASK}.overhead`,
-    title: 'Tracing overhead per trace (5 spans, batch processor)',
-    criteria: ['0-6.ac7'],
-    status: ok ? 'pass' : 'fail',
-    measured: Math.round(mean * 1000) / 1000,
-    threshold: '< 5',
-    unit: 'ms mean per trace',
-    evidence:
-      `${traces} traces: mean ${(mean * 1000).toFixed(1)} µs/trace = ${((mean * 1000) / 5).toFixed(1)} µs/span, ` +
-      `p50 ${(p50 * 1000).toFixed(1)} µs, p99 ${(p99 * 1000).toFixed(1)} µs; load average ${os.loadavg()[0]?.toFixed(1)} (bench/tracing.ts adds CPU time and export throughput)`,
-    ...(ok ? {} : { reason: `mean ${mean.toFixed(2)} ms per trace` }),
-  });
 }
 
 const dig = (o: unknown, ...keys: string[]): unknown =>
@@ -265,72 +247,65 @@ const dig = (o: unknown, ...keys: string[]): unknown =>
     o,
   );
 
+// Tempo 2.x (both Docker targets run 2.10.8): retention is the compactor's.
+const RETENTION_KEY = ['compactor', 'compaction', 'block_retention'];
+
 /** Tempo's running config (GET /status/config) when reachable; else the k3d and compose manifests. */
-export async function tempoRetentionCheck(ctx: PlatformContext): Promise<Check> {
-  const id = `${TASK}.retention`;
-  const title = 'Trace retention is 7 days';
-  const tempo = ctx.target.endpoints().tempo;
-  // Tempo 2.x (both Docker targets run 2.10.8): retention is the compactor's.
-  const keyPath = ['compactor', 'compaction', 'block_retention'];
-  try {
+export const tempoRetention = defineCheck(
+  { id: `${TASK}.retention`, criteria: ['0-6.ac6'], title: 'Trace retention is 7 days', proof: 'live' },
+  async (_, ctx): Promise<Measurement> => {
+    const tempo = ctx.target.endpoints().tempo;
     if (isAvailable(tempo)) {
       const r = await http(`${tempo.url}/status/config`);
-      const h = hoursOf(dig(YAML.parse(r.text), ...keyPath));
-      return check({
-        proof: 'live',
-        id,
-        title,
-        criteria: ['0-6.ac6'],
-        status: h === 168 ? 'pass' : 'fail',
+      const h = hoursOf(dig(YAML.parse(r.text), ...RETENTION_KEY));
+      return {
         measured: h ?? 'unset',
         unit: 'h',
         threshold: '= 168 (7 d)',
-        evidence: `GET ${tempo.url}/status/config ${keyPath.join('.')}`,
-        ...(h === 168 ? {} : { reason: `running Tempo keeps blocks ${h ?? 'unset'} h` }),
-      });
+        evidence: `GET ${tempo.url}/status/config ${RETENTION_KEY.join('.')}`,
+        problems: h === 168 ? [] : [`running Tempo keeps blocks ${h ?? 'unset'} h`],
+      };
     }
     const read = async (rel: string) =>
       YAML.parse(await fsp.readFile(path.join(ctx.paths.root, rel), 'utf8')) as unknown;
     const k = hoursOf(dig(await read('manifests/k8s/infra/tempo/values.yaml'), 'tempo', 'retention'));
-    const c = hoursOf(dig(await read('manifests/compose/tempo/tempo.yaml'), ...keyPath));
-    const ok = k === 168 && c === 168;
-    return check({
-      proof: 'static',
-      id,
-      title,
-      criteria: ['0-6.ac6'],
-      status: ok ? 'pass' : 'fail',
+    const c = hoursOf(dig(await read('manifests/compose/tempo/tempo.yaml'), ...RETENTION_KEY));
+    return {
+      proof: { proof: 'static' },
       measured: `${k ?? 'unset'}/${c ?? 'unset'}`,
       unit: 'h (k3d/compose config)',
       threshold: '= 168 (7 d)',
       evidence: `configuration, not a running Tempo (${tempo.unavailable}); natively Jaeger's Badger TTL is check 0-6.jaeger-retention`,
-      ...(ok ? {} : { reason: `manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h` }),
-    });
-  } catch (e) {
-    return check({ proof: 'live', id, title, criteria: ['0-6.ac6'], status: 'fail', reason: errText(e) });
-  }
-}
+      problems: k === 168 && c === 168 ? [] : [`manifests: k3d ${k ?? 'unset'} h, compose ${c ?? 'unset'} h`],
+    };
+  },
+);
 
-export async function tracingDocsCheck(paths: Paths): Promise<Check> {
-  const id = `${TASK}.docs`;
-  const title = 'Documentation explains tracing best practices';
-  const files = ['docs/developer-guide/observability-tracing.md', 'docs/developer-guide/tracing-examples.md'];
-  const texts = await Promise.all(
-    files.map((f) => fsp.readFile(path.join(paths.root, f), 'utf8').catch(() => '')),
-  );
-  const missing = files.filter((_, i) => !texts[i]);
-  const sections = (texts[0] ?? '').split('\n').filter((l) => /^##\s/.test(l)).length;
-  const ok = missing.length === 0 && sections >= 5;
-  return check({
-    proof: 'static',
-    id,
-    title,
+const TRACING_DOCS = [
+  'docs/developer-guide/observability-tracing.md',
+  'docs/developer-guide/tracing-examples.md',
+];
+
+export const tracingDocs = defineCheck(
+  {
+    id: `${TASK}.docs`,
     criteria: ['0-6.ac8'],
-    status: ok ? 'pass' : 'fail',
-    measured: sections,
-    unit: 'sections',
-    threshold: '>= 5',
-    evidence: files.join(', '),
-    ...(ok ? {} : { reason: missing.length ? `missing ${missing.join(', ')}` : `only ${sections} sections` }),
-  });
-}
+    title: 'Documentation explains tracing best practices',
+    proof: 'static',
+  },
+  async (_, ctx): Promise<Measurement> => {
+    const texts = await Promise.all(
+      TRACING_DOCS.map((f) => fsp.readFile(path.join(ctx.paths.root, f), 'utf8').catch(() => '')),
+    );
+    const missing = TRACING_DOCS.filter((_, i) => !texts[i]);
+    const sections = (texts[0] ?? '').split('\n').filter((l) => /^##\s/.test(l)).length;
+    const ok = missing.length === 0 && sections >= 5;
+    return {
+      measured: sections,
+      unit: 'sections',
+      threshold: '>= 5',
+      evidence: TRACING_DOCS.join(', '),
+      problems: ok ? [] : [missing.length ? `missing ${missing.join(', ')}` : `only ${sections} sections`],
+    };
+  },
+);

@@ -13,29 +13,24 @@ export const traces = defineTask({
   needs: ['0-5'],
   component: 'traces',
   verify: async (ctx) => {
-    const {
-      grafanaTempoCheck,
-      tempoReadyCheck,
-      tempoRetentionCheck,
-      tracingDocsCheck,
-      tracingOverheadCheck,
-    } = await import('./checks.ts');
+    const { grafanaTempo, tempoReady, tempoRetention, tracingDocs, tracingOverhead } =
+      await import('./checks.ts');
     const { requestTraceChecks } = await import('./request-trace-checks.ts');
     const { traceRoundTripChecks } = await import('./round-trip-checks.ts');
     const { consoleTraceView } = await import('./console-checks.ts');
     const roundTrip = await traceRoundTripChecks(ctx);
     return [
-      await tempoReadyCheck(ctx),
+      await tempoReady.run(ctx),
       // The target's own trace-store checks (native: Jaeger answers its query API; its TTL).
       ...(await targetChecks(ctx, 'traces')),
       ...roundTrip.checks,
       ...(await requestTraceChecks(ctx)),
-      await grafanaTempoCheck(ctx, roundTrip.traceId),
+      await grafanaTempo(roundTrip.traceId).run(ctx),
       // Natively the console stands in for Grafana: a demo request's trace in its trace view.
       await consoleTraceView.run(ctx),
-      await tracingOverheadCheck(),
-      await tempoRetentionCheck(ctx),
-      await tracingDocsCheck(ctx.paths),
+      await tracingOverhead.run(ctx),
+      await tempoRetention.run(ctx),
+      await tracingDocs.run(ctx),
     ];
   },
   timeoutMs: 300_000,
