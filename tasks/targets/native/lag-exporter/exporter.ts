@@ -58,34 +58,27 @@ async function snapshot(admin: Admin) {
 export function createRegistry(admin: Admin): { registry: Registry; refresh: () => Promise<void> } {
   const registry = new Registry();
   collectDefaultMetrics({ register: registry });
-  const brokers = new Gauge({
-    name: 'kafka_brokers',
-    help: 'Number of brokers in the cluster',
-    registers: [registry],
-  });
-  const end = new Gauge({
-    name: 'kafka_topic_partition_current_offset',
-    help: 'Log-end offset of a topic partition',
-    labelNames: ['topic', 'partition'],
-    registers: [registry],
-  });
-  const current = new Gauge({
-    name: 'kafka_consumergroup_current_offset',
-    help: 'Committed offset of a consumer group on a topic partition',
-    labelNames: ['consumergroup', 'topic', 'partition'],
-    registers: [registry],
-  });
-  const up = new Gauge({
-    name: 'kafka_lag_exporter_up',
-    help: '1 when the last scrape read offsets from the broker, 0 when it failed',
-    registers: [registry],
-  });
-  const lag = new Gauge({
-    name: 'kafka_consumergroup_lag',
-    help: 'Log-end offset minus committed offset of a consumer group on a topic partition',
-    labelNames: ['consumergroup', 'topic', 'partition'],
-    registers: [registry],
-  });
+  const gauge = <L extends string = never>(name: string, help: string, labelNames: readonly L[] = []) =>
+    new Gauge<L>({ name, help, labelNames, registers: [registry] });
+  const brokers = gauge('kafka_brokers', 'Number of brokers in the cluster');
+  const end = gauge('kafka_topic_partition_current_offset', 'Log-end offset of a topic partition', [
+    'topic',
+    'partition',
+  ]);
+  const current = gauge(
+    'kafka_consumergroup_current_offset',
+    'Committed offset of a consumer group on a topic partition',
+    ['consumergroup', 'topic', 'partition'],
+  );
+  const up = gauge(
+    'kafka_lag_exporter_up',
+    '1 when the last scrape read offsets from the broker, 0 when it failed',
+  );
+  const lag = gauge(
+    'kafka_consumergroup_lag',
+    'Log-end offset minus committed offset of a consumer group on a topic partition',
+    ['consumergroup', 'topic', 'partition'],
+  );
   // One snapshot fills every gauge before the registry serializes any of them: prom-client reads
   // the gauges concurrently, so filling them from one gauge's collect() would publish the previous
   // scrape's brokers and offsets (and nothing on the first scrape).
