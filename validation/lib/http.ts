@@ -36,9 +36,12 @@ export async function poll<T>(
   }
 }
 
-/** Grafana basic auth from settings, when set (kube-prometheus-stack has no anonymous access). */
+/**
+ * Grafana basic auth from settings when a password is set (kube-prometheus-stack has no anonymous
+ * access); an empty GRAFANA_ADMIN_USER is Grafana's default, `admin`, as settings.ts documents.
+ */
 export function grafanaHeaders(env: Readonly<Record<string, string>>): Record<string, string> {
-  const user = env.GRAFANA_ADMIN_USER;
+  const user = env.GRAFANA_ADMIN_USER || 'admin';
   const pass = env.GRAFANA_ADMIN_PASSWORD;
-  return user && pass ? { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } : {};
+  return pass ? { authorization: `Basic ${Buffer.from(`${user}:${pass}`).toString('base64')}` } : {};
 }

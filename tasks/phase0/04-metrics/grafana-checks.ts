@@ -5,17 +5,12 @@
 import type { PlatformContext } from '../../context.ts';
 import { isAvailable } from '../../targets/target.ts';
 import { defineCheck, type DefinedCheck, type Measurement } from '../../../validation/lib/define-check.ts';
-import { http } from '../../../validation/lib/http.ts';
+import { grafanaHeaders, http } from '../../../validation/lib/http.ts';
 import { dashboardsDir, loadDashboards } from './dashboards.ts';
 
 /** GET a Grafana API path as its admin (kube-prometheus-stack has no anonymous access); throws on a non-2xx. */
-async function grafanaGet<T>(base: string, p: string, env: PlatformContext['env'] | undefined): Promise<T> {
-  const password = env?.GRAFANA_ADMIN_PASSWORD;
-  const user = env?.GRAFANA_ADMIN_USER || 'admin';
-  const headers: Record<string, string> = password
-    ? { authorization: `Basic ${Buffer.from(`${user}:${password}`).toString('base64')}` }
-    : {};
-  const r = await http(new URL(p, base).href, { headers, timeoutMs: 10_000 });
+async function grafanaGet<T>(base: string, p: string, env: PlatformContext['env']): Promise<T> {
+  const r = await http(new URL(p, base).href, { headers: grafanaHeaders(env), timeoutMs: 10_000 });
   if (r.status < 200 || r.status > 299) throw new Error(`GET ${p}: HTTP ${r.status}`);
   return JSON.parse(r.text) as T;
 }
