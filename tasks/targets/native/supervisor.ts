@@ -314,24 +314,25 @@ export async function dirSize(dir: string): Promise<number> {
   return total;
 }
 
-/** The pid of every supervised process that is running, by name (from its pid file). */
-export async function supervisedPids(paths: Paths): Promise<Record<string, number>> {
+/** The pid record of every supervised process that is running (from the pid files). */
+async function supervisedRecords(paths: Paths): Promise<PidRecord[]> {
   const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
-  const pids: Record<string, number> = {};
+  const records: PidRecord[] = [];
   for (const f of files) {
     const rec = await readPid(paths, f.slice(0, -'.pid'.length));
-    if (rec) pids[rec.name] = rec.pid;
+    if (rec) records.push(rec);
   }
-  return pids;
+  return records;
 }
 
-/** Resident memory of every supervised process that has a live pid file (each with its children). */
+/** The pid of every supervised process that is running, by name. */
+export async function supervisedPids(paths: Paths): Promise<Record<string, number>> {
+  return Object.fromEntries((await supervisedRecords(paths)).map((r) => [r.name, r.pid]));
+}
+
+/** Resident memory of every supervised process that is running (each with its children). */
 export async function supervisedMemory(paths: Paths): Promise<{ name: string; bytes: number }[]> {
-  const files = (await fsp.readdir(paths.run).catch(() => [] as string[])).filter((f) => f.endsWith('.pid'));
   const parts: { name: string; bytes: number }[] = [];
-  for (const f of files) {
-    const rec = await readPid(paths, f.slice(0, -'.pid'.length));
-    if (rec) parts.push({ name: rec.name, bytes: await rssOfTree(rec.pid) });
-  }
+  for (const r of await supervisedRecords(paths)) parts.push({ name: r.name, bytes: await rssOfTree(r.pid) });
   return parts;
 }
