@@ -273,19 +273,22 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
   assert.ok(state.restarts?.['demo-service']?.ok);
   assert.not.ok(state.restarts?.kafka, 'Kafka was not restarted');
 
-  const status = cli('status', '--json');
-  const row = status.out
-    .split('\n')
-    .filter((l) => l.startsWith('{'))
-    .map(
-      (l) =>
-        JSON.parse(l) as {
-          type: string;
-          processes?: { name: string; pid?: number; uptimeMs?: number; restarts?: number }[];
-        },
-    )
-    .find((e) => e.type === 'status')
-    ?.processes?.find((p) => p.name === 'demo-service');
+  type Row = { name: string; state?: string; detail?: string; pid?: number; uptimeMs?: number; restarts?: number };
+  const demoRow = () =>
+    cli('status', '--json')
+      .out.split('\n')
+      .filter((l) => l.startsWith('{'))
+      .map((l) => JSON.parse(l) as { type: string; processes?: Row[] })
+      .find((e) => e.type === 'status')?.processes;
+  // status bounds each component's answer (ROW_TIMEOUT_MS) and shows a late one as "no answer
+  // within"; on a loaded machine (a clean clone's .ci/run, load average 25) the demo's probe was
+  // that late once. That is status working as designed, so such an answer is asked again.
+  let rows = demoRow();
+  for (let i = 0; i < 2 && !rows?.some((p) => p.name === 'demo-service' && p.pid !== undefined); i++) {
+    console.log(`  status had no demo-service row yet: ${JSON.stringify(rows?.filter((p) => p.state === 'unhealthy'))}`);
+    rows = demoRow();
+  }
+  const row = rows?.find((p) => p.name === 'demo-service');
   assert.is(row?.pid, demoAfter, 'status shows the new pid');
   assert.is(row?.restarts, 1, 'status counts the restart');
   assert.ok((row?.uptimeMs ?? Infinity) < 120_000, `status shows the new uptime (${row?.uptimeMs} ms)`);
