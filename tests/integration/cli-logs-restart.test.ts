@@ -19,6 +19,7 @@ import { readPid } from '../../tasks/targets/native/supervisor.ts';
 import { orchestratorKafka } from '../../tasks/topics.ts';
 import { PORT_KEYS as OBS_PORT_KEYS } from '../../tasks/targets/native/observability-ports.ts';
 import type { ComponentId } from '../../tasks/targets/target.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const PORT_KEYS = [
   'KAFKA_PORT',
@@ -253,11 +254,11 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
   // restart returned once /ready answered 200. A clean clone's .ci/run (9fa5b4d) then saw one 503
   // "consumer joined" at the next instant: the new consumer's stream was started again (a group
   // rebalance right after the join is the likely cause; not verified). /ready says so honestly;
-  // the test asks for 200 again within 15 s and prints any 503 it saw, so a flap is on record.
+  // the test asks for 200 again within HANG_GUARD_MS and prints any 503 it saw, so a flap is on record.
   let ready = await getFresh(`${demo}/ready`);
   const t0 = Date.now();
   const seen: string[] = [];
-  while (ready.status !== 200 && Date.now() - t0 < 15_000) {
+  while (ready.status !== 200 && Date.now() - t0 < HANG_GUARD_MS) {
     seen.push(`${Date.now() - t0} ms: ${ready.status} ${ready.body}`);
     await sleep(250);
     ready = await getFresh(`${demo}/ready`);

@@ -23,6 +23,7 @@ import { consoleTraceView } from '../../tasks/phase0/06-traces/console-checks.ts
 import { freePort } from '../../tasks/ports.ts';
 import { startNativeStack, type NativeStack } from '../support/native-stack.ts';
 import { onPage } from '../support/browser.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 let stack: NativeStack | undefined;
 let browser: Browser | undefined;
@@ -59,7 +60,7 @@ test("traces: a POST to the demo is one trace whose waterfall holds the request,
   const search = `${consoleUrl()}/#/traces?service=demo-service&operation=${encodeURIComponent('POST /events')}&lookback=15m`;
   await onPage(browser!, search, 'console-traces-search', async (page) => {
     const row = page.locator(`.trace-results tr[data-trace-id="${req.traceId}"]`);
-    await row.waitFor({ timeout: 15_000 });
+    await row.waitFor({ timeout: HANG_GUARD_MS });
     assert.match((await row.textContent()) ?? '', /demo-service: POST \/events/);
     assert.match((await row.locator('td').nth(2).textContent()) ?? '', /^demo-service \(3\)$/);
     // The result links to the trace's own view (opened next, by that URL).
@@ -107,7 +108,7 @@ test("traces: a POST to the demo is one trace whose waterfall holds the request,
       await vmui
         .getByText(/Total logs returned/)
         .first()
-        .waitFor({ timeout: 15_000 });
+        .waitFor({ timeout: HANG_GUARD_MS });
       const text = await vmui.locator('body').innerText();
       assert.match(text, /Total logs returned:\s*1\b/, "vmui ran the trace's query: its access line");
       assert.ok(text.includes('request'), "vmui shows the access line 'request'");
@@ -162,7 +163,7 @@ test('dashboards: every panel of the four committed dashboards draws points in t
           await page.goto('about:blank');
           await page.goto(`${consoleUrl()}/${d.href}`);
           try {
-            panels = await dashboardPanels(page, 30_000);
+            panels = await dashboardPanels(page, HANG_GUARD_MS);
           } catch (e) {
             const states = await page
               .locator('.panel')

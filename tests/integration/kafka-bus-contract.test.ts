@@ -21,6 +21,7 @@ import { instrumentBus } from '../../templates/service/src/kafka/instrumented.ts
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { createMetrics } from '../../templates/service/src/metrics.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const TIMEOUT_MS = 3_000;
 const logger = createLogger({ service: 'bus-contract', level: 'fatal' });
@@ -117,7 +118,7 @@ for (const client of KAFKA_CLIENTS) {
         // Offsets are distinct per partition: every message got its own.
         const where = new Set(sent.map((d) => `${d.partition}:${d.offset}`));
         assert.is(where.size, sent.length, 'two messages reported the same partition and offset');
-        await until('all 31 consumed', 30_000, () => got.length >= 31);
+        await until('all 31 consumed', HANG_GUARD_MS, () => got.length >= 31);
         assert.is(await messagesIn(b.bootstrap, topic), 31);
         for (const m of got.filter((x) => x.key !== undefined)) {
           const i = (JSON.parse(m.value) as { i: number }).i;
@@ -176,7 +177,7 @@ for (const client of KAFKA_CLIENTS) {
           if (i === 12 && !release) await new Promise<void>((r) => (release = r));
           handled.push(i);
         });
-        await until('first consumer holds message 12', 30_000, () => release !== undefined);
+        await until('first consumer holds message 12', HANG_GUARD_MS, () => release !== undefined);
       } finally {
         const closing = first.close();
         release?.();
@@ -194,7 +195,7 @@ for (const client of KAFKA_CLIENTS) {
         second.consume({ topics: [topic], groupId, fromBeginning: true }, async (m) => {
           again.push(Number(m.value));
         });
-        await until('second consumer reached the end', 30_000, () => again.includes(19));
+        await until('second consumer reached the end', HANG_GUARD_MS, () => again.includes(19));
       } finally {
         await second.close();
       }
@@ -289,7 +290,7 @@ for (const client of KAFKA_CLIENTS) {
       try {
         await bus.ensureTopics([{ topic, partitions: 1 }]);
         bus.consume({ topics: [topic], groupId: `${topic}-g` }, async (m) => void got.push(m.value));
-        await until('ready', 30_000, async () => (await app.inject({ url: '/ready' })).statusCode === 200);
+        await until('ready', HANG_GUARD_MS, async () => (await app.inject({ url: '/ready' })).statusCode === 200);
         assert.is((await app.inject({ method: 'POST', url: '/produce' })).statusCode, 201);
 
         await b.kill();
@@ -302,19 +303,19 @@ for (const client of KAFKA_CLIENTS) {
         assert.match(post.json<{ message: string }>().message, /kafka/);
         await until(
           '/ready 503',
-          15_000,
+          HANG_GUARD_MS,
           async () => (await app.inject({ url: '/ready' })).statusCode === 503,
         );
 
         await b.restart();
         await until(
           '/ready 200 after the broker returned',
-          30_000,
+          HANG_GUARD_MS,
           async () => (await app.inject({ url: '/ready' })).statusCode === 200,
         );
         const r = await app.inject({ method: 'POST', url: '/produce' });
         assert.is(r.statusCode, 201, r.body);
-        await until('consumed after recovery', 30_000, () => got.length >= 2).catch((e: Error) => {
+        await until('consumed after recovery', HANG_GUARD_MS, () => got.length >= 2).catch((e: Error) => {
           throw new Error(`${e.message}; consumed: ${got.join(', ')}; the client's last lines:\n${kept.tail()}`);
         });
       } finally {

@@ -16,6 +16,7 @@ import { createBus, KAFKA_CLIENTS } from '../../templates/service/src/kafka/clie
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { createMetrics } from '../../templates/service/src/metrics.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const RECOVERY_BOUND_MS = 8_000;
 const logger = createLogger({
@@ -108,7 +109,7 @@ for (const client of KAFKA_CLIENTS.filter((c) => (process.env.RECOVERY_CLIENT ??
           await Promise.all([...inflight]);
         })();
 
-        await waitFor('steady state', 30_000, () => received.size > 100);
+        await waitFor('steady state', HANG_GUARD_MS, () => received.size > 100);
         await b.kill();
         await sleep(2_000);
         await b.restart();
@@ -128,7 +129,7 @@ for (const client of KAFKA_CLIENTS.filter((c) => (process.env.RECOVERY_CLIENT ??
         await loop;
         await waitFor(
           'every acknowledged message consumed',
-          30_000,
+          HANG_GUARD_MS,
           () => [...acked].every((i) => received.has(i)),
           100,
         ).catch(() => 0);

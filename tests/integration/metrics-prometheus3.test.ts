@@ -12,6 +12,7 @@ import * as assert from 'uvu/assert';
 import { freePort } from '../../tasks/ports.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
 import { poll } from '../../validation/lib/http.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const EXPOSITION = [
   '# HELP demo_latency_seconds A classic histogram.',
@@ -67,12 +68,12 @@ test('Prometheus 3 stores le="1" as le="1.0" at scrape (2.x kept "1")', async ()
     const build = await poll(async () => {
       const r = await fetch(`${base}/api/v1/status/buildinfo`);
       return r.ok ? ((await r.json()) as { data: { version: string } }).data.version : undefined;
-    }, 30_000);
+    }, HANG_GUARD_MS);
     assert.match(build ?? '', /^3\./, `a 3.x Prometheus (${build ?? 'no answer'})`);
     const scraped = await poll(async () => {
       const s = await series(base, 'demo_latency_seconds_bucket');
       return s.length === 3 ? s : undefined;
-    }, 30_000);
+    }, HANG_GUARD_MS);
     assert.ok(scraped, 'the three buckets scraped');
     assert.equal(scraped.map((s) => s.le).sort(), ['+Inf', '0.5', '1.0']);
     assert.equal(await series(base, 'demo_latency_seconds_bucket{le="1"}'), []);

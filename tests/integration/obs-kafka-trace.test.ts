@@ -13,6 +13,7 @@ import { tracedProcess, tracedSend } from '../../templates/service/src/lib/kafka
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../templates/service/src/lib/tracing.ts';
 import { sharedTestBroker } from '../support/kafka-broker.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 interface JaegerSpan {
   traceId: string;
@@ -131,7 +132,7 @@ test('producer → real Kafka broker → consumer is one trace across two servic
       (await poll(async () => {
         const all = await jaegerSpans(jaeger.query, sentTrace);
         return all.length >= 3 ? all : undefined;
-      }, 15_000)) ?? [];
+      }, HANG_GUARD_MS)) ?? [];
     const byName = new Map(spans.map((s) => [s.name, s]));
     const root = byName.get('POST /orders');
     const send = byName.get(`send ${topic}`);

@@ -12,6 +12,7 @@ import { REPO_ROOT } from '../../tasks/paths.ts';
 import { freePort } from '../../tasks/ports.ts';
 import { openEventStream } from '../../tasks/phase0/13-e2e-validation/sse.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const DEMO_MAIN = path.join(REPO_ROOT, 'examples', 'demo-service', 'src', 'main.ts');
 
@@ -38,7 +39,7 @@ async function startDemo(env: Record<string, string>): Promise<Demo> {
         (r) => r.ok,
         () => false,
       ),
-    15_000,
+    HANG_GUARD_MS,
     'demo /health',
     demo,
   );
@@ -129,7 +130,7 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
       assert.match(String(ok.json.offset), /^\d+$/);
       const got = await stream.waitFor(
         (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === ok.json.id,
-        20_000,
+        HANG_GUARD_MS,
       );
       const data = JSON.parse(got.data) as Record<string, unknown>;
       assert.equal(data.payload, { qty: 3 });
@@ -150,7 +151,7 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
         .map((l) => JSON.parse(l) as Record<string, unknown>);
     await waitUntil(
       async () => linesOf().some((l) => l.message === 'request' && l.route === '/events'),
-      5_000,
+      HANG_GUARD_MS,
       'the access line of POST /events',
       demo,
     );
@@ -191,7 +192,7 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
           (r) => r.status === 503,
           () => false,
         ),
-      30_000,
+      HANG_GUARD_MS,
       '/ready 503 with the broker down',
       demo,
     );
@@ -219,14 +220,14 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
         async () =>
           (posted = await postEvent(base, JSON.stringify({ type: 'order.placed', payload: { n: 2 } })))
             .status === 201,
-        30_000,
+        HANG_GUARD_MS,
         'POST /events 201 after recovery',
         demo,
       );
       const id = posted?.json.id;
       await again.waitFor(
         (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id,
-        30_000,
+        HANG_GUARD_MS,
       );
     } finally {
       again.close();
