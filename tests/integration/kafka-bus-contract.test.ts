@@ -289,8 +289,20 @@ for (const client of KAFKA_CLIENTS) {
       const got: string[] = [];
       try {
         await bus.ensureTopics([{ topic, partitions: 1 }]);
-        bus.consume({ topics: [topic], groupId: `${topic}-g` }, async (m) => void got.push(m.value));
-        await until('ready', HANG_GUARD_MS, async () => (await app.inject({ url: '/ready' })).statusCode === 200);
+        // From the beginning: the group is new and commits nothing before the broker is killed, so
+        // with the default (latest) a member that rejoins after the restart starts at the end of the
+        // topic and skips what was produced meanwhile: Kafka's offset reset, not the recovery under
+        // test. kafkajs rejoins as a new member; the likely cause (not verified) of two failures on
+        // a loaded machine, where the group never got 'p' or the message produced after recovery.
+        bus.consume(
+          { topics: [topic], groupId: `${topic}-g`, fromBeginning: true },
+          async (m) => void got.push(m.value),
+        );
+        await until(
+          'ready',
+          HANG_GUARD_MS,
+          async () => (await app.inject({ url: '/ready' })).statusCode === 200,
+        );
         assert.is((await app.inject({ method: 'POST', url: '/produce' })).statusCode, 201);
 
         await b.kill();
@@ -316,7 +328,9 @@ for (const client of KAFKA_CLIENTS) {
         const r = await app.inject({ method: 'POST', url: '/produce' });
         assert.is(r.statusCode, 201, r.body);
         await until('consumed after recovery', HANG_GUARD_MS, () => got.length >= 2).catch((e: Error) => {
-          throw new Error(`${e.message}; consumed: ${got.join(', ')}; the client's last lines:\n${kept.tail()}`);
+          throw new Error(
+            `${e.message}; consumed: ${got.join(', ')}; the client's last lines:\n${kept.tail()}`,
+          );
         });
       } finally {
         await app.close();
