@@ -6,8 +6,12 @@ import os from 'node:os';
 
 export type Note = (line: string) => void;
 
-/** How often the waiting line repeats (non-TTY logs: never more than 10 s silent). */
-export const HEARTBEAT_MS = 10_000;
+/**
+ * How often the waiting line repeats (non-TTY logs: never more than 10 s silent). Under the plain
+ * renderer's own 10 s quiet limit (engine/progress.ts), so that while installs report, the
+ * renderer's bare `still running` line does not come as well.
+ */
+export const HEARTBEAT_MS = 8_000;
 
 interface Board {
   running: Map<string, number>;
