@@ -33,16 +33,23 @@ async function startDemo(env: Record<string, string>): Promise<Demo> {
   child.stderr?.on('data', (d) => (out += d));
   const base = `http://127.0.0.1:${port}`;
   const demo = { child, base, output: () => out };
-  await waitUntil(
-    () =>
-      fetch(`${base}/health`).then(
-        (r) => r.ok,
-        () => false,
-      ),
-    HANG_GUARD_MS,
-    'demo /health',
-    demo,
-  );
+  try {
+    await waitUntil(
+      () =>
+        fetch(`${base}/health`).then(
+          (r) => r.ok,
+          () => false,
+        ),
+      HANG_GUARD_MS,
+      'demo /health',
+      demo,
+    );
+  } catch (e) {
+    // The caller never gets the handle to stop it: a demo that did not come up is stopped here
+    // (one was left running for an hour after this wait failed on a loaded machine).
+    child.kill('SIGKILL');
+    throw e;
+  }
   return demo;
 }
 
