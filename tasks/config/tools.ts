@@ -2,10 +2,10 @@
 // which version is installed, and how to get what is missing. Versions are compared by their
 // numeric parts (`17.0.15` >= `17`); a tool whose command fails is missing.
 import { execa } from '../lazy-execa.ts';
-import path from 'node:path';
 import { stripVTControlCharacters } from 'node:util';
 import type { Target, ToolRequirement } from '../targets/target.ts';
 import { resolvePaths } from '../paths.ts';
+import { gitleaksPath } from './gitleaks.ts';
 
 export type ToolStatus = 'ok' | 'too old' | 'missing' | 'on first use';
 
@@ -22,7 +22,7 @@ export interface ToolRow {
 
 /** Tools every target needs: the orchestrator itself, git hooks and the secret scanner they run. */
 export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequirement[] {
-  const bin = path.join(resolvePaths(env).cache, 'bin');
+  const cache = resolvePaths(env).cache;
   return [
     { name: 'node', min: '22.18', versionCmd: ['node', '--version'], install: 'scripts/ensure-node.sh provides Node 24 in .tools/node (make dev-setup runs it)' },
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
@@ -32,7 +32,7 @@ export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequireme
     {
       name: 'gitleaks',
       min: '8.19',
-      versionCmd: ['sh', '-c', '"$0" version >/dev/null && cat "$0.version"', path.join(bin, 'gitleaks')],
+      versionCmd: ['sh', '-c', '"$0" version >/dev/null && cat "$0.version"', gitleaksPath(cache)],
       install: 'make dev-setup (scripts/install-git-hooks.sh builds it into .tools/cache/bin)',
       firstUse: 'not built yet: the first commit or verify builds it (or make dev-setup)',
     },

@@ -77,11 +77,6 @@ function plainProgress(io: ProgressIO): Progress {
   };
   return {
     onEvent(e) {
-      if (e.type === 'node-start') {
-        if (!running.has(e.id)) running.set(e.id, e.at);
-        watch();
-      } else if (e.type === 'node-end') running.delete(e.id);
-      else if (e.type === 'run-end') stop();
       switch (e.type) {
         case 'run-start':
           e.nodes.forEach((n) => names.set(n.id, n.name));
@@ -90,6 +85,8 @@ function plainProgress(io: ProgressIO): Progress {
           );
           break;
         case 'node-start':
+          if (!running.has(e.id)) running.set(e.id, e.at);
+          watch();
           say(
             `${label(e.id, e.name)} ${e.step === 'status' ? 'checking status' : e.step === 'verify' ? 'verifying' : `running${e.attempt > 1 ? ` (attempt ${e.attempt})` : ''}`}`,
           );
@@ -103,6 +100,7 @@ function plainProgress(io: ProgressIO): Progress {
           say(`${label(e.id, e.name)}   ${e.line}`);
           break;
         case 'node-end': {
+          running.delete(e.id);
           // Only work that ran has a duration worth printing (skips and n/a take ~0 ms).
           const took = e.state === 'done' || e.state === 'failed' ? ` in ${fmtMs(e.durationMs)}` : '';
           const checks = e.checks?.length
@@ -115,6 +113,7 @@ function plainProgress(io: ProgressIO): Progress {
           break;
         }
         case 'run-end':
+          stop();
           say(summaryLine(e));
       }
     },
