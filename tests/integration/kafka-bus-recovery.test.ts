@@ -75,6 +75,7 @@ for (const client of KAFKA_CLIENTS.filter((c) => (process.env.RECOVERY_CLIENT ??
       const ready = async () => (await app.inject({ url: '/ready' })).statusCode === 200;
 
       const acked = new Set<number>();
+      const ackedAt = new Map<number, number>();
       const received = new Map<number, number>();
       const receivedAt = new Map<number, number>();
       let refused = 0;
@@ -99,7 +100,10 @@ for (const client of KAFKA_CLIENTS.filter((c) => (process.env.RECOVERY_CLIENT ??
             const p = bus
               .produce(topic, { key: `k${i % 7}`, value: String(i) })
               .then(
-                () => void acked.add(i),
+                () => {
+                  acked.add(i);
+                  ackedAt.set(i, performance.now());
+                },
                 () => void refused++,
               )
               .finally(() => inflight.delete(p));
@@ -137,8 +141,12 @@ for (const client of KAFKA_CLIENTS.filter((c) => (process.env.RECOVERY_CLIENT ??
         const lost = [...acked].filter((i) => !received.has(i));
         const duplicates = [...received.values()].reduce((n, c) => n + c - 1, 0);
         const fromBackToConsuming = Math.round(consumingAt - back);
+        // Which side was slow when consuming was: the producer (first acknowledgement) or the consumer.
+        const firstAck = Math.min(...[...ackedAt.entries()].filter(([i]) => i >= firstAfter).map(([, t]) => t));
+        const fromBackToAck = Number.isFinite(firstAck) ? `${Math.round(firstAck - back)} ms` : 'never';
         console.log(
-          `  ${client}: broker back → /ready 200 in ${readyMs} ms, consuming in ${fromBackToConsuming} ms ` +
+          `  ${client}: broker back → /ready 200 in ${readyMs} ms, first acknowledgement in ${fromBackToAck}, ` +
+            `consuming in ${fromBackToConsuming} ms ` +
             `(first post-recovery message consumed ${consumingMs} ms after /ready); produced ${next}, ` +
             `acknowledged ${acked.size}, refused (503) ${refused}, lost ${lost.length}, duplicates ${duplicates}`,
         );

@@ -232,10 +232,12 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
         demo,
       );
       const id = posted?.json.id;
-      await again.waitFor(
-        (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id,
-        HANG_GUARD_MS,
-      );
+      await again
+        .waitFor((e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id, HANG_GUARD_MS)
+        .catch((e: Error) => {
+          // The demo's own log says whether its consumer rejoined, and from which offset.
+          throw new Error(`${e.message}; posted ${JSON.stringify(posted?.json)}\n${demo?.output().slice(-4000)}`);
+        });
     } finally {
       again.close();
     }
