@@ -173,6 +173,31 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
     );
   };
 
+  // The Java consumer commits its position on every assigned partition; this one commits handled
+  // messages only. A partition the group never handled a message of would then resolve "latest"
+  // again in the next consumer (after a broker crash, a redeploy) and skip whatever was produced
+  // in between. So where a stream starts on a partition is committed once, when it is assigned.
+  // At that moment the stream's position is the group's committed offset or the fallback's, and
+  // nothing of that partition is buffered: committing it never skips a message.
+  function pinStartPositions(c: NonNullable<typeof consumer>, s: NonNullable<typeof stream>): void {
+    const pinned = new Set<string>();
+    s.on('offsets', () => {
+      const offsets = (c.assignments ?? []).flatMap(({ topic, partitions }) =>
+        partitions.flatMap((partition) => {
+          const key = `${topic}:${partition}`;
+          const offset = s.offsetsToFetch.get(key);
+          if (offset === undefined || pinned.has(key) || handled.has(`${topic}\0${partition}`)) return [];
+          pinned.add(key);
+          return [{ topic, partition, offset, leaderEpoch: -1 }];
+        }),
+      );
+      if (offsets.length === 0) return;
+      c.commit({ offsets }).catch((e: Error) =>
+        log.debug({ error: e.message }, 'start position not committed; a restart may resolve it again'),
+      );
+    });
+  }
+
   async function consumeLoop(options: ConsumeOptions, handler: MessageHandler): Promise<void> {
     // The same Consumer across restarts: its rejoin carries the member id the coordinator
     // already knows, so the group does not wait for a vanished member's session to expire.
@@ -196,6 +221,7 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
           autocommit: false,
         });
         stream = s;
+        pinStartPositions(consumer, s);
         consumerState = 'joined';
         s.once('fetch', () => {
           if (consumerState === 'joined') consumerState = 'fetching';

@@ -121,9 +121,32 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   let restartTimer: NodeJS.Timeout | undefined;
   let running: Promise<void> | undefined;
 
+  // kafkajs commits handled messages only, so on a partition the group never handled a message
+  // of, every restart (a broker crash, a redeploy) resolves "latest" again and skips what was
+  // produced in between. Before joining, such partitions get the group's offset set to their
+  // current end: the place "latest" means, kept. The admin may only set offsets of a group
+  // without members; with other members up this is skipped, and they keep kafkajs' behaviour.
+  async function pinLatest(options: ConsumeOptions): Promise<void> {
+    const a = await getAdmin();
+    const { groupId, topics } = options;
+    const committed = await within(opts.timeoutMs, 'fetch group offsets', a.fetchOffsets({ groupId, topics }));
+    for (const { topic, partitions } of committed) {
+      const missing = new Set(partitions.filter((p) => p.offset === '-1').map((p) => p.partition));
+      if (missing.size === 0) continue;
+      const ends = await within(opts.timeoutMs, 'fetch topic offsets', a.fetchTopicOffsets(topic));
+      const pinned = ends.filter((e) => missing.has(e.partition)).map((e) => ({ partition: e.partition, offset: e.high }));
+      await within(opts.timeoutMs, 'set group offsets', a.setOffsets({ groupId, topic, partitions: pinned }));
+    }
+  }
+
   async function startConsumer(options: ConsumeOptions, handler: MessageHandler): Promise<void> {
     if (closed) return;
     consumerState = 'starting';
+    if (!options.fromBeginning) {
+      await pinLatest(options).catch((e: Error) =>
+        log.debug({ error: e.message }, 'start positions not pinned; a restart may resolve "latest" again'),
+      );
+    }
     // After a broker crash kafkajs restarts its consumer as a NEW group member (it forgets its
     // member id), and the coordinator, which reloaded the old member from its log, holds the
     // join until that member rejoins or is dropped: at the end of its session (10 s) or of the
