@@ -52,6 +52,9 @@ const RESTART_DELAY_MS = [100, 250, 500, 1_000];
 const partitionOf = (key: string, partitions: number): number =>
   (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
 
+// A partition's key in maps, as the library's stream keys its positions (`offsetsToFetch`).
+const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
+
 const text = (b: Buffer | string | undefined | null): string | undefined =>
   b === undefined || b === null ? undefined : typeof b === 'string' ? b : b.toString('utf8');
 
@@ -94,10 +97,10 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
       })),
     });
     // One base offset per partition; the batch's messages follow it in the order they were sent.
-    const baseOffset = new Map((result.offsets ?? []).map((o) => [`${o.topic}\0${o.partition}`, o.offset]));
+    const baseOffset = new Map((result.offsets ?? []).map((o) => [partitionKey(o.topic, o.partition), o.offset]));
     const next = new Map<string, bigint>();
     return batch.map((b, i) => {
-      const k = `${b.topic}\0${partitions[i]}`;
+      const k = partitionKey(b.topic, partitions[i]!);
       const offset = next.get(k) ?? baseOffset.get(k);
       if (offset === undefined)
         throw new Error(`kafka: broker returned no offset for ${b.topic}[${partitions[i]}]`);
@@ -184,9 +187,9 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
     s.on('offsets', () => {
       const offsets = (c.assignments ?? []).flatMap(({ topic, partitions }) =>
         partitions.flatMap((partition) => {
-          const key = `${topic}:${partition}`;
+          const key = partitionKey(topic, partition);
           const offset = s.offsetsToFetch.get(key);
-          if (offset === undefined || pinned.has(key) || handled.has(`${topic}\0${partition}`)) return [];
+          if (offset === undefined || pinned.has(key) || handled.has(key)) return [];
           pinned.add(key);
           return [{ topic, partition, offset, leaderEpoch: -1 }];
         }),
@@ -232,7 +235,7 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
           if (closed) break;
           await handler(toIncoming(m));
           // Marked for commit only after the handler: a crash before the commit redelivers it.
-          handled.set(`${m.topic}\0${m.partition}`, m);
+          handled.set(partitionKey(m.topic, m.partition), m);
           commitTimer ??= setTimeout(() => void commitHandled(), COMMIT_INTERVAL_MS);
         }
         if (closed) {
