@@ -21,6 +21,7 @@ import { instrumentBus } from '../../templates/service/src/kafka/instrumented.ts
 import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { createMetrics } from '../../templates/service/src/metrics.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { keptLogger } from '../support/kept-logger.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 
 const TIMEOUT_MS = 3_000;
@@ -50,17 +51,6 @@ function newBus(client: KafkaClient, broker: TestBroker, log = logger): EventBus
     timeoutMs: TIMEOUT_MS,
     logger: log,
   });
-}
-
-/** A debug logger whose lines are kept, for a failure to show what the client went through. */
-function keptLogger() {
-  const lines: string[] = [];
-  const log = createLogger({
-    service: 'bus-contract',
-    level: 'debug',
-    destination: { write: (line: string) => void lines.push(line.trimEnd()) },
-  });
-  return { log, tail: (n = 30) => lines.slice(-n).join('\n') };
 }
 
 /** Messages in the topic: the sum of its partitions' high watermarks (topics are new per test). */
@@ -296,7 +286,7 @@ for (const client of KAFKA_CLIENTS) {
     `${client}: broker down → BusUnavailableError, /ready and POST 503; broker back → produce and consume again`,
     async ({ broker }) => {
       const b = broker!;
-      const kept = keptLogger();
+      const kept = keptLogger('bus-contract');
       const raw = newBus(client, b, kept.log);
       const metrics = createMetrics();
       const tracer = trace.getTracer('contract');

@@ -8,9 +8,12 @@ import {
   type Admin,
   type Consumer,
   type Producer,
+  type ICustomPartitioner,
   type logCreator,
+  type Message,
 } from 'kafkajs';
 import type { Logger } from 'pino';
+import { createBatcher, type Queued } from './batcher.ts';
 import {
   BusUnavailableError,
   MessageTooLargeError,
@@ -59,6 +62,23 @@ const headerText = (v: unknown): string | undefined =>
         ? headerText(v[0])
         : undefined;
 
+// Which partition each message of a batch went to, for its offset: kafkajs answers one base
+// offset per partition. Keyed messages take the Java client's murmur2 partition (same key, same
+// partition as other services); unkeyed ones a turn fixed before sending, so a retry re-partitions
+// them exactly as the first try did.
+const chosenPartition = new WeakMap<Message, number>();
+const unkeyedTurn = new WeakMap<Message, number>();
+let roundRobin = 0;
+const recordingPartitioner: ICustomPartitioner = () => {
+  const java = Partitioners.DefaultPartitioner();
+  return (args) => {
+    const turn = unkeyedTurn.get(args.message);
+    const partition = turn === undefined ? java(args) : turn % args.partitionMetadata.length;
+    chosenPartition.set(args.message, partition);
+    return partition;
+  };
+};
+
 export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   const kafka = new Kafka({
     clientId: opts.clientId,
@@ -84,8 +104,7 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
       const p = kafka.producer({
         allowAutoTopicCreation: false,
         idempotent: false,
-        // The murmur2 partitioner of the Java client: same key, same partition as other services.
-        createPartitioner: Partitioners.DefaultPartitioner,
+        createPartitioner: recordingPartitioner,
       });
       p.on(p.events.DISCONNECT, () => {
         producerReady = undefined;
@@ -213,22 +232,51 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
     }, 500);
   }
 
+  // One produce request per batch of concurrent calls (batcher.ts), as platformatic.ts does: one
+  // request per call made a loaded service queue requests faster than the broker answered them,
+  // and every request past its bound was sent again by kafkajs' retries, on top of the new ones.
+  async function sendBatch(batch: Queued[]): Promise<Delivery[]> {
+    const p = await getProducer();
+    const messages: Message[] = batch.map((b) => ({
+      key: b.message.key ?? null,
+      value: b.message.value,
+      headers: b.message.headers,
+    }));
+    const byTopic = new Map<string, Message[]>();
+    batch.forEach((b, i) => byTopic.set(b.topic, [...(byTopic.get(b.topic) ?? []), messages[i]!]));
+    for (const m of messages) if (m.key === null) unkeyedTurn.set(m, roundRobin++);
+    const results = await p.sendBatch({
+      acks: -1,
+      topicMessages: [...byTopic].map(([topic, ms]) => ({ topic, messages: ms })),
+    });
+    // One base offset per partition; a partition's messages follow it in the order they were given.
+    const next = new Map<string, bigint>();
+    for (const r of results) next.set(`${r.topicName}:${r.partition}`, BigInt(r.baseOffset ?? r.offset ?? '-1'));
+    return batch.map((b, i) => {
+      const partition = chosenPartition.get(messages[i]!);
+      const k = `${b.topic}:${partition}`;
+      const offset = next.get(k);
+      if (partition === undefined || offset === undefined || offset < 0n)
+        throw new Error(`kafka: broker returned no offset for ${b.topic}[${partition}]`);
+      next.set(k, offset + 1n);
+      return { topic: b.topic, partition, offset: String(offset) };
+    });
+  }
+
+  const enqueue = createBatcher({
+    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendBatch(batch)),
+    maxInFlight: 5,
+    maxBatchBytes: 512 * 1024,
+    maxBatchMessages: 2_000,
+    soloBytes: 64 * 1024,
+    lingerMs: 0,
+  });
+
   return {
     async produce(topic: string, message: OutgoingMessage): Promise<Delivery> {
       if (closed) throw new BusUnavailableError('kafka: the event bus is closed (shutting down)');
-      const p = await getProducer();
       try {
-        const [meta] = await within(
-          opts.timeoutMs,
-          `produce to ${topic}`,
-          p.send({
-            topic,
-            acks: -1,
-            messages: [{ key: message.key ?? null, value: message.value, headers: message.headers }],
-          }),
-        );
-        if (!meta) throw new Error(`kafka: broker returned no delivery report for ${topic}`);
-        return { topic, partition: meta.partition, offset: meta.baseOffset ?? meta.offset ?? '' };
+        return await enqueue(topic, message);
       } catch (e) {
         throw unavailable(`produce to ${topic}`, e);
       }
