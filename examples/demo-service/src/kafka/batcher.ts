@@ -13,7 +13,11 @@
 // takes a new producer id and sends such a request again whole, writing twice what it held for
 // other partitions (a topic sent 4 messages held 5). Sent alone, the refusal resets the producer
 // before anything else goes out.
-import type { Delivery, OutgoingMessage } from './bus.ts';
+//
+// A message still queued after `maxQueueMs` is refused and never sent: its caller has answered
+// 503 by then, and sending what nobody waits for any more is what keeps an overloaded service
+// overloaded. A caller so waits at most maxQueueMs plus the bound of the send it went out in.
+import { BusUnavailableError, type Delivery, type OutgoingMessage } from './bus.ts';
 
 export interface Queued {
   topic: string;
@@ -32,9 +36,13 @@ export interface BatcherOptions {
   /** Messages larger than this travel alone, with nothing else in flight. */
   soloBytes: number;
   lingerMs: number;
+  /** A message not sent within this many ms of its call is refused (BusUnavailableError), unsent. */
+  maxQueueMs: number;
 }
 
 interface Entry extends Queued {
+  /** performance.now() after which it is refused unsent. */
+  expires: number;
   resolve(d: Delivery): void;
   reject(e: unknown): void;
 }
@@ -54,6 +62,7 @@ export function createBatcher(
   let scheduled = false;
   /** A solo message is in flight: nothing else goes out until it is answered. */
   let soloInFlight = false;
+  let expiry: NodeJS.Timeout | undefined;
   const isSolo = (e: Entry): boolean => e.bytes > o.soloBytes;
   const canSend = (): boolean =>
     queue.length > 0 && !soloInFlight && inFlight < o.maxInFlight && (!isSolo(queue[0]!) || inFlight === 0);
@@ -95,7 +104,29 @@ export function createBatcher(
     }
   };
 
+  // Entries expire in the order they came, so the expired ones are always at the head.
+  const expire = (): void => {
+    expiry = undefined;
+    const now = performance.now();
+    while (queue.length > 0 && queue[0]!.expires <= now) {
+      const e = queue.shift()!;
+      e.reject(
+        new BusUnavailableError(
+          `kafka: produce to ${e.topic} waited ${o.maxQueueMs} ms behind earlier sends; not sent`,
+        ),
+      );
+    }
+    armExpiry();
+  };
+
+  const armExpiry = (): void => {
+    if (expiry || queue.length === 0) return;
+    expiry = setTimeout(expire, Math.max(0, queue[0]!.expires - performance.now()));
+    expiry.unref();
+  };
+
   const schedule = (): void => {
+    armExpiry();
     if (scheduled || !canSend()) return;
     scheduled = true;
     if (o.lingerMs > 0) setTimeout(flush, o.lingerMs);
@@ -104,7 +135,8 @@ export function createBatcher(
 
   return (topic, message) =>
     new Promise<Delivery>((resolve, reject) => {
-      queue.push({ topic, message, bytes: recordBytes(message), resolve, reject });
+      const expires = performance.now() + o.maxQueueMs;
+      queue.push({ topic, message, bytes: recordBytes(message), expires, resolve, reject });
       schedule();
     });
 }

@@ -132,6 +132,7 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
     maxBatchMessages: 2_000,
     soloBytes: 64 * 1024,
     lingerMs: 0,
+    maxQueueMs: opts.timeoutMs,
   });
 
   // Consumer state, for readiness: joined its group, then finished one fetch (offsets resolved).

@@ -6,7 +6,9 @@ import * as assert from 'uvu/assert';
 import { createBatcher, type Queued } from '../../src/kafka/batcher.ts';
 import type { Delivery } from '../../src/kafka/bus.ts';
 
-function recorder(opts: { fail?: (batch: Queued[]) => boolean; maxInFlight?: number } = {}) {
+function recorder(
+  opts: { fail?: (batch: Queued[]) => boolean; maxInFlight?: number; sendMs?: number; maxQueueMs?: number } = {},
+) {
   const batches: Queued[][] = [];
   let inFlight = 0;
   let maxSeen = 0;
@@ -16,10 +18,11 @@ function recorder(opts: { fail?: (batch: Queued[]) => boolean; maxInFlight?: num
     maxBatchMessages: 100,
     soloBytes: 200,
     lingerMs: 0,
+    maxQueueMs: opts.maxQueueMs ?? 10_000,
     async send(batch): Promise<Delivery[]> {
       batches.push(batch);
       maxSeen = Math.max(maxSeen, ++inFlight);
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, opts.sendMs ?? 5));
       inFlight--;
       if (opts.fail?.(batch)) throw new Error('refused');
       return batch.map((b, i) => ({ topic: b.topic, partition: 0, offset: String(i) }));
@@ -65,6 +68,33 @@ test('a message over soloBytes travels alone, and its failure takes no other mes
   assert.ok(r.batches.some((b) => b.length === 1 && b[0]!.bytes > 200));
 });
 
+test('a message still queued after maxQueueMs is refused as unavailable and never sent', async () => {
+  const r = recorder({ maxInFlight: 1, sendMs: 200, maxQueueMs: 50 });
+  const order: string[] = [];
+  const first = r.produce('t', { value: 'sent' }).then((d) => (order.push('sent'), d));
+  await new Promise((res) => setImmediate(res));
+  const late = await Promise.allSettled(
+    ['late-1', 'late-2'].map((v) =>
+      r.produce('t', { value: v }).catch((e: Error) => {
+        order.push(`${v} refused`);
+        throw e;
+      }),
+    ),
+  );
+  assert.equal(
+    late.map((x) => (x.status === 'rejected' ? (x.reason as Error).name : 'fulfilled')),
+    ['BusUnavailableError', 'BusUnavailableError'],
+  );
+  assert.is((await first).offset, '0');
+  // Refused while the send ahead of them was still in flight, not when it ended.
+  assert.equal(order, ['late-1 refused', 'late-2 refused', 'sent']);
+  await new Promise((res) => setTimeout(res, 20));
+  assert.equal(
+    r.batches.map((b) => b.map((q) => q.message.value)),
+    [['sent']],
+  );
+});
+
 test('a batch is cut at maxBatchBytes', async () => {
   const r = recorder();
   await Promise.all(Array.from({ length: 10 }, () => r.produce('t', { value: 'y'.repeat(150) })));
@@ -84,6 +114,7 @@ test('a message over soloBytes goes out only when nothing is in flight, and noth
     maxBatchMessages: 100,
     soloBytes: 200,
     lingerMs: 0,
+    maxQueueMs: 10_000,
     async send(batch): Promise<Delivery[]> {
       const name = batch.map((b) => b.message.key).join('+');
       log.push(`start ${name} (${inFlight} in flight)`);

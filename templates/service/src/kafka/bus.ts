@@ -7,7 +7,10 @@ import type { Logger } from 'pino';
 export interface BusOptions {
   clientId: string;
   brokers: string[];
-  /** Bound on connect/produce/metadata, ms. */
+  /**
+   * Bound on connect/produce/metadata, ms. A produce() waits at most this long to be sent (else it
+   * is refused unsent) and this long for its answer: at most twice the bound in all.
+   */
   timeoutMs: number;
   logger: Logger;
 }

@@ -270,6 +270,7 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
     maxBatchMessages: 2_000,
     soloBytes: 64 * 1024,
     lingerMs: 0,
+    maxQueueMs: opts.timeoutMs,
   });
 
   return {
