@@ -16,14 +16,17 @@ import type { BenchRun, ClientResult, SeriesName } from '../../bench/kafka/resul
 import type { PlatformContext } from '../../tasks/context.ts';
 import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import { kafkaBenchChecks } from '../../validation/lib/kafka-bench-checks.ts';
+import { loud } from '../support/loud-hook.ts';
 
 let broker: TestBroker | undefined;
 let out = '';
 
-test.before(async () => {
-  out = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-results-'));
-  broker = await startTestBroker();
-});
+test.before(
+  loud(async () => {
+    out = await fsp.mkdtemp(path.join(os.tmpdir(), 'bench-results-'));
+    broker = await startTestBroker();
+  }),
+);
 
 test.after(async () => {
   await broker?.stop();
@@ -42,7 +45,13 @@ function run(
   // These runs check what the bench counts and writes, not how fast: a generous stall timeout, so a
   // machine loaded by the parallel test files (a JVM client silent for 15 s at a load average of 25
   // on a clean clone's .ci/run) is not a "stall". The stall test below sets its own.
-  const o = parseBenchOptions({ bootstrap: broker!.bootstrap, out, progress: '0.25', 'stall-timeout': '60', ...raw });
+  const o = parseBenchOptions({
+    bootstrap: broker!.bootstrap,
+    out,
+    progress: '0.25',
+    'stall-timeout': '60',
+    ...raw,
+  });
   return { lines, done: runBench(o, { out: sink, err: sink, signal: opts.signal }) };
 }
 

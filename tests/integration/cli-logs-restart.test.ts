@@ -20,6 +20,7 @@ import { orchestratorKafka } from '../../tasks/topics.ts';
 import { PORT_KEYS as OBS_PORT_KEYS } from '../../tasks/targets/native/observability-ports.ts';
 import type { ComponentId } from '../../tasks/targets/target.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
+import { loud } from '../support/loud-hook.ts';
 
 const PORT_KEYS = [
   'KAFKA_PORT',
@@ -98,27 +99,29 @@ async function demoLogHas(text: string): Promise<void> {
   assert.unreachable(`the demo never logged ${text}`);
 }
 
-test.before(async () => {
-  dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cli-logs-'));
-  const ports = new Set<number>();
-  while (ports.size < PORT_KEYS.length) ports.add(await freePort());
-  env = { PLATFORM_DIR: dir, PLATFORM_CACHE: resolvePaths().cache, KAFKA_HEAP_MB: '384' };
-  [...ports].forEach((p, i) => (env[PORT_KEYS[i]!] = String(p)));
-  const paths = resolvePaths({ ...process.env, ...env });
-  ctx = {
-    signal: new AbortController().signal,
-    log: () => undefined,
-    logFile: path.join(paths.logs, 'test.log'),
-    target: nativeTarget(env),
-    paths,
-    env,
-  };
-  for (const id of UP) {
-    await ctx.target.components[id]!.install?.(ctx);
-    await ctx.target.components[id]!.up(ctx);
-  }
-  demo = `http://127.0.0.1:${env.DEMO_PORT}`;
-});
+test.before(
+  loud(async () => {
+    dir = await fsp.mkdtemp(path.join(os.tmpdir(), 'cli-logs-'));
+    const ports = new Set<number>();
+    while (ports.size < PORT_KEYS.length) ports.add(await freePort());
+    env = { PLATFORM_DIR: dir, PLATFORM_CACHE: resolvePaths().cache, KAFKA_HEAP_MB: '384' };
+    [...ports].forEach((p, i) => (env[PORT_KEYS[i]!] = String(p)));
+    const paths = resolvePaths({ ...process.env, ...env });
+    ctx = {
+      signal: new AbortController().signal,
+      log: () => undefined,
+      logFile: path.join(paths.logs, 'test.log'),
+      target: nativeTarget(env),
+      paths,
+      env,
+    };
+    for (const id of UP) {
+      await ctx.target.components[id]!.install?.(ctx);
+      await ctx.target.components[id]!.up(ctx);
+    }
+    demo = `http://127.0.0.1:${env.DEMO_PORT}`;
+  }),
+);
 
 test.after(async () => {
   for (const id of [...UP].reverse()) await ctx?.target.components[id]?.down?.(ctx).catch(() => undefined);
@@ -263,7 +266,8 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
     await sleep(250);
     ready = await getFresh(`${demo}/ready`);
   }
-  if (seen.length) console.log(`  /ready after restart was not 200 at first: ${seen[0]} (${seen.length} answers)`);
+  if (seen.length)
+    console.log(`  /ready after restart was not 200 at first: ${seen[0]} (${seen.length} answers)`);
   assert.is(ready.status, 200, `/ready after restart: ${ready.body}`);
   assert.ok((await topicCount()) >= before + N, `the topic holds the ${N} acknowledged messages`);
 
@@ -274,7 +278,14 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
   assert.ok(state.restarts?.['demo-service']?.ok);
   assert.not.ok(state.restarts?.kafka, 'Kafka was not restarted');
 
-  type Row = { name: string; state?: string; detail?: string; pid?: number; uptimeMs?: number; restarts?: number };
+  type Row = {
+    name: string;
+    state?: string;
+    detail?: string;
+    pid?: number;
+    uptimeMs?: number;
+    restarts?: number;
+  };
   const demoRow = () =>
     cli('status', '--json')
       .out.split('\n')
@@ -286,7 +297,9 @@ test('restart demo-service: new pid, same Kafka, /ready 200, every acknowledged 
   // that late once. That is status working as designed, so such an answer is asked again.
   let rows = demoRow();
   for (let i = 0; i < 2 && !rows?.some((p) => p.name === 'demo-service' && p.pid !== undefined); i++) {
-    console.log(`  status had no demo-service row yet: ${JSON.stringify(rows?.filter((p) => p.state === 'unhealthy'))}`);
+    console.log(
+      `  status had no demo-service row yet: ${JSON.stringify(rows?.filter((p) => p.state === 'unhealthy'))}`,
+    );
     rows = demoRow();
   }
   const row = rows?.find((p) => p.name === 'demo-service');

@@ -24,6 +24,7 @@ import { freePort } from '../../tasks/ports.ts';
 import { startNativeStack, type NativeStack } from '../support/native-stack.ts';
 import { onPage } from '../support/browser.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
+import { loud } from '../support/loud-hook.ts';
 
 let stack: NativeStack | undefined;
 let browser: Browser | undefined;
@@ -34,10 +35,12 @@ const url = (name: 'demo' | 'traceQuery' | 'logsql') => {
 };
 const consoleUrl = () => `http://127.0.0.1:${stack!.env.GRAFANA_PORT}`;
 
-test.before(async () => {
-  stack = await startNativeStack();
-  browser = await launchBrowser();
-});
+test.before(
+  loud(async () => {
+    stack = await startNativeStack();
+    browser = await launchBrowser();
+  }),
+);
 
 test.after(async () => {
   await browser?.close();

@@ -12,15 +12,18 @@ import { KAFKA_CLIENTS } from '../../templates/service/src/kafka/client.ts';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { freePort } from '../../tasks/ports.ts';
 import { sharedTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { loud } from '../support/loud-hook.ts';
 
 const DEMO_MAIN = path.join(REPO_ROOT, 'examples', 'demo-service', 'src', 'main.ts');
 const LIMIT = 64 * 1024;
 
 const limits = suite<{ broker?: TestBroker }>('demo service: an event over the broker limit');
 
-limits.before(async (ctx) => {
-  ctx.broker = await sharedTestBroker();
-});
+limits.before(
+  loud(async (ctx) => {
+    ctx.broker = await sharedTestBroker();
+  }),
+);
 
 limits.after(async (ctx) => {
   await ctx.broker?.stop();

@@ -28,6 +28,7 @@ import { nativeEndpoints } from '../../tasks/targets/native/index.ts';
 import type { Component } from '../../tasks/targets/target.ts';
 import { runChecks, type DefinedCheck } from '../../validation/lib/define-check.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
+import { loud } from '../support/loud-hook.ts';
 
 /** Exited: no such process, or a zombie waiting for this test process (its parent) to reap it. */
 async function exited(pid: number): Promise<boolean> {
@@ -55,7 +56,9 @@ async function recreate(admin: Admin, topic: string, partitions: number): Promis
  * whose event-bus component reports `readyMs` as its recorded time to ready.
  */
 function runOn(b: { bootstrap: string; paths: Paths }, checks: DefinedCheck[], readyMs?: number) {
-  const bus = { facts: async () => (readyMs === undefined ? {} : { startup: { at: '', readyMs: { kafka: readyMs } } }) };
+  const bus = {
+    facts: async () => (readyMs === undefined ? {} : { startup: { at: '', readyMs: { kafka: readyMs } } }),
+  };
   const ctx = {
     signal: new AbortController().signal,
     log: () => undefined,
@@ -77,9 +80,11 @@ const internalAccess = ACCESS_CHECKS.find((c) => c.spec.id === '0-3.internal-acc
 
 const lifecycle = suite<{ broker?: TestBroker }>('kafka: real broker lifecycle');
 
-lifecycle.before(async (ctx) => {
-  ctx.broker = await startTestBroker();
-});
+lifecycle.before(
+  loud(async (ctx) => {
+    ctx.broker = await startTestBroker();
+  }),
+);
 
 lifecycle.after(async (ctx) => {
   await ctx.broker?.stop();
@@ -155,33 +160,44 @@ lifecycle('keyed round trip on every seed topic: keys, values, order per partiti
   }
 });
 
-lifecycle('0-3.internal-access: a skip until a service consumes the demo topic, then its group is the proof', async ({ broker }) => {
-  const b = broker!;
-  const [none] = await runOn(b, [internalAccess]);
-  assert.is(none?.status, 'skip');
-  assert.match(none?.reason ?? '', /no consumer group holds demo\.events partitions now/);
-  const kafka = orchestratorKafka(b.bootstrap, 'demo-service');
-  const admin = kafka.admin();
-  await admin.connect();
-  await retryRetriable(() => admin.createTopics({ waitForLeaders: true, topics: [{ topic: 'demo.events', numPartitions: 3, replicationFactor: 1 }] }));
-  await admin.disconnect();
-  const consumer = kafka.consumer({ groupId: 'demo-service' });
-  try {
-    const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
-    await consumer.connect();
-    await consumer.subscribe({ topic: 'demo.events' });
-    await consumer.run({ eachMessage: async () => undefined });
-    await joined;
-    const [c] = await runOn(b, [internalAccess]);
-    assert.is(c?.status, 'pass', c?.reason);
-    assert.is(c?.measured, 1);
-    assert.match(c?.evidence ?? '', /group demo-service: demo-service from .*, demo\.events partitions 0,1,2/);
-    assert.is(c?.proof, 'substitute', 'no cluster in this target: a named stand-in');
-    assert.match(c?.substitute?.for ?? '', /inside the k3d cluster/);
-  } finally {
-    await consumer.disconnect();
-  }
-});
+lifecycle(
+  '0-3.internal-access: a skip until a service consumes the demo topic, then its group is the proof',
+  async ({ broker }) => {
+    const b = broker!;
+    const [none] = await runOn(b, [internalAccess]);
+    assert.is(none?.status, 'skip');
+    assert.match(none?.reason ?? '', /no consumer group holds demo\.events partitions now/);
+    const kafka = orchestratorKafka(b.bootstrap, 'demo-service');
+    const admin = kafka.admin();
+    await admin.connect();
+    await retryRetriable(() =>
+      admin.createTopics({
+        waitForLeaders: true,
+        topics: [{ topic: 'demo.events', numPartitions: 3, replicationFactor: 1 }],
+      }),
+    );
+    await admin.disconnect();
+    const consumer = kafka.consumer({ groupId: 'demo-service' });
+    try {
+      const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
+      await consumer.connect();
+      await consumer.subscribe({ topic: 'demo.events' });
+      await consumer.run({ eachMessage: async () => undefined });
+      await joined;
+      const [c] = await runOn(b, [internalAccess]);
+      assert.is(c?.status, 'pass', c?.reason);
+      assert.is(c?.measured, 1);
+      assert.match(
+        c?.evidence ?? '',
+        /group demo-service: demo-service from .*, demo\.events partitions 0,1,2/,
+      );
+      assert.is(c?.proof, 'substitute', 'no cluster in this target: a named stand-in');
+      assert.match(c?.substitute?.for ?? '', /inside the k3d cluster/);
+    } finally {
+      await consumer.disconnect();
+    }
+  },
+);
 
 lifecycle(
   'acks=all messages survive a restart through the orchestrator; nothing lost',

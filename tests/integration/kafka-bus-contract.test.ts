@@ -23,6 +23,7 @@ import { createMetrics } from '../../templates/service/src/metrics.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 import { keptLogger } from '../support/kept-logger.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
+import { loud } from '../support/loud-hook.ts';
 
 const TIMEOUT_MS = 3_000;
 const logger = createLogger({ service: 'bus-contract', level: 'fatal' });
@@ -33,9 +34,11 @@ interface Ctx {
 
 const contract = suite<Ctx>('event bus contract on a real broker');
 
-contract.before(async (ctx) => {
-  ctx.broker = await startTestBroker();
-});
+contract.before(
+  loud(async (ctx) => {
+    ctx.broker = await startTestBroker();
+  }),
+);
 
 contract.after(async (ctx) => {
   await ctx.broker?.stop();
@@ -220,7 +223,11 @@ for (const client of KAFKA_CLIENTS) {
       try {
         for (const key of ['a', 'b', 'c', 'd', 'e', 'f']) await producer.produce(topic, { key, value: key });
         second.consume({ topics: [topic], groupId }, async (m) => void got.push(m.value));
-        await until('second consumer got what was produced between the two', HANG_GUARD_MS, () => got.length >= 6);
+        await until(
+          'second consumer got what was produced between the two',
+          HANG_GUARD_MS,
+          () => got.length >= 6,
+        );
         assert.equal([...got].sort(), ['a', 'b', 'c', 'd', 'e', 'f']);
       } finally {
         await Promise.all([producer.close(), second.close()]);

@@ -18,15 +18,18 @@ import { createMetrics } from '../../templates/service/src/metrics.ts';
 import { startTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
 import { keptLogger } from '../support/kept-logger.ts';
+import { loud } from '../support/loud-hook.ts';
 
 const RECOVERY_BOUND_MS = 8_000;
 
 const quiet = createLogger({ service: 'bus-recovery', level: 'fatal' });
 const recovery = suite<{ broker?: TestBroker }>('event bus recovery after kill -9 of the broker');
 
-recovery.before(async (ctx) => {
-  ctx.broker = await startTestBroker();
-});
+recovery.before(
+  loud(async (ctx) => {
+    ctx.broker = await startTestBroker();
+  }),
+);
 
 recovery.after(async (ctx) => {
   await ctx.broker?.stop();

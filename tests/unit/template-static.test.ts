@@ -11,6 +11,7 @@ import * as assert from 'uvu/assert';
 import { parseAllDocuments } from 'yaml';
 import { generateService } from '../../tasks/cli/commands/new-service.ts';
 import { validateKubernetes } from '../support/docker-validators.ts';
+import { loud } from '../support/loud-hook.ts';
 
 interface Instruction {
   op: string;
@@ -39,16 +40,18 @@ export function parseDockerfile(text: string): Instruction[] {
 let root = '';
 let dir = '';
 
-test.before(async () => {
-  root = await fs.mkdtemp(path.join(os.tmpdir(), 'template-static-'));
-  dir = (
-    await generateService({
-      name: 'static-check',
-      description: 'static validation',
-      dir: path.join(root, 'static-check'),
-    })
-  ).dir;
-});
+test.before(
+  loud(async () => {
+    root = await fs.mkdtemp(path.join(os.tmpdir(), 'template-static-'));
+    dir = (
+      await generateService({
+        name: 'static-check',
+        description: 'static validation',
+        dir: path.join(root, 'static-check'),
+      })
+    ).dir;
+  }),
+);
 test.after(async () => {
   await fs.rm(root, { recursive: true, force: true });
 });

@@ -94,10 +94,11 @@ test('with no recorded durations, a file that starts its own broker or stack run
   assert.match(r.all, /tests: 3 file\(s\) in 1 worker\(s\)\n+── tests\/fixtures\/runner\/owns-broker\.fixture\.ts: ok/);
 });
 
-test('a before hook that throws (uvu reports no error) still fails the run by its counts', async () => {
+test('a before hook that throws (uvu reports no error) still fails the run by its counts; loud() says why', async () => {
   const r = await runner('before-throws.fixture.ts');
   assert.is(r.closing, '0 passed, 1 failed, 0 skipped', r.all);
   assert.is(r.code, 1, r.all);
+  assert.match(r.all, /before hook failed: Error: setup broke/);
 });
 
 test.run();
