@@ -3,7 +3,7 @@
 // Creating them is idempotent: missing topics are created, matching ones left alone, and a
 // topic whose partition count differs from the seed is reported with both numbers.
 import './kafkajs-quiet.ts';
-import { Kafka, logLevel, type Admin } from 'kafkajs';
+import { Kafka, logLevel, type Admin, type ITopicConfig } from 'kafkajs';
 
 export interface TopicSpec {
   readonly name: string;
@@ -83,6 +83,17 @@ export async function retryRetriable<T>(
   }
 }
 
+/**
+ * Creates the topics (one that exists is left as it is) and returns once every partition answers
+ * an offsets request from its leader: "created" means usable. kafkajs' own `waitForLeaders` gives
+ * up on the NOT_LEADER_OR_FOLLOWER a loaded broker answers for a fresh partition (seen in CI);
+ * this waits through it.
+ */
+export async function createTopicsReady(admin: Admin, topics: ITopicConfig[]): Promise<void> {
+  await retryRetriable(() => admin.createTopics({ waitForLeaders: false, timeout: 15_000, topics }));
+  for (const t of topics) await retryRetriable(() => admin.fetchTopicOffsets(t.topic));
+}
+
 /** Partition counts of the topics that exist, by name. */
 export async function partitionCounts(admin: Admin, names: readonly string[]): Promise<Map<string, number>> {
   const existing = new Set(await admin.listTopics());
@@ -108,17 +119,14 @@ export async function ensureTopics(
     );
     const missing = topics.filter((t) => !before.has(t.name));
     if (missing.length > 0) {
-      await admin.createTopics({
-        waitForLeaders: true,
-        timeout: 15_000,
-        topics: missing.map((t) => ({
+      await createTopicsReady(
+        admin,
+        missing.map((t) => ({
           topic: t.name,
           numPartitions: t.partitions,
           replicationFactor: t.replicationFactor,
         })),
-      });
-      // "Created" means usable: every partition answers an offsets request from its leader.
-      for (const t of missing) await retryRetriable(() => admin.fetchTopicOffsets(t.name));
+      );
     }
     return topics.map((t): TopicOutcome => {
       const actual = before.get(t.name);

@@ -13,6 +13,7 @@ import { REPO_ROOT } from '../../tasks/paths.ts';
 import { freePort } from '../../tasks/ports.ts';
 import { sharedTestBroker, type TestBroker } from '../support/kafka-broker.ts';
 import { loud } from '../support/loud-hook.ts';
+import { createTopicsReady } from '../../tasks/topics.ts';
 
 const DEMO_MAIN = path.join(REPO_ROOT, 'examples', 'demo-service', 'src', 'main.ts');
 const LIMIT = 64 * 1024;
@@ -51,17 +52,14 @@ for (const client of KAFKA_CLIENTS) {
     let child: ChildProcess | undefined;
     let out = '';
     try {
-      await a.createTopics({
-        waitForLeaders: true,
-        topics: [
-          {
-            topic,
-            numPartitions: 3,
-            replicationFactor: 1,
-            configEntries: [{ name: 'max.message.bytes', value: String(LIMIT) }],
-          },
-        ],
-      });
+      await createTopicsReady(a, [
+        {
+          topic,
+          numPartitions: 3,
+          replicationFactor: 1,
+          configEntries: [{ name: 'max.message.bytes', value: String(LIMIT) }],
+        },
+      ]);
       const port = await freePort();
       child = spawn(process.execPath, ['--no-warnings', DEMO_MAIN], {
         env: {

@@ -19,7 +19,12 @@ import { isAlive, readPid } from '../../tasks/targets/native/supervisor.ts';
 import { execa } from 'execa';
 import type { Admin } from 'kafkajs';
 import { REPO_ROOT } from '../../tasks/paths.ts';
-import { ensureTopics, orchestratorKafka, retryRetriable, SEED_TOPICS } from '../../tasks/topics.ts';
+import {
+  createTopicsReady,
+  ensureTopics,
+  orchestratorKafka,
+  SEED_TOPICS,
+} from '../../tasks/topics.ts';
 import { brokerReady, roundTripChecks, topicChecks } from '../../tasks/phase0/03-event-bus/checks.ts';
 import { durabilityChecks } from '../../tasks/phase0/03-event-bus/durability-checks.ts';
 import { ACCESS_CHECKS } from '../../tasks/phase0/03-event-bus/access-checks.ts';
@@ -42,13 +47,7 @@ async function recreate(admin: Admin, topic: string, partitions: number): Promis
   await admin.deleteTopics({ topics: [topic], timeout: 15_000 });
   for (let i = 0; i < 100 && (await admin.listTopics()).includes(topic); i++)
     await new Promise((r) => setTimeout(r, 200));
-  await retryRetriable(() =>
-    admin.createTopics({
-      waitForLeaders: true,
-      topics: [{ topic, numPartitions: partitions, replicationFactor: 1 }],
-    }),
-  );
-  await retryRetriable(() => admin.fetchTopicOffsets(topic));
+  await createTopicsReady(admin, [{ topic, numPartitions: partitions, replicationFactor: 1 }]);
 }
 
 /**
@@ -170,12 +169,7 @@ lifecycle(
     const kafka = orchestratorKafka(b.bootstrap, 'demo-service');
     const admin = kafka.admin();
     await admin.connect();
-    await retryRetriable(() =>
-      admin.createTopics({
-        waitForLeaders: true,
-        topics: [{ topic: 'demo.events', numPartitions: 3, replicationFactor: 1 }],
-      }),
-    );
+    await createTopicsReady(admin, [{ topic: 'demo.events', numPartitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
     const consumer = kafka.consumer({ groupId: 'demo-service' });
     try {

@@ -14,6 +14,7 @@ import { createLogger } from '../../templates/service/src/lib/logging.ts';
 import { startTracing, withSpan } from '../../templates/service/src/lib/tracing.ts';
 import { sharedTestBroker } from '../support/kafka-broker.ts';
 import { HANG_GUARD_MS } from '../support/hang-guard.ts';
+import { createTopicsReady } from '../../tasks/topics.ts';
 
 interface JaegerSpan {
   traceId: string;
@@ -91,7 +92,7 @@ test('producer → real Kafka broker → consumer is one trace across two servic
   try {
     const admin = kafka.admin();
     await admin.connect();
-    await admin.createTopics({ topics: [{ topic, numPartitions: 1 }], waitForLeaders: true });
+    await createTopicsReady(admin, [{ topic, numPartitions: 1 }]);
     await admin.disconnect();
     await producer.connect();
     await consumer.connect();

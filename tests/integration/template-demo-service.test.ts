@@ -101,6 +101,10 @@ async function messagesIn(bootstrap: string, topic: string): Promise<number> {
   }
 }
 
+/** An event that never reached the stream: the demo's own log says whether its consumer joined, and from which offset. */
+const withDemoLog = (e: Error, posted: unknown, demo: Demo | undefined) =>
+  new Error(`${e.message}; posted ${JSON.stringify(posted)}\n${demo?.output().slice(-4000)}`);
+
 test('demo service against a real broker: produce → SSE, bad input → 400 and nothing produced, broker down → 503, recovery', async () => {
   let broker: TestBroker | undefined;
   let demo: Demo | undefined;
@@ -135,10 +139,14 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
       assert.is(ok.json.topic, topic);
       assert.type(ok.json.partition, 'number');
       assert.match(String(ok.json.offset), /^\d+$/);
-      const got = await stream.waitFor(
-        (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === ok.json.id,
-        HANG_GUARD_MS,
-      );
+      const got = await stream
+        .waitFor(
+          (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === ok.json.id,
+          HANG_GUARD_MS,
+        )
+        .catch((e: Error) => {
+          throw withDemoLog(e, ok.json, demo);
+        });
       const data = JSON.parse(got.data) as Record<string, unknown>;
       assert.equal(data.payload, { qty: 3 });
       assert.is(data.offset, ok.json.offset);
@@ -233,10 +241,12 @@ test('demo service against a real broker: produce → SSE, bad input → 400 and
       );
       const id = posted?.json.id;
       await again
-        .waitFor((e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id, HANG_GUARD_MS)
+        .waitFor(
+          (e) => e.event === 'event' && (JSON.parse(e.data) as { id: string }).id === id,
+          HANG_GUARD_MS,
+        )
         .catch((e: Error) => {
-          // The demo's own log says whether its consumer rejoined, and from which offset.
-          throw new Error(`${e.message}; posted ${JSON.stringify(posted?.json)}\n${demo?.output().slice(-4000)}`);
+          throw withDemoLog(e, posted?.json, demo);
         });
     } finally {
       again.close();

@@ -148,12 +148,18 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   async function pinLatest(options: ConsumeOptions): Promise<void> {
     const a = await getAdmin();
     const { groupId, topics } = options;
-    const committed = await within(opts.timeoutMs, 'fetch group offsets', a.fetchOffsets({ groupId, topics }));
+    const committed = await within(
+      opts.timeoutMs,
+      'fetch group offsets',
+      a.fetchOffsets({ groupId, topics }),
+    );
     for (const { topic, partitions } of committed) {
       const missing = new Set(partitions.filter((p) => p.offset === '-1').map((p) => p.partition));
       if (missing.size === 0) continue;
       const ends = await within(opts.timeoutMs, 'fetch topic offsets', a.fetchTopicOffsets(topic));
-      const pinned = ends.filter((e) => missing.has(e.partition)).map((e) => ({ partition: e.partition, offset: e.high }));
+      const pinned = ends
+        .filter((e) => missing.has(e.partition))
+        .map((e) => ({ partition: e.partition, offset: e.high }));
       await within(opts.timeoutMs, 'set group offsets', a.setOffsets({ groupId, topic, partitions: pinned }));
     }
   }
@@ -232,6 +238,23 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
     }, 500);
   }
 
+  async function waitForLeaders(a: Admin, topics: string[]): Promise<void> {
+    const until = Date.now() + opts.timeoutMs * 2;
+    for (;;) {
+      const meta = await within(opts.timeoutMs, 'topic metadata', a.fetchTopicMetadata({ topics })).catch(
+        () => undefined,
+      );
+      if (
+        meta &&
+        meta.topics.length === topics.length &&
+        meta.topics.every((t) => t.partitions.every((p) => p.leader >= 0))
+      )
+        return;
+      if (Date.now() > until) throw new Error(`no leader for ${topics.join(', ')} yet`);
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+
   // One produce request per batch of concurrent calls (batcher.ts), as platformatic.ts does: one
   // request per call made a loaded service queue requests faster than the broker answered them,
   // and every request past its bound was sent again by kafkajs' retries, on top of the new ones.
@@ -251,7 +274,8 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
     });
     // One base offset per partition; a partition's messages follow it in the order they were given.
     const next = new Map<string, bigint>();
-    for (const r of results) next.set(`${r.topicName}:${r.partition}`, BigInt(r.baseOffset ?? r.offset ?? '-1'));
+    for (const r of results)
+      next.set(`${r.topicName}:${r.partition}`, BigInt(r.baseOffset ?? r.offset ?? '-1'));
     return batch.map((b, i) => {
       const partition = chosenPartition.get(messages[i]!);
       const k = `${b.topic}:${partition}`;
@@ -298,13 +322,19 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
           opts.timeoutMs * 2,
           'create topics',
           a.createTopics({
-            waitForLeaders: true,
+            // kafkajs' own wait gives up on the NOT_LEADER_OR_FOLLOWER a loaded broker answers
+            // for a fresh partition; waitForLeaders below retries through it.
+            waitForLeaders: false,
             topics: missing.map((t) => ({
               topic: t.topic,
               numPartitions: t.partitions,
               replicationFactor: 1,
             })),
           }),
+        );
+        await waitForLeaders(
+          a,
+          missing.map((t) => t.topic),
         );
         log.info({ topics: missing.map((t) => t.topic) }, 'created topics');
       } catch (e) {

@@ -97,7 +97,9 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
       })),
     });
     // One base offset per partition; the batch's messages follow it in the order they were sent.
-    const baseOffset = new Map((result.offsets ?? []).map((o) => [partitionKey(o.topic, o.partition), o.offset]));
+    const baseOffset = new Map(
+      (result.offsets ?? []).map((o) => [partitionKey(o.topic, o.partition), o.offset]),
+    );
     const next = new Map<string, bigint>();
     return batch.map((b, i) => {
       const k = partitionKey(b.topic, partitions[i]!);
@@ -196,9 +198,14 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
         }),
       );
       if (offsets.length === 0) return;
-      c.commit({ offsets }).catch((e: Error) =>
-        log.debug({ error: e.message }, 'start position not committed; a restart may resolve it again'),
-      );
+      c.commit({ offsets }).catch((e: Error) => {
+        // Not pinned after all: the next assignment tries again.
+        for (const o of offsets) pinned.delete(partitionKey(o.topic, o.partition));
+        log.warn(
+          { error: e.message, partitions: offsets.map((o) => partitionKey(o.topic, o.partition)) },
+          'start position not committed; a rebalance before the first message may resolve "latest" again',
+        );
+      });
     });
   }
 
