@@ -255,9 +255,9 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
     }
   }
 
-  // One produce request per batch of concurrent calls (batcher.ts), as platformatic.ts does: one
-  // request per call made a loaded service queue requests faster than the broker answered them,
-  // and every request past its bound was sent again by kafkajs' retries, on top of the new ones.
+  // One produce request per batch of concurrent calls (batcher.ts), as platformatic.ts does: with
+  // one request per call a loaded service queued requests faster than the broker answered them,
+  // and kafkajs sent each one that timed out again (its retries), on top of the new ones.
   async function sendBatch(batch: Queued[]): Promise<Delivery[]> {
     const p = await getProducer();
     const messages: Message[] = batch.map((b) => ({
@@ -266,7 +266,11 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
       headers: b.message.headers,
     }));
     const byTopic = new Map<string, Message[]>();
-    batch.forEach((b, i) => byTopic.set(b.topic, [...(byTopic.get(b.topic) ?? []), messages[i]!]));
+    batch.forEach((b, i) => {
+      const list = byTopic.get(b.topic) ?? [];
+      list.push(messages[i]!);
+      byTopic.set(b.topic, list);
+    });
     for (const m of messages) if (m.key === null) unkeyedTurn.set(m, roundRobin++);
     const results = await p.sendBatch({
       acks: -1,
