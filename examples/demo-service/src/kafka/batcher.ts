@@ -40,6 +40,18 @@ export interface BatcherOptions {
   maxQueueMs: number;
 }
 
+/**
+ * The limits both event buses batch with: five requests in flight, a batch well under the
+ * broker's 1 MiB record batch default, a message over 64 KiB alone, no linger.
+ */
+export const BUS_BATCH_LIMITS = {
+  maxInFlight: 5,
+  maxBatchBytes: 512 * 1024,
+  maxBatchMessages: 2_000,
+  soloBytes: 64 * 1024,
+  lingerMs: 0,
+} as const;
+
 interface Entry extends Queued {
   /** performance.now() after which it is refused unsent. */
   expires: number;

@@ -13,7 +13,7 @@ import {
   type Message,
 } from 'kafkajs';
 import type { Logger } from 'pino';
-import { createBatcher, type Queued } from './batcher.ts';
+import { BUS_BATCH_LIMITS, createBatcher, type Queued } from './batcher.ts';
 import {
   BusUnavailableError,
   MessageTooLargeError,
@@ -292,13 +292,9 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
   }
 
   const enqueue = createBatcher({
-    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendBatch(batch)),
-    maxInFlight: 5,
-    maxBatchBytes: 512 * 1024,
-    maxBatchMessages: 2_000,
-    soloBytes: 64 * 1024,
-    lingerMs: 0,
+    ...BUS_BATCH_LIMITS,
     maxQueueMs: opts.timeoutMs,
+    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendBatch(batch)),
   });
 
   return {

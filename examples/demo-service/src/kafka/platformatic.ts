@@ -26,7 +26,7 @@ import {
   type Readiness,
   type TopicSpec,
 } from './bus.ts';
-import { createBatcher, type Queued } from './batcher.ts';
+import { BUS_BATCH_LIMITS, createBatcher, type Queued } from './batcher.ts';
 
 type Raw = Message<Buffer | undefined, Buffer | undefined, Buffer, Buffer>;
 
@@ -128,13 +128,9 @@ export function createPlatformaticBus(opts: BusOptions): EventBus {
   }
 
   const enqueue = createBatcher({
-    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendWithin(batch)),
-    maxInFlight: 5,
-    maxBatchBytes: 512 * 1024,
-    maxBatchMessages: 2_000,
-    soloBytes: 64 * 1024,
-    lingerMs: 0,
+    ...BUS_BATCH_LIMITS,
     maxQueueMs: opts.timeoutMs,
+    send: (batch) => within(opts.timeoutMs, `produce to ${batch[0]!.topic}`, sendWithin(batch)),
   });
 
   // Consumer state, for readiness: joined its group, then finished one fetch (offsets resolved).
