@@ -31,17 +31,23 @@ export function canBind(port: number, host = '127.0.0.1'): Promise<boolean> {
  * `listen(0)` is also one it hands out as the local end of outgoing connections, so between our
  * pick and the server's bind a test's client could take it (seen: Jaeger's "bind: address already
  * in use" on a picked port while 4 test files ran side by side). The platform's own settings sit
- * under 20000, so the pool starts there.
+ * under 20000, so the pool starts there. A port is handed out once per process: a caller picking
+ * several before starting anything (a stack's settings) never gets one twice (seen: VictoriaLogs
+ * and Jaeger given the same port, one of them then refused as "already in use").
  */
 export async function freePort(): Promise<number> {
   const [low, high] = await ephemeralRange();
   const [from, to] = low - 1 >= POOL_START + 1000 ? [POOL_START, low - 1] : [high + 1, 65535];
   for (let attempt = 0; attempt < 100; attempt++) {
     const port = from + Math.floor(Math.random() * (to - from + 1));
-    if (await canBind(port)) return port;
+    if (handedOut.has(port) || !(await canBind(port))) continue;
+    handedOut.add(port);
+    return port;
   }
   throw new Error(`no free port on 127.0.0.1 in ${from}-${to} after 100 tries`);
 }
+
+const handedOut = new Set<number>();
 
 const POOL_START = 20_000;
 

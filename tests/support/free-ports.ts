@@ -6,11 +6,11 @@ import { freePort } from '../../tasks/ports.ts';
 
 export const PORT_SETTING_KEYS = Object.keys(SETTINGS).filter((k) => k.endsWith('_PORT'));
 
-/** Distinct free ports: freePort() may hand back the same port twice in a row. */
+/** n free ports, all distinct (freePort() hands a port out once per process). */
 export async function freePorts(n: number): Promise<number[]> {
-  const ports = new Set<number>();
-  while (ports.size < n) ports.add(await freePort());
-  return [...ports];
+  const ports: number[] = [];
+  while (ports.length < n) ports.push(await freePort());
+  return ports;
 }
 
 /** `{ KAFKA_PORT: '41234', PROMETHEUS_PORT: '40111', … }`: every *_PORT setting on its own free port. */

@@ -40,4 +40,14 @@ test('a port held by a listener is never handed out', async () => {
   }
 });
 
+test('a port is handed out once per process, even while nothing holds it', async () => {
+  // 500 random picks from a pool of about 12,800 would repeat one almost surely (p > 0.9999).
+  const seen = new Set<number>();
+  for (let i = 0; i < 500; i++) {
+    const port = await freePort();
+    assert.not.ok(seen.has(port), `port ${port} handed out twice`);
+    seen.add(port);
+  }
+});
+
 test.run();
