@@ -17,6 +17,7 @@ import { BUS_BATCH_LIMITS, createBatcher, type Queued } from './batcher.ts';
 import {
   BusUnavailableError,
   MessageTooLargeError,
+  partitionKey,
   within,
   type BusOptions,
   type ConsumeOptions,
@@ -279,12 +280,12 @@ export function createKafkajsBus(opts: KafkajsBusOptions): EventBus {
     // One base offset per partition; a partition's messages follow it in the order they were given.
     const next = new Map<string, bigint>();
     for (const r of results)
-      next.set(`${r.topicName}:${r.partition}`, BigInt(r.baseOffset ?? r.offset ?? '-1'));
+      next.set(partitionKey(r.topicName, r.partition), BigInt(r.baseOffset ?? r.offset ?? '-1'));
     return batch.map((b, i) => {
-      const partition = chosenPartition.get(messages[i]!);
-      const k = `${b.topic}:${partition}`;
+      const partition = chosenPartition.get(messages[i]!) ?? -1;
+      const k = partitionKey(b.topic, partition);
       const offset = next.get(k);
-      if (partition === undefined || offset === undefined || offset < 0n)
+      if (partition < 0 || offset === undefined || offset < 0n)
         throw new Error(`kafka: broker returned no offset for ${b.topic}[${partition}]`);
       next.set(k, offset + 1n);
       return { topic: b.topic, partition, offset: String(offset) };

@@ -16,6 +16,7 @@ import {
 import {
   BusUnavailableError,
   MessageTooLargeError,
+  partitionKey,
   within,
   type BusOptions,
   type ConsumeOptions,
@@ -51,9 +52,6 @@ const RESTART_DELAY_MS = [100, 250, 500, 1_000];
 // same partition as with kafkajs' DefaultPartitioner and every JVM service.
 const partitionOf = (key: string, partitions: number): number =>
   (murmur2(Buffer.from(key)) & 0x7fffffff) % partitions;
-
-// A partition's key in maps, as the library's stream keys its positions (`offsetsToFetch`).
-const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
 
 const text = (b: Buffer | string | undefined | null): string | undefined =>
   b === undefined || b === null ? undefined : typeof b === 'string' ? b : b.toString('utf8');

@@ -97,6 +97,12 @@ export class MessageTooLargeError extends Error {
   }
 }
 
+/**
+ * A partition's key in maps: `topic:partition`, the way @platformatic/kafka's stream keys its
+ * positions (`offsetsToFetch`), so both buses and that map agree.
+ */
+export const partitionKey = (topic: string, partition: number): string => `${topic}:${partition}`;
+
 /** Rejects with BusUnavailableError when `work` has not settled within `ms`. */
 export async function within<T>(ms: number, what: string, work: Promise<T>): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
