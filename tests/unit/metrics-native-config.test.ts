@@ -8,7 +8,7 @@ import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { UsageError } from '../../tasks/engine/task.ts';
 import { resolvePaths } from '../../tasks/paths.ts';
-import { promtoolBin } from '../../tasks/phase0/04-metrics/promtool.ts';
+import { ensurePromtool } from '../../tasks/phase0/04-metrics/promtool.ts';
 import { computeLag } from '../../tasks/targets/native/lag-exporter/lag.ts';
 import {
   alertmanagerSpec,
@@ -71,7 +71,8 @@ test('the rendered native config passes promtool check config, with the ports an
       "'127.0.0.1:19393'",
     ])
       assert.ok(text.includes(t), `missing target ${t}`);
-    const r = await execa(promtoolBin(), ['check', 'config', file], { reject: false });
+    const promtool = await ensurePromtool(resolvePaths(), { log: () => {} });
+    const r = await execa(promtool, ['check', 'config', file], { reject: false });
     assert.is(r.exitCode, 0, `${r.stdout}\n${r.stderr}`);
     assert.match(r.stdout, /SUCCESS: 17 rules found/);
     assert.match(r.stdout, /SUCCESS: 6 rules found/);

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execa } from 'execa';
-import { REPO_ROOT } from '../../tasks/paths.ts';
+import { REPO_ROOT, resolvePaths } from '../../tasks/paths.ts';
 import { loadVersions } from '../../tasks/config/versions.ts';
 import { PROMTOOL_MISSING, promtoolBin } from '../../tasks/phase0/04-metrics/promtool.ts';
 import { promtoolChecks } from '../../tasks/phase0/04-metrics/file-checks.ts';
@@ -20,8 +20,15 @@ import {
 } from '../../scripts/metrics-k8s.ts';
 import { allRuleGroups, loadRuleGroups, SEED_ALERTS } from '../../tasks/phase0/04-metrics/rules.ts';
 
-/** The two promtool checks run on the rules under `root`. */
-const promtoolAt = (root: string) => runChecks({ paths: { root } } as unknown as PlatformContext, promtoolChecks);
+/**
+ * The two promtool checks run on the rules under `root`. The project's other paths (the tools
+ * cache): a clone whose dev-setup did not build promtool builds it there on first use.
+ */
+const promtoolAt = (root: string) =>
+  runChecks(
+    { paths: { ...resolvePaths(), root }, log: () => {}, signal: AbortSignal.timeout(600_000) } as unknown as PlatformContext,
+    promtoolChecks,
+  );
 
 function tempRootWithRules(): string {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'metrics-rules-'));

@@ -9,25 +9,17 @@ import { perVerify } from '../../../validation/lib/per-verify.ts';
 import { defineCheck, type DefinedCheck, type Measurement } from '../../../validation/lib/define-check.ts';
 import { errText } from '../../../validation/lib/errors.ts';
 import { dashboardErrors, dashboardsDir } from './dashboards.ts';
-import { PROMTOOL_MISSING, promtoolBin } from './promtool.ts';
+import { ensurePromtool, PROMTOOL_MISSING, promtoolBin } from './promtool.ts';
 import { RULE_FILES, rulesDir, SEED_ALERTS } from './rules.ts';
 
 export const DOCS_FILE = path.join('docs', 'developer-guide', 'observability-metrics.md');
 const SEED_DASHBOARDS = ['Example-App Overview', 'Service Metrics', 'Kafka Metrics', 'Resource Usage'];
 
-/**
- * promtool in the tools cache, built from the Go module proxy on first use (`up` does not build it,
- * dev-setup does): the first verify after a cold `up` spends the build here, once per verify.
- */
-const promtoolReady = perVerify(async (ctx: PlatformContext): Promise<string | undefined> => {
-  if (fs.existsSync(promtoolBin(ctx.paths.cache))) return undefined;
-  const { installBackends } = await import('../../targets/native/go-backends.ts');
-  const log = ctx.note ?? ctx.log;
-  return installBackends(ctx.paths, { signal: ctx.signal, log, only: ['promtool'] }).then(
-    () => undefined,
-    (e: unknown) => `${PROMTOOL_MISSING} (building it failed: ${errText(e)})`,
-  );
-});
+/** promtool built when missing (ensurePromtool), asked once per verify; the reason when it is not there. */
+const promtoolReady = perVerify(
+  async (ctx: PlatformContext): Promise<string | undefined> =>
+    ensurePromtool(ctx.paths, { signal: ctx.signal, log: ctx.note ?? ctx.log }).then(() => undefined, errText),
+);
 
 /** One promtool run on the rules source (its args), judged by its exit code. */
 async function promtool(ctx: PlatformContext, args: readonly string[]): Promise<Measurement> {
