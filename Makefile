@@ -1,6 +1,7 @@
 # One-line aliases for tasks.ts and the npm scripts (seed task 0-11). No logic lives here.
 # Every recipe runs with a Node >= 22.18 on PATH: scripts/ensure-node.sh prints the machine's
-# node when new enough, else provisions Node 24 LTS into .tools/node (it says so in one line).
+# node when new enough, else provisions the Node pinned in manifests/versions.yaml into
+# .tools/node (it says so in one line).
 NODE_BIN := $(shell scripts/ensure-node.sh)
 ifeq ($(NODE_BIN),)
 $(error scripts/ensure-node.sh found no usable Node; see the line above)

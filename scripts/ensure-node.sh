@@ -1,11 +1,25 @@
 #!/usr/bin/env bash
-# Prints the directory holding a Node >= 22.18 binary (the first to strip TypeScript types by
-# default, so `node tasks.ts` runs), provisioning Node 24 LTS from the npm registry into
-# .tools/node when the machine's node is older. The system node is never touched.
-# Usage: export PATH="$(scripts/ensure-node.sh):$PATH"
+# Prints the directory holding a Node new enough to run tasks.ts (node.minimum in
+# manifests/versions.yaml: the first release that strips TypeScript types by default), provisioning
+# node.version from the npm registry into .tools/node when the machine's node is older. The system
+# node is never touched.
+# Usage: export PATH="$(scripts/ensure-node.sh):$PATH"      scripts/ensure-node.sh --pinned
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-want_major=22; want_minor=18
+versions="$root/manifests/versions.yaml"
+
+pin() { # $1 = key of the top-level `node:` block of the versions file (read before any node runs)
+  awk -v key="$1" '/^node:/ { f = 1; next } f && /^[^[:space:]#]/ { f = 0 }
+    f && $1 == key ":" { gsub(/["\047]/, "", $2); print $2; exit }' "$versions"
+}
+pinned="$(pin version)"; minimum="$(pin minimum)"
+if [[ ! "$pinned" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ || ! "$minimum" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]]; then
+  echo "ensure-node: $versions has no node.version (x.y.z) / node.minimum (x.y); restore the node block" >&2
+  exit 2
+fi
+if [[ "${1:-}" == --pinned ]]; then echo "$pinned"; exit 0; fi
+if [[ -n "${1:-}" ]]; then echo "ensure-node: unknown argument $1; usage: scripts/ensure-node.sh [--pinned]" >&2; exit 2; fi
+want_major="${minimum%%.*}"; rest="${minimum#*.}"; want_minor="${rest%%.*}"
 tools="$root/.tools/node"
 
 ok() { # $1 = node binary; succeeds when it is new enough
@@ -14,22 +28,24 @@ ok() { # $1 = node binary; succeeds when it is new enough
   (( major > want_major || (major == want_major && minor >= want_minor) ))
 }
 
-if [[ -x "$tools/node_modules/.bin/node" ]] && ok "$tools/node_modules/.bin/node"; then
+# The provisioned node is kept only while it is the pinned one: a bump reinstalls it.
+if [[ -x "$tools/node_modules/.bin/node" ]] &&
+  [[ "$("$tools/node_modules/.bin/node" -p 'process.versions.node' 2>/dev/null)" == "$pinned" ]]; then
   echo "$tools/node_modules/.bin"; exit 0
 fi
 if command -v node >/dev/null && ok "$(command -v node)"; then
   dirname "$(command -v node)"; exit 0
 fi
 if ! command -v npm >/dev/null; then
-  echo "ensure-node: no node >= $want_major.$want_minor and no npm to fetch one; install Node 24 LTS (https://nodejs.org)" >&2
+  echo "ensure-node: no node >= $want_major.$want_minor and no npm to fetch one; install Node $pinned (https://nodejs.org)" >&2
   exit 2
 fi
 have="$(node --version 2>/dev/null || echo none)"
-echo "ensure-node: machine node is $have (< $want_major.$want_minor); installing Node 24 LTS into .tools/node (system node untouched)" >&2
+echo "ensure-node: machine node is $have (< $want_major.$want_minor); installing Node $pinned into .tools/node (system node untouched)" >&2
 mkdir -p "$tools"
 # The `node` package ships the binary through an install script; --prefix keeps it project-local.
 # heartbeat.sh: npm says nothing while it downloads, and this can take 10 s or more.
-"$root/scripts/heartbeat.sh" "ensure-node: installing Node 24" \
-  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error node@24 >&2
+"$root/scripts/heartbeat.sh" "ensure-node: installing Node $pinned" \
+  npm install --prefix "$tools" --no-save --no-audit --no-fund --loglevel=error "node@$pinned" >&2
 ok "$tools/node_modules/.bin/node" || { echo "ensure-node: installed node did not run; see $tools" >&2; exit 2; }
 echo "$tools/node_modules/.bin"

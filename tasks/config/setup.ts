@@ -10,6 +10,7 @@ import { UsageError } from '../engine/task.ts';
 import { atLeast } from './tools.ts';
 import { allSettledOrThrow } from './activity.ts';
 import { GENERATED, loadSettings } from './settings.ts';
+import { loadVersions } from './versions.ts';
 
 export interface StepResult {
   name: string;
@@ -104,7 +105,8 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
 
   await step('node', async () => {
     const v = process.versions.node;
-    if (!atLeast(v, '22.18')) throw new UsageError(`node ${v} is older than 22.18 (it runs tasks.ts without a transpiler); run \`export PATH="$(scripts/ensure-node.sh):$PATH"\` first`);
+    const { minimum } = loadVersions().node;
+    if (!atLeast(v, minimum)) throw new UsageError(`node ${v} is older than ${minimum} (it runs tasks.ts without a transpiler); run \`export PATH="$(scripts/ensure-node.sh):$PATH"\` first`);
     return [false, `node ${v}`];
   });
   await step('npm dependencies', () => npmDeps(root, ctx));

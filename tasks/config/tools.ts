@@ -6,6 +6,7 @@ import { stripVTControlCharacters } from 'node:util';
 import type { Target, ToolRequirement } from '../targets/target.ts';
 import { resolvePaths } from '../paths.ts';
 import { gitleaksPath } from './gitleaks.ts';
+import { loadVersions } from './versions.ts';
 
 export type ToolStatus = 'ok' | 'too old' | 'missing' | 'on first use';
 
@@ -23,8 +24,9 @@ export interface ToolRow {
 /** Tools every target needs: the orchestrator itself, git hooks and the secret scanner they run. */
 export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequirement[] {
   const cache = resolvePaths(env).cache;
+  const node = loadVersions().node;
   return [
-    { name: 'node', min: '22.18', versionCmd: ['node', '--version'], install: 'scripts/ensure-node.sh provides Node 24 in .tools/node (make dev-setup runs it)' },
+    { name: 'node', min: node.minimum, versionCmd: ['node', '--version'], install: `scripts/ensure-node.sh provides Node ${node.version} in .tools/node (make dev-setup runs it)` },
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
     { name: 'go', min: '1.24', versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },

@@ -40,6 +40,8 @@ export interface Image {
 }
 
 export interface Versions {
+  /** The Node the project provisions and builds images on, and the oldest that runs tasks.ts. */
+  node: { version: string; minimum: string };
   kubernetes: { version: string; k3sImage: string };
   tools: {
     helm: GoTool & { package: string };
@@ -53,6 +55,7 @@ export interface Versions {
 }
 
 const str = { type: 'string', minLength: 1 } as const;
+const dotted = (parts: string) => ({ type: 'string', pattern: `^\\d+\\.\\d+${parts}$` }) as const;
 const goTool = (withPackage: boolean) => ({
   type: 'object',
   required: ['version', 'module', ...(withPackage ? ['package'] : [])],
@@ -62,8 +65,14 @@ const goTool = (withPackage: boolean) => ({
 
 const SCHEMA = {
   type: 'object',
-  required: ['kubernetes', 'tools', 'charts', 'images'],
+  required: ['node', 'kubernetes', 'tools', 'charts', 'images'],
   properties: {
+    node: {
+      type: 'object',
+      required: ['version', 'minimum'],
+      properties: { version: dotted('\\.\\d+'), minimum: dotted('(\\.\\d+)?') },
+      additionalProperties: false,
+    },
     kubernetes: {
       type: 'object',
       required: ['version', 'k3sImage'],
