@@ -11,6 +11,7 @@ import { UsageError } from '../engine/task.ts';
 import { REPO_ROOT } from '../paths.ts';
 import type { Versions } from './versions.ts';
 import { allSettledOrThrow, inBuildSlot, track } from './activity.ts';
+import { goVersion, runGo } from './go.ts';
 
 export type CheckTool = 'helm' | 'kubeconform' | 'k3d' | 'k3d-loader' | 'compose-loader';
 
@@ -69,21 +70,8 @@ export function toolCurrent(cache: string, tool: CheckTool, v: Versions): boolea
 
 const tail = (text: string | undefined) => (text ?? '').trim().split('\n').slice(-3).join(' | ');
 
-async function go(args: string[], cwd: string, signal?: AbortSignal): Promise<void> {
-  const r = await execa('go', args, {
-    cwd,
-    reject: false,
-    all: true,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  if (r.exitCode === undefined) {
-    throw new UsageError(
-      'go not found on PATH: the render checks build helm, kubeconform and the loaders with Go (https://go.dev/dl/)',
-    );
-  }
-  if (r.exitCode !== 0)
-    throw new Error(`\`go ${args.join(' ')}\` failed (exit ${r.exitCode}): ${tail(r.all)}`);
-}
+const go = (args: string[], cwd: string, signal?: AbortSignal) =>
+  runGo(args, { cwd, ...(signal ? { signal } : {}), what: 'the render checks (helm, kubeconform, the loaders)' });
 
 /**
  * Builds `tool` into the cache when it is missing or stale; returns its path and whether it was
@@ -170,8 +158,7 @@ export async function setupRenderTools(
   v: Versions,
   opts: { signal?: AbortSignal; log?: (l: string) => void; note?: (l: string) => void } = {},
 ): Promise<[boolean, string]> {
-  const go = await execa('go', ['version'], { reject: false });
-  if (go.exitCode !== 0)
+  if (!(await goVersion()))
     return [
       false,
       'skipped: Go is not installed (https://go.dev/dl/); the Docker-path render checks need it',

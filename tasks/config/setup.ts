@@ -11,6 +11,7 @@ import { atLeast } from './tools.ts';
 import { allSettledOrThrow } from './activity.ts';
 import { GENERATED, loadSettings } from './settings.ts';
 import { loadVersions } from './versions.ts';
+import { goVersion, requireGo } from './go.ts';
 
 export interface StepResult {
   name: string;
@@ -108,6 +109,12 @@ export async function runSetup(ctx: PlatformContext, onStep: (s: StepResult) => 
     const { minimum } = loadVersions().node;
     if (!atLeast(v, minimum)) throw new UsageError(`node ${v} is older than ${minimum} (it runs tasks.ts without a transpiler); run \`export PATH="$(scripts/ensure-node.sh):$PATH"\` first`);
     return [false, `node ${v}`];
+  });
+  // Before any build: a go older than the modules ask for would fail each of them in its own words.
+  await step('go', async () => {
+    const v = await goVersion();
+    if (!v) return [false, 'not on PATH: the Go builds (backends, render tools, gitleaks) will each say so'];
+    return [false, `go ${await requireGo('building the tools and backends from the Go module proxy')}`];
   });
   await step('npm dependencies', () => npmDeps(root, ctx));
   await step('.env', async () => {

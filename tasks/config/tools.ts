@@ -2,11 +2,12 @@
 // which version is installed, and how to get what is missing. Versions are compared by their
 // numeric parts (`17.0.15` >= `17`); a tool whose command fails is missing.
 import { execa } from '../lazy-execa.ts';
-import { stripVTControlCharacters } from 'node:util';
 import type { Target, ToolRequirement } from '../targets/target.ts';
 import { resolvePaths } from '../paths.ts';
 import { gitleaksPath } from './gitleaks.ts';
 import { loadVersions } from './versions.ts';
+import { GO_MIN } from './go.ts';
+import { atLeast, parseVersion } from './version-compare.ts';
 
 export type ToolStatus = 'ok' | 'too old' | 'missing' | 'on first use';
 
@@ -29,7 +30,7 @@ export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequireme
     { name: 'node', min: node.minimum, versionCmd: ['node', '--version'], install: `scripts/ensure-node.sh provides Node ${node.version} in .tools/node (make dev-setup runs it)` },
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
-    { name: 'go', min: '1.24', versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },
+    { name: 'go', min: GO_MIN, versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },
     // `go install` builds print no version; the installer's stamp file records it.
     {
       name: 'gitleaks',
@@ -64,22 +65,7 @@ export function toolsFor(target: Pick<Target, 'name' | 'tools'>, env: NodeJS.Pro
   return [...commonTools(env), ...own, ...engine].filter((t) => (seen.has(t.name) ? false : (seen.add(t.name), true)));
 }
 
-/** First dotted number in a version banner: `openjdk version "17.0.15"` → `17.0.15`. */
-export function parseVersion(text: string): string | undefined {
-  return /(\d+(?:\.\d+)+|\d+)/.exec(stripVTControlCharacters(text))?.[1];
-}
-
-export function atLeast(found: string, min: string): boolean {
-  // `v5.9.0` and `5.9.0` are the same version.
-  const a = found.replace(/^v/, '').split('.').map(Number);
-  const b = min.replace(/^v/, '').split('.').map(Number);
-  for (let i = 0; i < Math.max(a.length, b.length); i++) {
-    const x = a[i] ?? 0;
-    const y = b[i] ?? 0;
-    if (x !== y) return x > y;
-  }
-  return true;
-}
+export { atLeast, parseVersion } from './version-compare.ts';
 
 export async function probe(t: ToolRequirement, signal?: AbortSignal): Promise<ToolRow> {
   const [cmd, ...args] = t.versionCmd;

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { execa } from 'execa';
 import type { Versions } from '../../tasks/config/versions.ts';
+import { requireGo } from '../../tasks/config/go.ts';
 
 type Json = unknown;
 const DEF_PREFIXES = ['/api/_definitions.json#/$defs/', '#/$defs/'];
@@ -103,6 +104,7 @@ export function kubernetesSchemas(schemaRoot: string, kubeVersion: string, cache
 /** kubeconform's module directory in the Go module cache (downloaded through the proxy if absent). */
 async function kubeconformModuleDir(v: Versions): Promise<string> {
   const at = `${v.tools.kubeconform.module}@${v.tools.kubeconform.version}`;
+  await requireGo(`reading kubeconform's schemas (${at})`);
   const r = await execa('go', ['mod', 'download', '-json', at], {
     reject: false,
     env: { GOFLAGS: '-mod=mod' },

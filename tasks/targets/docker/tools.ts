@@ -8,6 +8,7 @@ import { execa } from 'execa';
 import { UsageError } from '../../engine/task.ts';
 import type { ToolRequirement } from '../target.ts';
 import { loadVersions } from '../../config/versions.ts';
+import { requireGo } from '../../config/go.ts';
 
 export type DockerTool = 'docker' | 'k3d' | 'kubectl' | 'helm';
 
@@ -96,6 +97,7 @@ async function goBuild(
 ) {
   const b = GO_BUILDS[tool];
   const version = b.module.split('@')[1]!;
+  await requireGo(`building ${tool} ${version}`);
   log(`go install ${b.pkg}@${version}`);
   const direct = await execa('go', ['install', `${b.pkg}@${version}`], {
     env: { GOBIN: gobin },

@@ -12,6 +12,7 @@ import type { Paths } from '../../context.ts';
 import { UsageError } from '../../engine/task.ts';
 import { loadVersions, VERSIONS_FILE } from '../../config/versions.ts';
 import { allSettledOrThrow, inBuildSlot, track } from '../../config/activity.ts';
+import { runGo } from '../../config/go.ts';
 
 export type BackendName = 'jaeger' | 'victoria-logs' | 'otelcol' | 'prometheus' | 'promtool' | 'alertmanager';
 export const BACKEND_NAMES: readonly BackendName[] = [
@@ -125,14 +126,9 @@ async function patchedModule(
   const patch = EMBED_PLACEHOLDERS[name];
   if (!patch) return [];
   // `go mod download` fetches the module when the module cache lacks it (a fresh machine) and says where it is.
-  const listed = await execa('go', ['mod', 'download', '-json', pin.module], {
-    cwd: dir,
-    reject: false,
-    all: true,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  const moduleDir = listed.exitCode === 0 ? (JSON.parse(listed.stdout) as { Dir?: string }).Dir : undefined;
-  if (!moduleDir) throw new Error(`${name}: \`go mod download ${pin.module}\` failed: ${tailOf(listed.all)}`);
+  const listed = await go(['mod', 'download', '-json', pin.module], dir, signal, name);
+  const moduleDir = (JSON.parse(listed) as { Dir?: string }).Dir;
+  if (!moduleDir) throw new Error(`${name}: \`go mod download ${pin.module}\` named no module directory`);
   const work = path.join(paths.cache, 'build', `${name}-${pin.version}`);
   // Module-cache files are read-only: make the old copy writable before removing it.
   await execa('chmod', ['-R', 'u+w', work], { reject: false });
@@ -269,19 +265,8 @@ export async function pinProblems(name: BackendName, root: string): Promise<stri
   return problems;
 }
 
-const tailOf = (text: string | undefined, n = 3) => (text ?? '').trim().split('\n').slice(-n).join(' | ');
-
-async function go(args: string[], cwd: string, signal: AbortSignal | undefined, what: string) {
-  const r = await execa('go', args, {
-    cwd,
-    reject: false,
-    all: true,
-    ...(signal ? { cancelSignal: signal } : {}),
-  });
-  if (r.isCanceled) throw signal?.reason ?? new Error('interrupted');
-  if (r.exitCode !== 0)
-    throw new Error(`${what}: \`go ${args.join(' ')}\` failed (exit ${r.exitCode}): ${tailOf(r.all)}`);
-}
+const go = (args: string[], cwd: string, signal: AbortSignal | undefined, what: string) =>
+  runGo(args, { cwd, what, ...(signal ? { signal } : {}) });
 
 /** Builds one backend into the cache (write to a temporary name, rename, then stamp). */
 export async function buildBackend(
