@@ -7,6 +7,13 @@ ifeq ($(NODE_BIN),)
 $(error scripts/ensure-node.sh found no usable Node; see the line above)
 endif
 export PATH := $(NODE_BIN):$(PATH)
+# Go for the builds (native backends, render tools, gitleaks): the machine's go when new enough, else
+# the Go pinned in manifests/versions.yaml fetched into .tools/go. Without one, make goes on: the
+# steps that build say so in one line.
+GO_BIN := $(shell scripts/ensure-go.sh)
+ifneq ($(GO_BIN),)
+export PATH := $(GO_BIN):$(PATH)
+endif
 # `node tasks.ts`: Node (>= 22.18) strips the types itself, the quickest start (`npx tsx tasks.ts` works too).
 TASKS := node tasks.ts
 ARGS ?=

@@ -5,12 +5,14 @@
 import { UsageError } from '../engine/task.ts';
 import { execa } from '../lazy-execa.ts';
 import { atLeast, parseVersion } from './version-compare.ts';
+import { loadVersions } from './versions.ts';
 
 /**
- * The oldest go the builds accept. From 1.21 a go fetches the toolchain a go.mod names
- * (GOTOOLCHAIN=auto, through the module proxy); 1.24 is the oldest the project's builds were run with.
+ * The oldest go the builds accept (go.minimum in manifests/versions.yaml). From 1.21 a go fetches
+ * the toolchain a go.mod names (GOTOOLCHAIN=auto, through the module proxy); scripts/ensure-go.sh
+ * provides go.version where the machine has no go this new.
  */
-export const GO_MIN = '1.24';
+export const goMinimum = (): string => loadVersions().go.minimum;
 
 let asked: Promise<string | undefined> | undefined;
 
@@ -22,14 +24,14 @@ export function goVersion(): Promise<string | undefined> {
   return asked;
 }
 
-/** The go's version; a UsageError (exit 2) when there is none or it is older than GO_MIN. */
+/** The go's version; a UsageError (exit 2) when there is none or it is older than goMinimum(). */
 export async function requireGo(purpose: string): Promise<string> {
   const v = await goVersion();
-  if (!v) throw new UsageError(`go is not on PATH; ${purpose} needs Go >= ${GO_MIN} (https://go.dev/dl/)`);
-  if (!atLeast(v, GO_MIN))
-    throw new UsageError(
-      `go ${v} (the first go on PATH) is older than ${GO_MIN}, which ${purpose} needs; install Go >= ${GO_MIN} (https://go.dev/dl/) and put it first on PATH`,
-    );
+  const min = goMinimum();
+  const fix = `run: export PATH="$(scripts/ensure-go.sh):$PATH" (fetches Go ${loadVersions().go.version} into .tools/go)`;
+  if (!v) throw new UsageError(`go is not on PATH; ${purpose} needs Go >= ${min}; ${fix}`);
+  if (!atLeast(v, min))
+    throw new UsageError(`go ${v} (the first go on PATH) is older than ${min}, which ${purpose} needs; ${fix}`);
   return v;
 }
 

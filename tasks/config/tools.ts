@@ -6,7 +6,6 @@ import type { Target, ToolRequirement } from '../targets/target.ts';
 import { resolvePaths } from '../paths.ts';
 import { gitleaksPath } from './gitleaks.ts';
 import { loadVersions } from './versions.ts';
-import { GO_MIN } from './go.ts';
 import { atLeast, parseVersion } from './version-compare.ts';
 
 export type ToolStatus = 'ok' | 'too old' | 'missing' | 'on first use';
@@ -30,7 +29,7 @@ export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequireme
     { name: 'node', min: node.minimum, versionCmd: ['node', '--version'], install: `scripts/ensure-node.sh provides Node ${node.version} in .tools/node (make dev-setup runs it)` },
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
-    { name: 'go', min: GO_MIN, versionCmd: ['go', 'version'], install: 'https://go.dev/dl/ (builds gitleaks and actionlint from the Go module proxy)' },
+    { name: 'go', min: loadVersions().go.minimum, versionCmd: ['go', 'version'], install: `scripts/ensure-go.sh provides Go ${loadVersions().go.version} in .tools/go (make does it for you)` },
     // `go install` builds print no version; the installer's stamp file records it.
     {
       name: 'gitleaks',

@@ -42,6 +42,8 @@ export interface Image {
 export interface Versions {
   /** The Node the project provisions and builds images on, and the oldest that runs tasks.ts. */
   node: { version: string; minimum: string };
+  /** The Go ensure-go.sh provisions (sha256 per platform of the toolchain module zip), and the oldest accepted. */
+  go: { version: string; minimum: string; sha256: Record<string, string> };
   kubernetes: { version: string; k3sImage: string };
   tools: {
     helm: GoTool & { package: string };
@@ -65,12 +67,27 @@ const goTool = (withPackage: boolean) => ({
 
 const SCHEMA = {
   type: 'object',
-  required: ['node', 'kubernetes', 'tools', 'charts', 'images'],
+  required: ['node', 'go', 'kubernetes', 'tools', 'charts', 'images'],
   properties: {
     node: {
       type: 'object',
       required: ['version', 'minimum'],
       properties: { version: dotted('\\.\\d+'), minimum: dotted('(\\.\\d+)?') },
+      additionalProperties: false,
+    },
+    go: {
+      type: 'object',
+      required: ['version', 'minimum', 'sha256'],
+      properties: {
+        version: dotted('\\.\\d+'),
+        minimum: dotted('(\\.\\d+)?'),
+        sha256: {
+          type: 'object',
+          minProperties: 1,
+          propertyNames: { pattern: '^linux-(amd64|arm64)$' },
+          additionalProperties: { type: 'string', pattern: '^[0-9a-f]{64}$' },
+        },
+      },
       additionalProperties: false,
     },
     kubernetes: {

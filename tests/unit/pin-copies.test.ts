@@ -1,16 +1,17 @@
 // The pins of manifests/versions.yaml copied into files that cannot read it (tasks/config/pin-copies.ts)
-// hold the file's values, a bump reaches every copy, and scripts/ensure-node.sh (bash, before any
-// node runs) reads the same Node pin.
+// hold the file's values, a bump reaches every copy, scripts/ensure-node.sh (bash, before any node
+// runs) reads the same Node pin, and no Go module asks for a newer go than the pinned one.
 import { test } from 'uvu';
 import * as assert from 'uvu/assert';
 import { execFileSync, spawnSync } from 'node:child_process';
-import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { loadVersions, VERSIONS_FILE } from '../../tasks/config/versions.ts';
 import { PIN_COPIES } from '../../tasks/config/pin-copies.ts';
 import { UsageError } from '../../tasks/engine/task.ts';
+import { atLeast } from '../../tasks/config/version-compare.ts';
 
 const read = (file: string) => readFileSync(path.join(REPO_ROOT, file), 'utf8');
 
@@ -42,6 +43,24 @@ test('a file that lost its pinned line is a configuration error naming it, not a
     assert.instance(e, UsageError);
     assert.match((e as Error).message, copy.file);
   }
+});
+
+test("no go.mod asks for a newer go than go.version, and the one ci.yml's setup-go reads names it", () => {
+  const { version } = loadVersions().go;
+  const mods = ['manifests/native', 'scripts'].flatMap((dir) =>
+    readdirSync(path.join(REPO_ROOT, dir), { withFileTypes: true })
+      .filter((d) => d.isDirectory() && existsSync(path.join(REPO_ROOT, dir, d.name, 'go.mod')))
+      .map((d) => `${dir}/${d.name}/go.mod`),
+  );
+  assert.ok(mods.length >= 7, mods.join(', '));
+  for (const mod of mods) {
+    const want = /^go (\S+)$/m.exec(read(mod))?.[1];
+    assert.ok(want && atLeast(version, want), `${mod}: go ${want} is newer than go.version ${version}`);
+  }
+  const ci = read('.github/workflows/ci.yml');
+  const files = [...ci.matchAll(/go-version-file: (\S+)/g)].map((m) => m[1]!);
+  assert.ok(files.length > 0);
+  for (const f of files) assert.is(/^go (\S+)$/m.exec(read(f))?.[1], version, `${f} (ci.yml's setup-go)`);
 });
 
 test('scripts/ensure-node.sh reads the same Node pin from the versions file', () => {
