@@ -14,14 +14,19 @@ import { loadVersions } from './versions.ts';
  */
 export const goMinimum = (): string => loadVersions().go.minimum;
 
-let asked: Promise<string | undefined> | undefined;
+const asked = new Map<string, Promise<string | undefined>>();
 
-/** The version of the first go on PATH, or undefined when none runs (asked once per process). */
+/** The version of the first go on PATH, or undefined when none runs (asked once per PATH). */
 export function goVersion(): Promise<string | undefined> {
-  asked ??= execa('go', ['version'], { reject: false }).then((r) =>
-    r.exitCode === 0 ? parseVersion(r.stdout.replace(/^go version go/, '')) : undefined,
-  );
-  return asked;
+  const key = process.env.PATH ?? '';
+  let v = asked.get(key);
+  if (!v) {
+    v = execa('go', ['version'], { reject: false }).then((r) =>
+      r.exitCode === 0 ? parseVersion(r.stdout.replace(/^go version go/, '')) : undefined,
+    );
+    asked.set(key, v);
+  }
+  return v;
 }
 
 /** The go's version; a UsageError (exit 2) when there is none or it is older than goMinimum(). */

@@ -547,6 +547,8 @@ test('installDockerTools with a STAND-IN go whose proxy refuses `go install`: bu
       path.join(bin, 'go'),
       [
         '#!/bin/sh',
+        // A current go, as requireGo asks before building; the calls below are the builds.
+        'if [ "$1" = version ]; then echo "go version go1.26.8 linux/amd64"; exit 0; fi',
         `printf '%s\\n' "go $*" >> '${calls}'`,
         'case "$1" in',
         "  install) echo 'go: reading https://proxy.golang.org/.../@v/list: 403 Forbidden' >&2; exit 1 ;;",
