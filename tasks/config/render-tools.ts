@@ -161,7 +161,7 @@ export async function setupRenderTools(
   if (!(await goVersion()))
     return [
       false,
-      'skipped: Go is not installed (https://go.dev/dl/); the Docker-path render checks need it',
+      'skipped: no go on PATH; the Docker-path render checks need it (scripts/ensure-go.sh fetches the pinned Go)',
     ];
   const built: string[] = [];
   await allSettledOrThrow([
