@@ -7,19 +7,9 @@
 # Usage: export PATH="$(scripts/ensure-go.sh):$PATH"      scripts/ensure-go.sh --pinned
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-versions="$root/manifests/versions.yaml"
-
-pin() { # $1 = key inside the top-level `go:` block (nested keys too: linux-amd64)
-  awk -v key="$1" '/^go:/ { f = 1; next } f && /^[^[:space:]#]/ { f = 0 }
-    f && $1 == key ":" { gsub(/["\047]/, "", $2); print $2; exit }' "$versions"
-}
-pinned="$(pin version)"; minimum="$(pin minimum)"
-if [[ ! "$pinned" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ || ! "$minimum" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]]; then
-  echo "ensure-go: $versions has no go.version (x.y.z) / go.minimum (x.y); restore the go block" >&2
-  exit 2
-fi
-if [[ "${1:-}" == --pinned ]]; then echo "$pinned"; exit 0; fi
-if [[ -n "${1:-}" ]]; then echo "ensure-go: unknown argument $1; usage: scripts/ensure-go.sh [--pinned]" >&2; exit 2; fi
+# shellcheck source=lib/pins.sh
+source "$root/scripts/lib/pins.sh"
+read_pins go "$@"
 tools="$root/.tools/go"
 
 version_of() { "$1" version 2>/dev/null | sed -n 's/^go version go\([0-9][0-9.]*\).*/\1/p'; }
@@ -39,7 +29,7 @@ fi
 if [[ -x "$tools/bin/go" && "$(version_of "$tools/bin/go")" == "$pinned" ]]; then echo "$tools/bin"; exit 0; fi
 
 case "$(uname -m)" in x86_64) arch=amd64 ;; aarch64 | arm64) arch=arm64 ;; *) arch="$(uname -m)" ;; esac
-sum="$(pin "linux-$arch")"
+sum="$(pin go "linux-$arch")"
 if [[ "$(uname -s)" != Linux || -z "$sum" ]]; then
   echo "ensure-go: no go >= $minimum on PATH and no pinned Go for $(uname -s)/$(uname -m); install Go $pinned (https://go.dev/dl/)" >&2
   exit 2

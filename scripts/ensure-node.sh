@@ -6,19 +6,9 @@
 # Usage: export PATH="$(scripts/ensure-node.sh):$PATH"      scripts/ensure-node.sh --pinned
 set -euo pipefail
 root="$(cd "$(dirname "$0")/.." && pwd)"
-versions="$root/manifests/versions.yaml"
-
-pin() { # $1 = key of the top-level `node:` block of the versions file (read before any node runs)
-  awk -v key="$1" '/^node:/ { f = 1; next } f && /^[^[:space:]#]/ { f = 0 }
-    f && $1 == key ":" { gsub(/["\047]/, "", $2); print $2; exit }' "$versions"
-}
-pinned="$(pin version)"; minimum="$(pin minimum)"
-if [[ ! "$pinned" =~ ^[0-9]+\.[0-9]+\.[0-9]+$ || ! "$minimum" =~ ^[0-9]+\.[0-9]+(\.[0-9]+)?$ ]]; then
-  echo "ensure-node: $versions has no node.version (x.y.z) / node.minimum (x.y); restore the node block" >&2
-  exit 2
-fi
-if [[ "${1:-}" == --pinned ]]; then echo "$pinned"; exit 0; fi
-if [[ -n "${1:-}" ]]; then echo "ensure-node: unknown argument $1; usage: scripts/ensure-node.sh [--pinned]" >&2; exit 2; fi
+# shellcheck source=lib/pins.sh
+source "$root/scripts/lib/pins.sh"
+read_pins node "$@"
 want_major="${minimum%%.*}"; rest="${minimum#*.}"; want_minor="${rest%%.*}"
 tools="$root/.tools/node"
 

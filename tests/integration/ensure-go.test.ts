@@ -11,13 +11,13 @@ import path from 'node:path';
 import { REPO_ROOT } from '../../tasks/paths.ts';
 import { loadVersions, VERSIONS_FILE } from '../../tasks/config/versions.ts';
 
-/** A temp root with ensure-go.sh, heartbeat.sh and `versions` as its versions file; a go 1.19.8 first on PATH. */
+/** A temp root with ensure-go.sh and what it sources or runs, `versions` as its versions file; a go 1.19.8 first on PATH. */
 function sandbox(versions: string) {
   const root = fs.mkdtempSync(path.join(os.tmpdir(), 'ensure-go-'));
-  fs.mkdirSync(path.join(root, 'scripts'));
+  fs.mkdirSync(path.join(root, 'scripts', 'lib'), { recursive: true });
   fs.mkdirSync(path.join(root, 'manifests'));
   fs.mkdirSync(path.join(root, 'old-go'));
-  for (const f of ['ensure-go.sh', 'heartbeat.sh'])
+  for (const f of ['ensure-go.sh', 'heartbeat.sh', 'lib/pins.sh'])
     fs.copyFileSync(path.join(REPO_ROOT, 'scripts', f), path.join(root, 'scripts', f));
   fs.writeFileSync(path.join(root, VERSIONS_FILE), versions);
   // Masks whatever go the machine has, as Debian 12's golang-go (1.19.8) would.

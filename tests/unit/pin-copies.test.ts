@@ -71,9 +71,10 @@ test('scripts/ensure-node.sh reads the same Node pin from the versions file', ()
 test('scripts/ensure-node.sh refuses a versions file without the node block (exit 2, naming it)', () => {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'ensure-node-'));
   try {
-    mkdirSync(path.join(dir, 'scripts'));
+    mkdirSync(path.join(dir, 'scripts', 'lib'), { recursive: true });
     mkdirSync(path.join(dir, 'manifests'));
-    copyFileSync(path.join(REPO_ROOT, 'scripts/ensure-node.sh'), path.join(dir, 'scripts/ensure-node.sh'));
+    for (const f of ['ensure-node.sh', 'lib/pins.sh'])
+      copyFileSync(path.join(REPO_ROOT, 'scripts', f), path.join(dir, 'scripts', f));
     writeFileSync(path.join(dir, VERSIONS_FILE), read(VERSIONS_FILE).replace(/^node:\n(?: {2}.*\n)+/m, ''));
     const r = spawnSync('bash', [path.join(dir, 'scripts/ensure-node.sh')], { encoding: 'utf8' });
     assert.is(r.status, 2);
