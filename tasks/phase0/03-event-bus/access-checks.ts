@@ -3,7 +3,7 @@
 // natively that service is a host process on the one listener 0-3.ac3 proves, a named stand-in.
 import '../../kafkajs-quiet.ts';
 import kafkajs from 'kafkajs';
-import { orchestratorKafka } from '../../topics.ts';
+import { orchestratorKafka, retryRetriable } from '../../topics.ts';
 import { DEMO_TOPIC } from '../../targets/target.ts';
 import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
 import { GUIDE, readPage } from '../../../validation/lib/docs.ts';
@@ -93,15 +93,17 @@ const internal = defineCheck(
   { id: '0-3.internal-access', criteria: ['0-3.ac2'], title: 'A service the platform runs reaches Kafka from inside the platform (its consumer group is Stable with partitions assigned)', needs: 'kafka', proof: 'live' },
   async (ep, ctx) => {
     const topic = ctx.env.DEMO_EVENTS_TOPIC ?? DEMO_TOPIC;
-    let members = await consumersOf(ep.url, topic);
     // After a broker restart (the previous verify's durability check, `restart event-bus`) the
     // demo's consumer rejoins within seconds; a second verify run at once found its group
-    // rebalancing and skipped. Waited for only where the topic exists (a demo ran on this broker);
-    // a broker that does not answer still fails (consumersOf throws).
+    // rebalancing and skipped. Until then the coordinator may answer COORDINATOR_LOAD_IN_PROGRESS
+    // (retriable: asked again); a broker that does not answer still fails. Waited for only where
+    // the topic exists (a demo ran on this broker).
+    const ask = () => retryRetriable(() => consumersOf(ep.url, topic), { timeoutMs: REJOIN_MS, delayMs: 500 });
+    let members = await ask();
     const waits = members.length === 0 && (await topicExists(ep.url, topic));
     for (const until = Date.now() + REJOIN_MS; waits && members.length === 0 && Date.now() < until; ) {
       await new Promise((r) => setTimeout(r, 1_000));
-      members = await consumersOf(ep.url, topic);
+      members = await ask();
     }
     if (members.length === 0)
       return {
