@@ -24,12 +24,12 @@ export interface ToolRow {
 /** Tools every target needs: the orchestrator itself, git hooks and the secret scanner they run. */
 export function commonTools(env: NodeJS.ProcessEnv = process.env): ToolRequirement[] {
   const cache = resolvePaths(env).cache;
-  const node = loadVersions().node;
+  const { node, go } = loadVersions();
   return [
     { name: 'node', min: node.minimum, versionCmd: ['node', '--version'], install: `scripts/ensure-node.sh provides Node ${node.version} in .tools/node (make dev-setup runs it)` },
     { name: 'npm', min: '10', versionCmd: ['npm', '--version'], install: 'comes with Node (scripts/ensure-node.sh)' },
     { name: 'git', min: '2.30', versionCmd: ['git', '--version'], install: 'apt-get install git' },
-    { name: 'go', min: loadVersions().go.minimum, versionCmd: ['go', 'version'], install: `scripts/ensure-go.sh provides Go ${loadVersions().go.version} in .tools/go (make does it for you)` },
+    { name: 'go', min: go.minimum, versionCmd: ['go', 'version'], install: `scripts/ensure-go.sh provides Go ${go.version} in .tools/go (make does it for you)` },
     // `go install` builds print no version; the installer's stamp file records it.
     {
       name: 'gitleaks',

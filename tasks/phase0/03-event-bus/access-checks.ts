@@ -2,7 +2,7 @@
 // as data. In-cluster access is shown by a service the platform runs consuming from the broker;
 // natively that service is a host process on the one listener 0-3.ac3 proves, a named stand-in.
 import '../../kafkajs-quiet.ts';
-import kafkajs from 'kafkajs';
+import kafkajs, { type Admin } from 'kafkajs';
 import { orchestratorKafka, retryRetriable } from '../../topics.ts';
 import { DEMO_TOPIC } from '../../targets/target.ts';
 import { defineCheck, type DefinedCheck } from '../../../validation/lib/define-check.ts';
@@ -50,34 +50,44 @@ const { AssignerProtocol } = kafkajs;
 const REJOIN_MS = 30_000;
 
 /** Members of Stable consumer groups that have partitions of `topic` assigned now. */
-async function consumersOf(bootstrap: string, topic: string): Promise<Consumer[]> {
-  const admin = orchestratorKafka(bootstrap, 'example-app-verify').admin();
-  await admin.connect();
-  try {
-    const ids = (await admin.listGroups()).groups.filter((g) => g.protocolType === 'consumer').map((g) => g.groupId);
-    if (ids.length === 0) return [];
-    const { groups } = await admin.describeGroups(ids);
-    return groups
-      .filter((g) => g.state === 'Stable')
-      .flatMap((g) =>
-        g.members.map((m) => ({
-          groupId: g.groupId,
-          clientId: m.clientId,
-          clientHost: m.clientHost,
-          partitions: AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [],
-        })),
-      )
-      .filter((m) => m.partitions.length > 0);
-  } finally {
-    await admin.disconnect().catch(() => undefined);
-  }
+async function consumersOf(admin: Admin, topic: string): Promise<Consumer[]> {
+  const ids = (await admin.listGroups()).groups.filter((g) => g.protocolType === 'consumer').map((g) => g.groupId);
+  if (ids.length === 0) return [];
+  const { groups } = await admin.describeGroups(ids);
+  return groups
+    .filter((g) => g.state === 'Stable')
+    .flatMap((g) =>
+      g.members.map((m) => ({
+        groupId: g.groupId,
+        clientId: m.clientId,
+        clientHost: m.clientHost,
+        partitions: AssignerProtocol.MemberAssignment.decode(m.memberAssignment)?.assignment[topic] ?? [],
+      })),
+    )
+    .filter((m) => m.partitions.length > 0);
 }
 
-async function topicExists(bootstrap: string, topic: string): Promise<boolean> {
+/**
+ * The members holding `topic`, asked until some do within REJOIN_MS where the topic exists.
+ * After a broker restart (the previous verify's durability check, `restart event-bus`) the demo's
+ * consumer rejoins within seconds; a second verify run at once found its group rebalancing and
+ * skipped. Meanwhile the coordinator may answer COORDINATOR_LOAD_IN_PROGRESS (retriable: asked
+ * again); a broker that does not answer still fails. One deadline, one admin connection.
+ */
+async function rejoinedConsumers(bootstrap: string, topic: string): Promise<{ members: Consumer[]; waited: boolean }> {
   const admin = orchestratorKafka(bootstrap, 'example-app-verify').admin();
   await admin.connect();
   try {
-    return (await admin.listTopics()).includes(topic);
+    const until = Date.now() + REJOIN_MS;
+    const ask = () =>
+      retryRetriable(() => consumersOf(admin, topic), { timeoutMs: Math.max(0, until - Date.now()), delayMs: 500 });
+    let members = await ask();
+    const waited = members.length === 0 && (await admin.listTopics()).includes(topic);
+    while (waited && members.length === 0 && Date.now() < until) {
+      await new Promise((r) => setTimeout(r, 1_000));
+      members = await ask();
+    }
+    return { members, waited };
   } finally {
     await admin.disconnect().catch(() => undefined);
   }
@@ -93,21 +103,10 @@ const internal = defineCheck(
   { id: '0-3.internal-access', criteria: ['0-3.ac2'], title: 'A service the platform runs reaches Kafka from inside the platform (its consumer group is Stable with partitions assigned)', needs: 'kafka', proof: 'live' },
   async (ep, ctx) => {
     const topic = ctx.env.DEMO_EVENTS_TOPIC ?? DEMO_TOPIC;
-    // After a broker restart (the previous verify's durability check, `restart event-bus`) the
-    // demo's consumer rejoins within seconds; a second verify run at once found its group
-    // rebalancing and skipped. Until then the coordinator may answer COORDINATOR_LOAD_IN_PROGRESS
-    // (retriable: asked again); a broker that does not answer still fails. Waited for only where
-    // the topic exists (a demo ran on this broker).
-    const ask = () => retryRetriable(() => consumersOf(ep.url, topic), { timeoutMs: REJOIN_MS, delayMs: 500 });
-    let members = await ask();
-    const waits = members.length === 0 && (await topicExists(ep.url, topic));
-    for (const until = Date.now() + REJOIN_MS; waits && members.length === 0 && Date.now() < until; ) {
-      await new Promise((r) => setTimeout(r, 1_000));
-      members = await ask();
-    }
+    const { members, waited } = await rejoinedConsumers(ep.url, topic);
     if (members.length === 0)
       return {
-        skip: `no consumer group holds ${topic} partitions${waits ? ` (waited ${REJOIN_MS / 1000} s)` : ''}: the demo service (0-13) consumes it once the stack is up (node tasks.ts up); 0-3.ac3 proves access on ${ep.url}`,
+        skip: `no consumer group holds ${topic} partitions${waited ? ` (waited ${REJOIN_MS / 1000} s)` : ''}: the demo service (0-13) consumes it once the stack is up (node tasks.ts up); 0-3.ac3 proves access on ${ep.url}`,
       };
     const inCluster = !!ctx.target.components.cluster;
     return {
