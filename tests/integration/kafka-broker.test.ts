@@ -171,7 +171,9 @@ lifecycle(
     await admin.connect();
     await createTopicsReady(admin, [{ topic: 'demo.events', numPartitions: 3, replicationFactor: 1 }]);
     await admin.disconnect();
-    const consumer = kafka.consumer({ groupId: 'demo-service' });
+    // A short session: after the broker restart kafkajs rejoins as a new member, and the
+    // coordinator waits out the old one's session (30 s by default, the check's whole wait).
+    const consumer = kafka.consumer({ groupId: 'demo-service', sessionTimeout: 10_000, heartbeatInterval: 1_000 });
     try {
       const joined = new Promise<void>((r) => consumer.on(consumer.events.GROUP_JOIN, () => r()));
       await consumer.connect();
